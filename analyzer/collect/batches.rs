@@ -1,0 +1,649 @@
+//! Splits a script into batches as sqlcmd does, and reads its SQLCMD lines.
+//!
+//! One pass over every byte tracks comments (nested), strings and delimited
+//! identifiers, so that a `GO` or a keyword inside them counts for nothing.
+//! The same pass notes, per batch, whether it holds a word that the token
+//! scanner must look at; batches without one are not tokenized at all. That
+//! prefilter is what keeps a scan of a large tree close to disk speed.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// SQLCMD scripting variables (`:setvar`), by upper-cased name.
+pub type Variables = HashMap<String, String>;
+
+/// One batch: the text between two `GO` lines.
+#[derive(Debug, Clone)]
+pub struct Batch<'a> {
+    /// The batch text; SQLCMD command lines inside it are blanked with spaces,
+    /// so lines and columns still match the file.
+    pub text: Cow<'a, str>,
+    /// The file line (1-based) of the batch's first line.
+    pub start_line: u32,
+    /// `GO n` runs the batch n times.
+    pub repeat: u32,
+    /// Statement-leading keywords at the top level (an estimate: T-SQL does
+    /// not need `;`).
+    pub statements: u32,
+    /// Holds a word that the token scanner acts on.
+    pub needs_tokens: bool,
+    /// The `:setvar` values in force for this batch.
+    pub variables: Rc<Variables>,
+}
+
+/// An SQLCMD command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SqlcmdCommand {
+    SetVar {
+        name: String,
+        value: Option<String>,
+    },
+    /// `:r file`: includes another script where it stands.
+    Include {
+        path: String,
+    },
+    OnError {
+        action: String,
+    },
+    /// Any other SQLCMD command (`:connect`, `:out`, `!!`, …): understood, no effect on facts.
+    Other {
+        text: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct SplitScript<'a> {
+    pub batches: Vec<Batch<'a>>,
+    /// SQLCMD command lines, with their 1-based line numbers.
+    pub commands: Vec<(u32, SqlcmdCommand)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Code,
+    BlockComment(u32),
+    String,
+    QuotedIdentifier,
+    BracketIdentifier,
+}
+
+/// Splits `text` into batches, starting with the given variables.
+pub fn split_batches<'a>(text: &'a str, initial: &Variables) -> SplitScript<'a> {
+    let mut splitter = Splitter {
+        text,
+        mode: Mode::Code,
+        variables: Rc::new(initial.clone()),
+        batches: Vec::new(),
+        commands: Vec::new(),
+        current: BatchState::new(0, 1),
+    };
+    splitter.run();
+    SplitScript {
+        batches: splitter.batches,
+        commands: splitter.commands,
+    }
+}
+
+struct BatchState {
+    start: usize,
+    start_line: u32,
+    statements: u32,
+    needs_tokens: bool,
+    depth: i64,
+    /// The previous word at top level, lower-cased and abbreviated to the
+    /// few that matter for the next word.
+    previous: PreviousWord,
+    /// The statement keyword that opened the current statement.
+    statement: PreviousWord,
+    /// Byte ranges of SQLCMD lines inside this batch, to blank.
+    blanked: Vec<(usize, usize)>,
+}
+
+impl BatchState {
+    fn new(start: usize, start_line: u32) -> Self {
+        BatchState {
+            start,
+            start_line,
+            statements: 0,
+            needs_tokens: false,
+            depth: 0,
+            previous: PreviousWord::Other,
+            statement: PreviousWord::Other,
+            blanked: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PreviousWord {
+    CreateOrAlter,
+    Log,
+    Update,
+    Insert,
+    SetOperator,
+    Other,
+}
+
+struct Splitter<'a> {
+    text: &'a str,
+    mode: Mode,
+    variables: Rc<Variables>,
+    batches: Vec<Batch<'a>>,
+    commands: Vec<(u32, SqlcmdCommand)>,
+    current: BatchState,
+}
+
+impl<'a> Splitter<'a> {
+    fn run(&mut self) {
+        let bytes = self.text.as_bytes();
+        let mut line_start = 0;
+        let mut line_number: u32 = 1;
+        while line_start < bytes.len() {
+            let line_end =
+                memchr_newline(&bytes[line_start..]).map_or(bytes.len(), |i| line_start + i + 1);
+            let line = &self.text[line_start..line_end];
+            if self.mode == Mode::Code && self.line_command(line, line_start, line_end, line_number)
+            {
+                // Handled as GO or an SQLCMD command.
+            } else {
+                self.scan_code(line_start, line_end);
+            }
+            line_start = line_end;
+            line_number = line_number.saturating_add(1);
+        }
+        self.finish_batch(bytes.len(), 1);
+    }
+
+    /// Recognizes a `GO` line or an SQLCMD command line. Returns true when the
+    /// line was one.
+    fn line_command(&mut self, line: &str, start: usize, end: usize, number: u32) -> bool {
+        let trimmed = line.trim();
+        if let Some(repeat) = parse_go(trimmed) {
+            self.finish_batch(start, repeat);
+            self.current = BatchState::new(end, number.saturating_add(1));
+            return true;
+        }
+        let command = if let Some(rest) = trimmed.strip_prefix(':') {
+            parse_sqlcmd(rest)
+        } else if let Some(rest) = trimmed.strip_prefix("!!") {
+            Some(SqlcmdCommand::Other {
+                text: format!("!!{rest}"),
+            })
+        } else {
+            None
+        };
+        let Some(command) = command else {
+            return false;
+        };
+        if let SqlcmdCommand::SetVar { name, value } = &command {
+            let variables = Rc::make_mut(&mut self.variables);
+            match value {
+                Some(value) => variables.insert(name.to_ascii_uppercase(), value.clone()),
+                None => variables.remove(&name.to_ascii_uppercase()),
+            };
+        }
+        self.commands.push((number, command));
+        self.current.blanked.push((start, end));
+        true
+    }
+
+    fn finish_batch(&mut self, end: usize, repeat: u32) {
+        let state = std::mem::replace(&mut self.current, BatchState::new(end, 0));
+        let raw = &self.text[state.start.min(end)..end];
+        if raw.trim().is_empty() {
+            return;
+        }
+        let text = if state.blanked.is_empty() {
+            Cow::Borrowed(raw)
+        } else {
+            let mut owned = String::with_capacity(raw.len());
+            let mut at = state.start;
+            for (from, to) in &state.blanked {
+                owned.push_str(&self.text[at..*from]);
+                let command = &self.text[*from..*to];
+                let body = command.trim_end_matches(['\r', '\n']);
+                owned.extend(body.chars().map(|_| ' '));
+                owned.push_str(&command[body.len()..]);
+                at = *to;
+            }
+            owned.push_str(&self.text[at..end]);
+            if owned.trim().is_empty() {
+                return;
+            }
+            Cow::Owned(owned)
+        };
+        self.batches.push(Batch {
+            text,
+            start_line: state.start_line,
+            repeat,
+            statements: state.statements,
+            needs_tokens: state.needs_tokens,
+            variables: Rc::clone(&self.variables),
+        });
+    }
+
+    /// Scans one line byte by byte, carrying the comment and string state.
+    fn scan_code(&mut self, start: usize, end: usize) {
+        let bytes = self.text.as_bytes();
+        let mut i = start;
+        while i < end {
+            let byte = bytes[i];
+            match self.mode {
+                Mode::Code => match byte {
+                    b'-' if bytes.get(i + 1) == Some(&b'-') => return,
+                    b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                        self.mode = Mode::BlockComment(1);
+                        i += 2;
+                        continue;
+                    }
+                    b'\'' => self.mode = Mode::String,
+                    b'"' => self.mode = Mode::QuotedIdentifier,
+                    b'[' => self.mode = Mode::BracketIdentifier,
+                    b'(' => self.current.depth += 1,
+                    b')' => self.current.depth -= 1,
+                    b';' => self.current.statement = PreviousWord::Other,
+                    b'0'..=b'9' => {
+                        // A number, or a word that starts with digits: skip it whole.
+                        while i < end && is_word_byte(bytes[i]) {
+                            i += 1;
+                        }
+                        continue;
+                    }
+                    _ if is_word_start(byte) => {
+                        let word_end = (i..end).find(|&j| !is_word_byte(bytes[j])).unwrap_or(end);
+                        self.word(&bytes[i..word_end]);
+                        i = word_end;
+                        continue;
+                    }
+                    _ => {}
+                },
+                Mode::BlockComment(depth) => {
+                    if byte == b'*' && bytes.get(i + 1) == Some(&b'/') {
+                        self.mode = if depth == 1 {
+                            Mode::Code
+                        } else {
+                            Mode::BlockComment(depth - 1)
+                        };
+                        i += 2;
+                        continue;
+                    }
+                    if byte == b'/' && bytes.get(i + 1) == Some(&b'*') {
+                        self.mode = Mode::BlockComment(depth + 1);
+                        i += 2;
+                        continue;
+                    }
+                }
+                Mode::String => {
+                    if byte == b'\'' {
+                        if bytes.get(i + 1) == Some(&b'\'') {
+                            i += 2;
+                            continue;
+                        }
+                        self.mode = Mode::Code;
+                    }
+                }
+                Mode::QuotedIdentifier => {
+                    if byte == b'"' {
+                        if bytes.get(i + 1) == Some(&b'"') {
+                            i += 2;
+                            continue;
+                        }
+                        self.mode = Mode::Code;
+                    }
+                }
+                Mode::BracketIdentifier => {
+                    if byte == b']' {
+                        if bytes.get(i + 1) == Some(&b']') {
+                            i += 2;
+                            continue;
+                        }
+                        self.mode = Mode::Code;
+                    }
+                }
+            }
+            i += 1;
+        }
+    }
+
+    /// Looks at one word outside comments and strings.
+    fn word(&mut self, word: &[u8]) {
+        if word.len() > 29 {
+            self.current.previous = PreviousWord::Other;
+            return;
+        }
+        let mut lower = [0u8; 29];
+        for (to, from) in lower.iter_mut().zip(word) {
+            *to = from.to_ascii_lowercase();
+        }
+        let lower = &lower[..word.len()];
+        let state = &mut self.current;
+        let top_level = state.depth <= 0;
+        let previous = state.previous;
+        state.previous = PreviousWord::Other;
+        match lower {
+            b"filestream"
+            | b"filestream_on"
+            | b"filetable"
+            | b"memory_optimized"
+            | b"memory_optimized_data"
+            | b"native_compilation"
+            | b"remote_data_archive"
+            | b"encryption"
+            | b"recovery"
+            | b"compatibility_level"
+            | b"sp_dbcmptlevel"
+            | b"accelerated_database_recovery" => state.needs_tokens = true,
+            b"database" if previous == PreviousWord::CreateOrAlter => state.needs_tokens = true,
+            b"on" | b"file" if previous == PreviousWord::Log => state.needs_tokens = true,
+            b"log" => state.previous = PreviousWord::Log,
+            _ => {}
+        }
+        if !top_level {
+            return;
+        }
+        let statement = match lower {
+            b"create" | b"alter" => {
+                state.previous = PreviousWord::CreateOrAlter;
+                Some(PreviousWord::CreateOrAlter)
+            }
+            b"use" => {
+                state.needs_tokens = true;
+                Some(PreviousWord::Other)
+            }
+            b"update" => Some(PreviousWord::Update),
+            b"insert" => Some(PreviousWord::Insert),
+            b"set" if state.statement == PreviousWord::Update => None,
+            b"select"
+                if state.statement == PreviousWord::Insert
+                    || previous == PreviousWord::SetOperator =>
+            {
+                None
+            }
+            b"union" | b"except" | b"intersect" | b"all" => {
+                state.previous = PreviousWord::SetOperator;
+                None
+            }
+            b"select" | b"delete" | b"merge" | b"drop" | b"truncate" | b"exec" | b"execute"
+            | b"declare" | b"set" | b"print" | b"raiserror" | b"throw" | b"return" | b"grant"
+            | b"revoke" | b"deny" | b"backup" | b"restore" | b"dbcc" | b"waitfor" | b"open"
+            | b"close" | b"fetch" | b"deallocate" | b"commit" | b"rollback" | b"if" | b"while"
+            | b"goto" | b"bulk" | b"checkpoint" | b"kill" | b"reconfigure" => {
+                Some(PreviousWord::Other)
+            }
+            _ => None,
+        };
+        if let Some(kind) = statement {
+            state.statements += 1;
+            state.statement = kind;
+        }
+    }
+}
+
+fn memchr_newline(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&byte| byte == b'\n')
+}
+
+fn is_word_start(byte: u8) -> bool {
+    byte.is_ascii_alphabetic() || matches!(byte, b'_' | b'@' | b'#') || byte >= 0x80
+}
+
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'@' | b'#' | b'$') || byte >= 0x80
+}
+
+/// `GO`, `GO 5`, `go -- comment`: the batch separator and its repeat count.
+fn parse_go(line: &str) -> Option<u32> {
+    let rest = line.get(..2).filter(|go| go.eq_ignore_ascii_case("go"))?;
+    let rest = &line[rest.len()..];
+    let rest = match rest.find("--") {
+        Some(comment) => &rest[..comment],
+        None => rest,
+    };
+    let rest = rest.trim();
+    if rest.is_empty() {
+        return Some(1);
+    }
+    // GO must be followed by a space before its count.
+    if !line[2..].starts_with(char::is_whitespace) {
+        return None;
+    }
+    rest.parse::<u32>().ok().filter(|&count| count > 0)
+}
+
+/// Parses the text after `:` of an SQLCMD command line; None when it is not one.
+fn parse_sqlcmd(rest: &str) -> Option<SqlcmdCommand> {
+    let name_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let (name, argument) = rest.split_at(name_end);
+    let argument = argument.trim();
+    let name = name.to_ascii_lowercase();
+    match name.as_str() {
+        "setvar" => {
+            let var_end = argument.find(char::is_whitespace).unwrap_or(argument.len());
+            let (var, value) = argument.split_at(var_end);
+            if var.is_empty() {
+                return None;
+            }
+            let value = value.trim();
+            let value = if value.is_empty() {
+                None
+            } else {
+                Some(unquote_sqlcmd(value))
+            };
+            Some(SqlcmdCommand::SetVar {
+                name: var.to_string(),
+                value,
+            })
+        }
+        "r" => Some(SqlcmdCommand::Include {
+            path: unquote_sqlcmd(argument),
+        }),
+        "on" => Some(SqlcmdCommand::OnError {
+            action: argument
+                .split_whitespace()
+                .last()
+                .unwrap_or_default()
+                .to_ascii_lowercase(),
+        }),
+        "connect" | "out" | "error" | "exit" | "quit" | "reset" | "ed" | "list" | "listvar"
+        | "serverlist" | "help" | "perftrace" | "xml" => Some(SqlcmdCommand::Other {
+            text: format!(":{rest}"),
+        }),
+        _ => None,
+    }
+}
+
+/// `"C:\Data\"` → `C:\Data\`; sqlcmd doubles a quote inside quotes.
+fn unquote_sqlcmd(value: &str) -> String {
+    match value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+        Some(inner) => inner.replace("\"\"", "\""),
+        None => value.to_string(),
+    }
+}
+
+/// Replaces `$(Name)` with its `:setvar` value; unknown names stay as written.
+pub fn substitute(text: &str, variables: &Variables) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("$(") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        match after.find(')') {
+            Some(close) => {
+                let name = &after[..close];
+                match variables.get(&name.to_ascii_uppercase()) {
+                    Some(value) => out.push_str(value),
+                    None => out.push_str(&rest[start..start + 3 + close]),
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> SplitScript<'_> {
+        split_batches(text, &Variables::new())
+    }
+
+    #[test]
+    fn go_lines_as_sqlcmd_reads_them() {
+        let script =
+            "SELECT 1\r\ngo\r\nSELECT 2\n  GO 5  \nSELECT 3\nGO -- done\nSELECT 4\nGOTO x\n";
+        let batches = split(script).batches;
+        let texts: Vec<&str> = batches.iter().map(|b| b.text.trim()).collect();
+        assert_eq!(
+            texts,
+            ["SELECT 1", "SELECT 2", "SELECT 3", "SELECT 4\nGOTO x"]
+        );
+        assert_eq!(batches[1].repeat, 5);
+        assert_eq!(
+            batches.iter().map(|b| b.start_line).collect::<Vec<_>>(),
+            [1, 3, 5, 7]
+        );
+    }
+
+    #[test]
+    fn go_inside_comments_and_strings_is_not_a_separator() {
+        let script = "/* a /* nested\nGO\n*/ still\nGO\n*/\nSELECT 'x\nGO\n'\nGO\n";
+        let batches = split(script).batches;
+        assert_eq!(batches.len(), 1, "{batches:?}");
+    }
+
+    #[test]
+    fn sqlcmd_lines_are_commands_not_sql() {
+        let script = ":setvar DatabaseName \"Sales\"\n:on error exit\nUSE [$(DatabaseName)]\n:r .\\Tables\\Orders.sql\nGO\n";
+        let split = split(script);
+        assert_eq!(split.batches.len(), 1);
+        let batch = &split.batches[0];
+        assert_eq!(
+            batch.variables.get("DATABASENAME").map(String::as_str),
+            Some("Sales")
+        );
+        assert!(!batch.text.contains(":r"), "{:?}", batch.text);
+        assert_eq!(batch.text.lines().nth(2), Some("USE [$(DatabaseName)]"));
+        assert_eq!(
+            split.commands[2],
+            (
+                4,
+                SqlcmdCommand::Include {
+                    path: ".\\Tables\\Orders.sql".into()
+                }
+            )
+        );
+        assert_eq!(
+            split.commands[1].1,
+            SqlcmdCommand::OnError {
+                action: "exit".into()
+            }
+        );
+    }
+
+    #[test]
+    fn prefilter_ignores_comments_strings_and_names() {
+        let quiet = "SELECT filestream_migrated, [FILESTREAM] FROM t -- filestream\nWHERE x = 'FILESTREAM' /* FILETABLE */";
+        assert!(!split(quiet).batches[0].needs_tokens);
+        let loud = "CREATE TABLE t (c varbinary(max) FILESTREAM)";
+        assert!(split(loud).batches[0].needs_tokens);
+        assert!(split("ALTER  DATABASE x SET PAGE_VERIFY CHECKSUM").batches[0].needs_tokens);
+        assert!(!split("SELECT name FROM sys.databases").batches[0].needs_tokens);
+        assert!(split("use [Sales]").batches[0].needs_tokens);
+    }
+
+    #[test]
+    fn statements_are_counted_at_top_level() {
+        let batch = &split("INSERT INTO t SELECT * FROM (SELECT 1) x; UPDATE t SET a = 1\nEXEC p")
+            .batches[0];
+        assert_eq!(batch.statements, 3);
+    }
+
+    #[test]
+    fn substitution_keeps_unknown_names() {
+        let mut variables = Variables::new();
+        variables.insert("DB".into(), "Sales".into());
+        assert_eq!(
+            substitute("[$(db)].[$(Other)] $(", &variables),
+            "[Sales].[$(Other)] $("
+        );
+    }
+}
+
+/// Fills SSMS template parameters (`<name, type, default>`) with their
+/// default value, as SSMS's "Specify Values for Template Parameters" does.
+/// The value is padded with spaces to the parameter's length, so lines and
+/// columns still match the file.
+pub fn fill_template_parameters(text: &str) -> Cow<'_, str> {
+    if !text.contains('<') || !text.contains(',') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut search = 0;
+    while let Some(open) = text[search..].find('<').map(|i| search + i) {
+        search = open + 1;
+        let Some(close) = text[open..].find(['>', '\n']).map(|i| open + i) else {
+            break;
+        };
+        if text.as_bytes()[close] != b'>' {
+            continue;
+        }
+        let inner = &text[open + 1..close];
+        let mut parts = inner.splitn(3, ',');
+        let (Some(name), Some(_type), Some(value)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let name = name.trim();
+        if name.is_empty()
+            || name.contains('<')
+            || !name
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | ' ' | '-'))
+        {
+            continue;
+        }
+        out.push_str(&text[copied..open]);
+        let value = value.trim();
+        out.push_str(value);
+        let width = text[open..=close].chars().count();
+        out.extend(std::iter::repeat_n(
+            ' ',
+            width.saturating_sub(value.chars().count()),
+        ));
+        copied = close + 1;
+        search = copied;
+    }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod template_tests {
+    use super::fill_template_parameters;
+
+    #[test]
+    fn parameters_take_their_default_and_keep_columns() {
+        let text = "CREATE TABLE <schema_name, sysname, dbo>.<table_name, sysname, t> AS FILETABLE\nWHERE a < b, c > d";
+        let filled = fill_template_parameters(text);
+        let first = filled.lines().next().unwrap();
+        assert!(first.starts_with("CREATE TABLE dbo"), "{first}");
+        assert_eq!(first.find("AS FILETABLE"), text.find("AS FILETABLE"));
+        assert!(filled.contains("<table_name") == false);
+        assert_eq!(
+            fill_template_parameters("SELECT 1 WHERE a < b").as_ref(),
+            "SELECT 1 WHERE a < b"
+        );
+    }
+}

@@ -1,0 +1,242 @@
+//! The script collector: finds `.sql` files under the paths given, scans them
+//! in parallel, and merges their facts in a deterministic order.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use linkready_rules::{Fact, Instance, Origin, Source, is_system_database};
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use super::batches::{Variables, fill_template_parameters, split_batches};
+use super::decode::decode;
+use super::tsql::{ScriptFacts, ScriptScanner};
+
+/// How to find and read scripts.
+#[derive(Debug, Clone, Default)]
+pub struct ScriptOptions {
+    /// Follow symbolic links inside directories (walkdir detects loops).
+    pub follow_symlinks: bool,
+    /// The database of scripts that name none with `USE` (`--database`).
+    pub default_database: Option<String>,
+}
+
+/// The outcome for one input file.
+#[derive(Debug)]
+pub struct ScannedFile {
+    /// The path as found under the argument given.
+    pub path: String,
+    pub error: Option<String>,
+    pub batches: u32,
+    pub statements: u32,
+    /// Problems that did not stop the scan (tokenizer errors, with positions).
+    pub warnings: Vec<String>,
+    pub facts: ScriptFacts,
+}
+
+impl ScannedFile {
+    fn failed(path: String, error: String) -> Self {
+        ScannedFile {
+            path,
+            error: Some(error),
+            batches: 0,
+            statements: 0,
+            warnings: Vec::new(),
+            facts: ScriptFacts::default(),
+        }
+    }
+}
+
+/// A file to read, or an input that could not be (with the reason).
+enum Candidate {
+    File { path: PathBuf, shown: String },
+    Failed { shown: String, error: String },
+}
+
+/// Finds the script files under `paths`, in a deterministic order: the
+/// arguments in the order given, each directory walked in file-name order.
+fn discover(paths: &[PathBuf], options: &ScriptOptions) -> Vec<Candidate> {
+    let mut candidates = Vec::new();
+    let mut seen = HashSet::new();
+    for root in paths {
+        let shown_root = root.display().to_string();
+        let metadata = match fs::metadata(root) {
+            Ok(metadata) => metadata,
+            Err(error) => {
+                candidates.push(Candidate::Failed {
+                    shown: shown_root,
+                    error: format!("cannot read: {error}"),
+                });
+                continue;
+            }
+        };
+        if !metadata.is_dir() {
+            // A file named on the command line is read whatever its extension.
+            if seen.insert(shown_root.clone()) {
+                candidates.push(if metadata.is_file() {
+                    Candidate::File {
+                        path: root.clone(),
+                        shown: shown_root,
+                    }
+                } else {
+                    Candidate::Failed {
+                        shown: shown_root,
+                        error: "not a regular file".into(),
+                    }
+                });
+            }
+            continue;
+        }
+        let walker = WalkDir::new(root)
+            .follow_links(options.follow_symlinks)
+            .sort_by_file_name();
+        for entry in walker {
+            match entry {
+                Ok(entry) => {
+                    if !has_sql_extension(entry.path()) || entry.file_type().is_dir() {
+                        continue;
+                    }
+                    let shown = entry.path().display().to_string();
+                    if !seen.insert(shown.clone()) {
+                        continue;
+                    }
+                    let file_type = entry.file_type();
+                    candidates.push(if file_type.is_file() {
+                        Candidate::File {
+                            path: entry.into_path(),
+                            shown,
+                        }
+                    } else if file_type.is_symlink() {
+                        Candidate::Failed {
+                            shown,
+                            error: "symbolic link not followed (use --follow-symlinks)".into(),
+                        }
+                    } else {
+                        Candidate::Failed {
+                            shown,
+                            error: "not a regular file".into(),
+                        }
+                    });
+                }
+                Err(error) => {
+                    let shown = error
+                        .path()
+                        .map_or_else(|| shown_root.clone(), |p| p.display().to_string());
+                    let reason = if error.loop_ancestor().is_some() {
+                        "directory loop through a symbolic link; not entered again".to_string()
+                    } else {
+                        match error.io_error() {
+                            Some(io) => format!("cannot read: {io}"),
+                            None => error.to_string(),
+                        }
+                    };
+                    candidates.push(Candidate::Failed {
+                        shown,
+                        error: reason,
+                    });
+                }
+            }
+        }
+    }
+    candidates
+}
+
+fn has_sql_extension(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("sql"))
+}
+
+/// Reads and scans every script under `paths`, in parallel; the result is in
+/// the order of discovery, whatever the thread timing.
+pub fn scan_paths(paths: &[PathBuf], options: &ScriptOptions) -> Vec<ScannedFile> {
+    discover(paths, options)
+        .into_par_iter()
+        .map(|candidate| match candidate {
+            Candidate::File { path, shown } => scan_file(&path, shown, options),
+            Candidate::Failed { shown, error } => ScannedFile::failed(shown, error),
+        })
+        .collect()
+}
+
+fn scan_file(path: &Path, shown: String, options: &ScriptOptions) -> ScannedFile {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => return ScannedFile::failed(shown, format!("cannot read: {error}")),
+    };
+    let text = match decode(&bytes) {
+        Ok((text, _)) => text,
+        Err(error) => return ScannedFile::failed(shown, format!("cannot decode: {error}")),
+    };
+    drop(bytes);
+    scan_text(&text, shown, options)
+}
+
+/// Scans one script's text (already decoded).
+pub fn scan_text(text: &str, shown: String, options: &ScriptOptions) -> ScannedFile {
+    let text = fill_template_parameters(text);
+    let split = split_batches(&text, &Variables::new());
+    let mut scanner = ScriptScanner::new(&shown, options.default_database.clone());
+    let mut statements: u32 = 0;
+    for batch in &split.batches {
+        scanner.scan_batch(batch);
+        statements = statements.saturating_add(batch.statements);
+    }
+    let mut facts = scanner.facts;
+    let warnings = std::mem::take(&mut facts.warnings);
+    ScannedFile {
+        batches: u32::try_from(split.batches.len()).unwrap_or(u32::MAX),
+        statements,
+        warnings,
+        facts,
+        error: None,
+        path: shown,
+    }
+}
+
+/// Builds the pseudo-instance that stands for script input.
+pub fn script_instance(
+    name: &str,
+    files: &mut [ScannedFile],
+    options: &ScriptOptions,
+    selected: &[String],
+) -> Instance {
+    let mut instance = Instance::new(name, Source::Script);
+    instance.errors.push(
+        "instance facts not assessed: scripts do not show version, edition, HADR, master key or endpoints (connect with --server, or read an inventory)".to_string(),
+    );
+    for database in selected {
+        instance.selected_databases.push(Fact::new(
+            database.clone(),
+            Origin::Selection {
+                source: Source::Script,
+                argument: format!("--database {database}"),
+            },
+        ));
+        if !is_system_database(database) {
+            instance.database_mut(database);
+        }
+    }
+    if let Some(default) = &options.default_database
+        && !is_system_database(default)
+    {
+        instance.database_mut(default);
+    }
+    for file in files.iter_mut() {
+        if let Some(error) = &file.error {
+            instance
+                .errors
+                .push(format!("{}: not assessed: {error}", file.path));
+            continue;
+        }
+        let facts = std::mem::take(&mut file.facts);
+        for (database, database_facts) in facts.databases {
+            instance
+                .database_mut(&database)
+                .facts
+                .extend(database_facts);
+        }
+        instance.unattributed.extend(facts.unattributed);
+    }
+    instance
+}

@@ -1,0 +1,6 @@
+//! Fact collectors. Each turns one kind of input into the fact model.
+
+pub mod batches;
+pub mod decode;
+pub mod files;
+pub mod tsql;

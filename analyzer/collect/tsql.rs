@@ -1,0 +1,1191 @@
+//! The T-SQL scanner: sqlparser's tokenizer, then statement context on the
+//! tokens, lowered into facts.
+//!
+//! It works on tokens rather than on sqlparser's AST because about half of
+//! real batches do not parse (ALTER DATABASE, CREATE DATABASE … ON, FILESTREAM
+//! columns, AS FILETABLE all fail), and a parse failure must never hide a
+//! finding. Comments and strings are gone after tokenizing, and names are
+//! whole tokens, so a keyword inside either never counts.
+
+use linkready_rules::{
+    ColumnName, DatabaseEncryptionKey, DatabaseFacts, DatabaseFile, DatabaseSetting, Fact,
+    FileDefinition, FileKind, Filegroup, FilegroupKind, MemoryOptimizedKind, MemoryOptimizedObject,
+    Origin, RecoveryModel, is_system_database,
+};
+use sqlparser::dialect::MsSqlDialect;
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
+
+use super::batches::{Batch, Variables, substitute};
+
+/// Facts found in one script, by database.
+#[derive(Debug, Default)]
+pub struct ScriptFacts {
+    /// User databases in the order the script first names them.
+    pub databases: Vec<(String, DatabaseFacts)>,
+    /// Facts outside any `USE` or CREATE/ALTER DATABASE.
+    pub unattributed: DatabaseFacts,
+    /// Tokenizer errors (the scan goes on after each), as messages with positions.
+    pub warnings: Vec<String>,
+}
+
+impl ScriptFacts {
+    fn database(&mut self, name: &str) -> &mut DatabaseFacts {
+        let index = match self
+            .databases
+            .iter()
+            .position(|(known, _)| known.eq_ignore_ascii_case(name))
+        {
+            Some(index) => index,
+            None => {
+                self.databases
+                    .push((name.to_string(), DatabaseFacts::default()));
+                self.databases.len() - 1
+            }
+        };
+        &mut self.databases[index].1
+    }
+}
+
+/// Scans the batches of one file, carrying `USE` from batch to batch.
+pub struct ScriptScanner<'p> {
+    path: &'p str,
+    current_database: Option<String>,
+    pub facts: ScriptFacts,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Kind {
+    Word,
+    String,
+    Number,
+    LParen,
+    RParen,
+    Comma,
+    Period,
+    Eq,
+    SemiColon,
+    Other,
+}
+
+#[derive(Debug, Clone)]
+struct Tok {
+    kind: Kind,
+    /// Identifier or keyword value (unquoted), string value, or number text.
+    text: String,
+    /// A delimited identifier (`[x]`, `"x"`): never a keyword.
+    quoted: bool,
+    line: u32,
+    column: u32,
+}
+
+impl Tok {
+    fn is(&self, keyword: &str) -> bool {
+        self.kind == Kind::Word && !self.quoted && self.text.eq_ignore_ascii_case(keyword)
+    }
+
+    fn is_any(&self, keywords: &[&str]) -> bool {
+        keywords.iter().any(|keyword| self.is(keyword))
+    }
+
+    fn is_name(&self) -> bool {
+        self.kind == Kind::Word
+    }
+}
+
+/// Words that start a new statement when they stand at the top level.
+const STATEMENT_STARTS: &[&str] = &[
+    "SELECT",
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "MERGE",
+    "CREATE",
+    "ALTER",
+    "DROP",
+    "TRUNCATE",
+    "EXEC",
+    "EXECUTE",
+    "USE",
+    "DECLARE",
+    "SET",
+    "IF",
+    "WHILE",
+    "BEGIN",
+    "END",
+    "PRINT",
+    "GRANT",
+    "REVOKE",
+    "DENY",
+    "RETURN",
+    "BACKUP",
+    "RESTORE",
+    "DBCC",
+    "RAISERROR",
+    "THROW",
+    "WAITFOR",
+    "COMMIT",
+    "ROLLBACK",
+    "GOTO",
+    "CHECKPOINT",
+    "RECONFIGURE",
+];
+
+/// Where a fact goes.
+enum Target<'t> {
+    /// The database of the enclosing `USE`.
+    Current,
+    /// The database a CREATE/ALTER DATABASE names.
+    Named(&'t str),
+}
+
+impl<'p> ScriptScanner<'p> {
+    /// A scanner for one file; `default_database` stands where no `USE` does.
+    pub fn new(path: &'p str, default_database: Option<String>) -> Self {
+        ScriptScanner {
+            path,
+            current_database: default_database,
+            facts: ScriptFacts::default(),
+        }
+    }
+
+    /// Scans one batch. Batches the prefilter found nothing in are only
+    /// checked for nothing: they cannot hold a fact.
+    pub fn scan_batch(&mut self, batch: &Batch<'_>) {
+        if !batch.needs_tokens {
+            return;
+        }
+        let tokens = self.tokenize(&batch.text, batch.start_line, &batch.variables);
+        self.scan_tokens(&tokens);
+    }
+
+    /// Tokenizes a batch; after an error in the middle of it, goes on from the
+    /// next line so the rest is still scanned.
+    fn tokenize(&mut self, text: &str, start_line: u32, variables: &Variables) -> Vec<Tok> {
+        let dialect = MsSqlDialect {};
+        let mut tokens = Vec::new();
+        let mut offset = 0;
+        let mut line_base = start_line;
+        loop {
+            let rest = &text[offset..];
+            let mut raw: Vec<TokenWithSpan> = Vec::new();
+            let result = Tokenizer::new(&dialect, rest).tokenize_with_location_into_buf(&mut raw);
+            convert(raw, line_base, variables, &mut tokens);
+            let Err(error) = result else { break };
+            let error_line = line_base
+                + u32::try_from(error.location.line.saturating_sub(1)).unwrap_or(u32::MAX);
+            self.facts.warnings.push(format!(
+                "{}:{}:{}: {}",
+                self.path, error_line, error.location.column, error.message
+            ));
+            // An unterminated string or comment runs to the end: nothing after it is code.
+            if error.message.to_ascii_lowercase().contains("unterminated") {
+                break;
+            }
+            let skip_lines = usize::try_from(error.location.line).unwrap_or(usize::MAX);
+            let Some(next) = nth_line_start(rest, skip_lines) else {
+                break;
+            };
+            offset += next;
+            line_base = error_line + 1;
+        }
+        tokens
+    }
+
+    fn origin(&self, token: &Tok) -> Origin {
+        Origin::script(self.path, token.line, token.column)
+    }
+
+    /// The facts of the target database; None for system databases, whose
+    /// constructs belong to the instance, not to a link candidate.
+    fn target(&mut self, target: Target<'_>) -> Option<&mut DatabaseFacts> {
+        let name = match target {
+            Target::Named(name) => Some(name.to_string()),
+            Target::Current => self.current_database.clone(),
+        };
+        match name {
+            Some(name) if is_system_database(&name) => None,
+            Some(name) => Some(self.facts.database(&name)),
+            None => Some(&mut self.facts.unattributed),
+        }
+    }
+
+    fn note_database(&mut self, name: &str) {
+        if !is_system_database(name) {
+            self.facts.database(name);
+        }
+    }
+
+    fn scan_tokens(&mut self, tokens: &[Tok]) {
+        let mut depth: i64 = 0;
+        let mut i = 0;
+        while i < tokens.len() {
+            let token = &tokens[i];
+            match token.kind {
+                Kind::LParen => depth += 1,
+                Kind::RParen => depth -= 1,
+                _ => {}
+            }
+            if depth > 0 || token.kind != Kind::Word || token.quoted {
+                i += 1;
+                continue;
+            }
+            let next = if token.is("USE") {
+                self.use_statement(tokens, i)
+            } else if token.is_any(&["CREATE", "ALTER"]) {
+                self.create_or_alter(tokens, i)
+            } else if token.is_any(&["EXEC", "EXECUTE"]) {
+                self.execute(tokens, i)
+            } else {
+                None
+            };
+            i = next.unwrap_or(i + 1).max(i + 1);
+        }
+    }
+
+    fn use_statement(&mut self, tokens: &[Tok], at: usize) -> Option<usize> {
+        let name = tokens
+            .get(at + 1)
+            .filter(|t| t.is_name() && !t.is_any(&["PLAN", "HINT"]))?;
+        self.current_database = Some(name.text.clone());
+        self.note_database(&name.text);
+        Some(at + 2)
+    }
+
+    fn create_or_alter(&mut self, tokens: &[Tok], at: usize) -> Option<usize> {
+        let create = tokens[at].is("CREATE");
+        let mut i = at + 1;
+        if tokens.get(i)?.is("OR") && tokens.get(i + 1)?.is("ALTER") {
+            i += 2;
+        }
+        let object = tokens.get(i)?;
+        if object.is("DATABASE") {
+            self.database_statement(tokens, at, i + 1, create)
+        } else if object.is("TABLE") {
+            if create {
+                self.create_table(tokens, i + 1)
+            } else {
+                self.alter_table(tokens, i + 1)
+            }
+        } else if object.is("TYPE") && create {
+            self.create_type(tokens, i + 1)
+        } else if object.is_any(&["PROC", "PROCEDURE", "FUNCTION", "TRIGGER"]) {
+            self.module_header(tokens, i + 1)
+        } else {
+            None
+        }
+    }
+
+    /// CREATE/ALTER DATABASE, including the DATABASE ENCRYPTION KEY forms.
+    fn database_statement(
+        &mut self,
+        tokens: &[Tok],
+        at: usize,
+        name_at: usize,
+        create: bool,
+    ) -> Option<usize> {
+        let name_token = tokens.get(name_at)?;
+        if name_token.is("ENCRYPTION") && tokens.get(name_at + 1).is_some_and(|t| t.is("KEY")) {
+            return self.encryption_key(tokens, at, name_at + 2);
+        }
+        if name_token.is_any(&["SCOPED", "AUDIT"]) || !name_token.is_name() {
+            return None;
+        }
+        let end = statement_end(tokens, name_at + 1);
+        let name = if !create && name_token.is("CURRENT") {
+            None
+        } else {
+            Some(name_token.text.clone())
+        };
+        if let Some(name) = &name {
+            self.note_database(name);
+        }
+        let body = &tokens[name_at + 1..end];
+        let mut facts = DatabaseFacts::default();
+        let mut end = end;
+        if create {
+            if body.iter().any(|t| t.is("SNAPSHOT")) {
+                // A database snapshot is not a database to link.
+                return Some(end);
+            }
+            let statement = self.origin(&tokens[at]);
+            self.create_database_body(body, &statement, &mut facts);
+        } else {
+            let name_for_lookup = name.clone().or_else(|| self.current_database.clone());
+            end = name_at
+                + 1
+                + self.alter_database_body(body, name_for_lookup.as_deref(), &mut facts);
+        }
+        let target = match &name {
+            Some(name) => Target::Named(name),
+            None => Target::Current,
+        };
+        if let Some(database) = self.target(target) {
+            database.extend(facts);
+        }
+        Some(end)
+    }
+
+    fn create_database_body(&self, body: &[Tok], statement: &Origin, facts: &mut DatabaseFacts) {
+        #[derive(Clone)]
+        enum Section {
+            None,
+            Data { kind: FileKind, filegroup: String },
+            Log,
+        }
+        let mut section = Section::None;
+        let mut i = 0;
+        while i < body.len() {
+            let token = &body[i];
+            if token.is("ON") && matches!(section, Section::None) {
+                section = Section::Data {
+                    kind: FileKind::Rows,
+                    filegroup: "PRIMARY".to_string(),
+                };
+            } else if token.is("LOG") && body.get(i + 1).is_some_and(|t| t.is("ON")) {
+                section = Section::Log;
+                i += 1;
+            } else if token.is("FILEGROUP") && body.get(i + 1).is_some_and(Tok::is_name) {
+                let (filegroup, consumed) = self.filegroup_clause(body, i);
+                section = Section::Data {
+                    kind: file_kind_for(filegroup.value.kind),
+                    filegroup: filegroup.value.name.clone(),
+                };
+                facts.filegroups.push(filegroup);
+                i += consumed;
+                continue;
+            } else if token.is_any(&["COLLATE", "WITH", "FOR", "AS"]) {
+                break;
+            } else if token.kind == Kind::LParen {
+                let close = matching_paren(body, i);
+                let (kind, filegroup) = match &section {
+                    Section::None => (FileKind::Rows, Some("PRIMARY".to_string())),
+                    Section::Data { kind, filegroup } => (*kind, Some(filegroup.clone())),
+                    Section::Log => (FileKind::Log, None),
+                };
+                facts.files.push(Fact::new(
+                    DatabaseFile {
+                        logical_name: file_spec_name(&body[i + 1..close]),
+                        kind,
+                        filegroup,
+                        definition: FileDefinition::CreateDatabase(statement.clone()),
+                    },
+                    self.origin(token),
+                ));
+                i = close + 1;
+                continue;
+            }
+            i += 1;
+        }
+    }
+
+    /// `FILEGROUP name [CONTAINS FILESTREAM | CONTAINS MEMORY_OPTIMIZED_DATA]`
+    /// starting at `at` (the FILEGROUP word); returns the fact and the tokens used.
+    fn filegroup_clause(&self, body: &[Tok], at: usize) -> (Fact<Filegroup>, usize) {
+        let name = &body[at + 1];
+        let mut kind = FilegroupKind::Rows;
+        let mut consumed = 2;
+        if body.get(at + 2).is_some_and(|t| t.is("CONTAINS")) {
+            if let Some(what) = body.get(at + 3) {
+                if what.is("FILESTREAM") {
+                    kind = FilegroupKind::Filestream;
+                    consumed = 4;
+                } else if what.is("MEMORY_OPTIMIZED_DATA") {
+                    kind = FilegroupKind::MemoryOptimizedData;
+                    consumed = 4;
+                }
+            }
+        }
+        let origin = self.origin(&body[at]);
+        (
+            Fact::new(
+                Filegroup {
+                    name: name.text.clone(),
+                    kind,
+                },
+                origin,
+            ),
+            consumed,
+        )
+    }
+
+    /// The actions of ALTER DATABASE; returns how many tokens of `body` it used.
+    fn alter_database_body(
+        &self,
+        body: &[Tok],
+        database: Option<&str>,
+        facts: &mut DatabaseFacts,
+    ) -> usize {
+        let Some(action) = body.first() else { return 0 };
+        if action.is("ADD") {
+            let next = body.get(1);
+            if next.is_some_and(|t| t.is("FILEGROUP")) && body.get(2).is_some_and(Tok::is_name) {
+                let (filegroup, _) = self.filegroup_clause(body, 1);
+                facts.filegroups.push(filegroup);
+            } else if next.is_some_and(|t| t.is("LOG")) && body.get(2).is_some_and(|t| t.is("FILE"))
+            {
+                self.added_files(&body[3..], FileKind::Log, None, facts);
+            } else if next.is_some_and(|t| t.is("FILE")) {
+                // `TO FILEGROUP fg` decides what kind of file this is.
+                let filegroup = body
+                    .windows(3)
+                    .find(|w| w[0].is("TO") && w[1].is("FILEGROUP"))
+                    .map(|w| w[2].text.clone());
+                let kind = filegroup
+                    .as_deref()
+                    .and_then(|fg| self.known_filegroup_kind(database, fg, facts))
+                    .map_or(FileKind::Rows, file_kind_for);
+                self.added_files(&body[2..], kind, filegroup, facts);
+            }
+            body.len()
+        } else if action.is("SET") {
+            1 + self.database_options(&body[1..], facts)
+        } else {
+            body.len()
+        }
+    }
+
+    /// What kind of filegroup `name` is, from what this file has shown so far.
+    fn known_filegroup_kind(
+        &self,
+        database: Option<&str>,
+        name: &str,
+        pending: &DatabaseFacts,
+    ) -> Option<FilegroupKind> {
+        let seen = database.and_then(|db| {
+            self.facts
+                .databases
+                .iter()
+                .find(|(known, _)| known.eq_ignore_ascii_case(db))
+                .map(|(_, facts)| facts)
+        });
+        pending
+            .filegroups
+            .iter()
+            .chain(seen.into_iter().flat_map(|facts| facts.filegroups.iter()))
+            .find(|fg| fg.value.name.eq_ignore_ascii_case(name))
+            .map(|fg| fg.value.kind)
+    }
+
+    fn added_files(
+        &self,
+        specs: &[Tok],
+        kind: FileKind,
+        filegroup: Option<String>,
+        facts: &mut DatabaseFacts,
+    ) {
+        let mut i = 0;
+        while i < specs.len() {
+            if specs[i].kind == Kind::LParen {
+                let close = matching_paren(specs, i);
+                facts.files.push(Fact::new(
+                    DatabaseFile {
+                        logical_name: file_spec_name(&specs[i + 1..close]),
+                        kind,
+                        filegroup: filegroup.clone(),
+                        definition: FileDefinition::Added,
+                    },
+                    self.origin(&specs[i]),
+                ));
+                i = close + 1;
+            } else if specs[i].is("TO") {
+                break;
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    /// `SET option [, option]… [WITH termination]`; returns the tokens used.
+    fn database_options(&self, options: &[Tok], facts: &mut DatabaseFacts) -> usize {
+        let mut i = 0;
+        while i < options.len() {
+            let option = &options[i];
+            if option.is("WITH") || (i > 0 && option.is("SET")) {
+                // `WITH NO_WAIT`, `WITH ROLLBACK IMMEDIATE`; a second SET is a new statement.
+                if option.is("SET") {
+                    return i;
+                }
+                break;
+            }
+            let element_end = list_element_end(options, i);
+            let element = &options[i..element_end];
+            if let Some(setting) = database_setting(element) {
+                facts.settings.push(Fact::new(setting, self.origin(option)));
+            }
+            i = element_end + 1;
+        }
+        options.len()
+    }
+
+    fn encryption_key(&mut self, tokens: &[Tok], at: usize, from: usize) -> Option<usize> {
+        let end = statement_end(tokens, from);
+        let body = &tokens[from..end];
+        let certificate = body
+            .windows(2)
+            .find(|w| w[0].is("CERTIFICATE") && w[1].is_name())
+            .map(|w| w[1].text.clone());
+        let origin = self.origin(&tokens[at]);
+        if let Some(database) = self.target(Target::Current) {
+            database
+                .encryption_keys
+                .push(Fact::new(DatabaseEncryptionKey { certificate }, origin));
+        }
+        Some(end)
+    }
+
+    fn create_table(&mut self, tokens: &[Tok], name_at: usize) -> Option<usize> {
+        let (table, after_name) = object_name(tokens, name_at)?;
+        let end = statement_end(tokens, after_name);
+        let body = &tokens[after_name..end];
+        let origin = self.origin(&tokens[name_at]);
+        let mut facts = DatabaseFacts::default();
+        if body.first().is_some_and(|t| t.is("AS"))
+            && body.get(1).is_some_and(|t| t.is("FILETABLE"))
+        {
+            facts
+                .filetables
+                .push(Fact::new(table.clone(), origin.clone()));
+        }
+        let mut i = 0;
+        while i < body.len() {
+            if body[i].kind == Kind::LParen {
+                let close = matching_paren(body, i);
+                if i == 0 {
+                    self.column_definitions(&table, &body[1..close], &mut facts);
+                }
+                i = close + 1;
+                continue;
+            }
+            if body[i].is("WITH") && body.get(i + 1).is_some_and(|t| t.kind == Kind::LParen) {
+                let close = matching_paren(body, i + 1);
+                self.table_options(
+                    &table,
+                    &body[i + 2..close],
+                    &origin,
+                    MemoryOptimizedKind::Table,
+                    &mut facts,
+                );
+                i = close + 1;
+                continue;
+            }
+            i += 1;
+        }
+        if let Some(database) = self.target(Target::Current) {
+            database.extend(facts);
+        }
+        Some(end)
+    }
+
+    fn column_definitions(&self, table: &str, columns: &[Tok], facts: &mut DatabaseFacts) {
+        let mut start = 0;
+        while start < columns.len() {
+            let end = list_element_end(columns, start);
+            let element = &columns[start..end];
+            if let Some(name) = element.first().filter(|t| {
+                t.is_name()
+                    && !t.is_any(&[
+                        "CONSTRAINT",
+                        "PRIMARY",
+                        "UNIQUE",
+                        "INDEX",
+                        "FOREIGN",
+                        "CHECK",
+                        "PERIOD",
+                    ])
+            }) && top_level(element).any(|t| t.is("FILESTREAM"))
+            {
+                facts.filestream_columns.push(Fact::new(
+                    ColumnName {
+                        table: table.to_string(),
+                        column: name.text.clone(),
+                    },
+                    self.origin(name),
+                ));
+            }
+            start = end + 1;
+        }
+    }
+
+    /// `WITH (…)` options of CREATE TABLE / CREATE TYPE / ALTER TABLE SET.
+    fn table_options(
+        &self,
+        name: &str,
+        options: &[Tok],
+        origin: &Origin,
+        kind: MemoryOptimizedKind,
+        facts: &mut DatabaseFacts,
+    ) {
+        let mut start = 0;
+        while start < options.len() {
+            let end = list_element_end(options, start);
+            let element = &options[start..end];
+            if let [option, eq, value, ..] = element
+                && eq.kind == Kind::Eq
+                && value.is("ON")
+            {
+                if option.is("MEMORY_OPTIMIZED") {
+                    facts.memory_optimized_objects.push(Fact::new(
+                        MemoryOptimizedObject {
+                            name: name.to_string(),
+                            kind,
+                        },
+                        origin.clone(),
+                    ));
+                } else if option.is("REMOTE_DATA_ARCHIVE") && kind == MemoryOptimizedKind::Table {
+                    facts
+                        .stretch_tables
+                        .push(Fact::new(name.to_string(), self.origin(option)));
+                }
+            }
+            start = end + 1;
+        }
+    }
+
+    fn alter_table(&mut self, tokens: &[Tok], name_at: usize) -> Option<usize> {
+        let (table, after_name) = object_name(tokens, name_at)?;
+        let end = statement_end(tokens, after_name);
+        let body = &tokens[after_name..end];
+        let mut facts = DatabaseFacts::default();
+        match body.first() {
+            Some(set) if set.is("SET") && body.get(1).is_some_and(|t| t.kind == Kind::LParen) => {
+                let close = matching_paren(body, 1);
+                let origin = self.origin(set);
+                self.table_options(
+                    &table,
+                    &body[2..close],
+                    &origin,
+                    MemoryOptimizedKind::Table,
+                    &mut facts,
+                );
+            }
+            Some(add) if add.is("ADD") => {
+                self.column_definitions(&table, &body[1..], &mut facts);
+            }
+            _ => {}
+        }
+        if let Some(database) = self.target(Target::Current) {
+            database.extend(facts);
+        }
+        Some(end)
+    }
+
+    fn create_type(&mut self, tokens: &[Tok], name_at: usize) -> Option<usize> {
+        let (name, after_name) = object_name(tokens, name_at)?;
+        let end = statement_end(tokens, after_name);
+        let body = &tokens[after_name..end];
+        if !(body.first().is_some_and(|t| t.is("AS")) && body.get(1).is_some_and(|t| t.is("TABLE")))
+        {
+            return Some(end);
+        }
+        let origin = self.origin(&tokens[name_at]);
+        let mut facts = DatabaseFacts::default();
+        if let Some(open) = body.iter().position(|t| t.kind == Kind::LParen) {
+            let close = matching_paren(body, open);
+            if body.get(close + 1).is_some_and(|t| t.is("WITH"))
+                && body.get(close + 2).is_some_and(|t| t.kind == Kind::LParen)
+            {
+                let options_close = matching_paren(body, close + 2);
+                self.table_options(
+                    &name,
+                    &body[close + 3..options_close],
+                    &origin,
+                    MemoryOptimizedKind::TableType,
+                    &mut facts,
+                );
+            }
+        }
+        if let Some(database) = self.target(Target::Current) {
+            database.extend(facts);
+        }
+        Some(end)
+    }
+
+    /// CREATE PROCEDURE / FUNCTION / TRIGGER options, up to the body.
+    fn module_header(&mut self, tokens: &[Tok], name_at: usize) -> Option<usize> {
+        let (name, after_name) = object_name(tokens, name_at)?;
+        let mut depth = 0i64;
+        let mut native = None;
+        let mut i = after_name;
+        while let Some(token) = tokens.get(i) {
+            match token.kind {
+                Kind::LParen => depth += 1,
+                Kind::RParen => depth -= 1,
+                Kind::SemiColon if depth <= 0 => break,
+                _ => {}
+            }
+            if depth <= 0 {
+                if token.is("NATIVE_COMPILATION") {
+                    native = Some(token);
+                }
+                // The body starts: options are behind us.
+                if token.is("BEGIN") || (token.is_any(STATEMENT_STARTS) && !token.is("SET")) {
+                    break;
+                }
+            }
+            i += 1;
+        }
+        if native.is_some() {
+            let origin = self.origin(&tokens[name_at]);
+            if let Some(database) = self.target(Target::Current) {
+                database.memory_optimized_objects.push(Fact::new(
+                    MemoryOptimizedObject {
+                        name,
+                        kind: MemoryOptimizedKind::NativelyCompiledModule,
+                    },
+                    origin,
+                ));
+            }
+        }
+        Some(i)
+    }
+
+    /// `EXEC sp_dbcmptlevel 'db', 80` (positional or named parameters).
+    fn execute(&mut self, tokens: &[Tok], at: usize) -> Option<usize> {
+        let mut i = at + 1;
+        // EXEC @status = procedure …
+        if tokens.get(i)?.text.starts_with('@') && tokens.get(i + 1)?.kind == Kind::Eq {
+            i += 2;
+        }
+        let (procedure, after_name) = object_name(tokens, i)?;
+        let short = procedure.rsplit('.').next().unwrap_or(&procedure);
+        if !short.eq_ignore_ascii_case("sp_dbcmptlevel") {
+            return Some(after_name);
+        }
+        let end = statement_end(tokens, after_name);
+        let arguments = call_arguments(&tokens[after_name..end], &["@dbname", "@new_cmptlevel"]);
+        let database = arguments
+            .first()
+            .and_then(|a| a.as_ref())
+            .map(|t| t.text.clone());
+        let level = arguments
+            .get(1)
+            .and_then(|a| a.as_ref())
+            .and_then(|t| t.text.trim().parse::<u16>().ok());
+        if let (Some(database), Some(level)) = (database, level) {
+            self.note_database(&database);
+            let origin = self.origin(&tokens[at]);
+            if let Some(facts) = self.target(Target::Named(&database)) {
+                facts.settings.push(Fact::new(
+                    DatabaseSetting::CompatibilityLevel(level),
+                    origin,
+                ));
+            }
+        }
+        Some(end)
+    }
+}
+
+/// One option of ALTER DATABASE … SET.
+fn database_setting(element: &[Tok]) -> Option<DatabaseSetting> {
+    let option = element.first()?;
+    let value = element.iter().skip(1).find(|t| t.kind != Kind::Eq)?;
+    if option.is("RECOVERY") {
+        let model = if value.is("FULL") {
+            RecoveryModel::Full
+        } else if value.is("SIMPLE") {
+            RecoveryModel::Simple
+        } else if value.is("BULK_LOGGED") {
+            RecoveryModel::BulkLogged
+        } else {
+            return None;
+        };
+        Some(DatabaseSetting::RecoveryModel(model))
+    } else if option.is("COMPATIBILITY_LEVEL") {
+        value
+            .text
+            .parse()
+            .ok()
+            .map(DatabaseSetting::CompatibilityLevel)
+    } else if option.is("ENCRYPTION") {
+        if value.is("ON") {
+            Some(DatabaseSetting::Encryption(true))
+        } else if value.is("OFF") {
+            Some(DatabaseSetting::Encryption(false))
+        } else {
+            None
+        }
+    } else if option.is("ACCELERATED_DATABASE_RECOVERY") {
+        let enabled = value.is("ON");
+        if !enabled && !value.is("OFF") {
+            return None;
+        }
+        let version_store_filegroup = element
+            .windows(3)
+            .find(|w| w[0].is("PERSISTENT_VERSION_STORE_FILEGROUP") && w[1].kind == Kind::Eq)
+            .map(|w| w[2].text.clone());
+        Some(DatabaseSetting::AcceleratedRecovery {
+            enabled,
+            version_store_filegroup,
+        })
+    } else if option.is("REMOTE_DATA_ARCHIVE") {
+        if value.is("ON") {
+            Some(DatabaseSetting::RemoteDataArchive(true))
+        } else if value.is("OFF") {
+            Some(DatabaseSetting::RemoteDataArchive(false))
+        } else {
+            None
+        }
+    } else {
+        None
+    }
+}
+
+fn file_kind_for(filegroup: FilegroupKind) -> FileKind {
+    match filegroup {
+        FilegroupKind::Rows => FileKind::Rows,
+        FilegroupKind::Filestream => FileKind::Filestream,
+        FilegroupKind::MemoryOptimizedData => FileKind::MemoryOptimizedContainer,
+    }
+}
+
+/// `NAME = logical_name` inside a file spec.
+fn file_spec_name(spec: &[Tok]) -> Option<String> {
+    spec.windows(3)
+        .find(|w| w[0].is("NAME") && w[1].kind == Kind::Eq)
+        .map(|w| w[2].text.clone())
+}
+
+/// A possibly multi-part name (`[db].dbo.[t]`, `db..t`) starting at `at`:
+/// its parts joined with `.`, and the index after it.
+fn object_name(tokens: &[Tok], at: usize) -> Option<(String, usize)> {
+    let first = tokens.get(at).filter(|t| t.is_name())?;
+    let mut name = first.text.clone();
+    let mut i = at + 1;
+    while tokens.get(i).is_some_and(|t| t.kind == Kind::Period) {
+        name.push('.');
+        i += 1;
+        match tokens.get(i) {
+            Some(part) if part.is_name() => {
+                name.push_str(&part.text);
+                i += 1;
+            }
+            _ => {}
+        }
+    }
+    Some((name, i))
+}
+
+/// Arguments of a procedure call, by position, with named ones (`@p = v`)
+/// put at the position their name has in `names`.
+fn call_arguments<'t>(tokens: &'t [Tok], names: &[&str]) -> Vec<Option<&'t Tok>> {
+    let mut arguments: Vec<Option<&Tok>> = vec![None; names.len()];
+    let mut position = 0;
+    let mut start = 0;
+    while start < tokens.len() {
+        let end = list_element_end(tokens, start);
+        let element = &tokens[start..end];
+        match element {
+            [name, eq, value, ..] if eq.kind == Kind::Eq && name.text.starts_with('@') => {
+                if let Some(index) = names
+                    .iter()
+                    .position(|n| n.eq_ignore_ascii_case(&name.text))
+                {
+                    arguments[index] = Some(value);
+                }
+            }
+            [value, ..] => {
+                if let Some(slot) = arguments.get_mut(position) {
+                    *slot = Some(value);
+                }
+            }
+            [] => {}
+        }
+        position += 1;
+        start = end + 1;
+    }
+    arguments
+}
+
+/// The index of the `)` matching the `(` at `open` (or the end).
+fn matching_paren(tokens: &[Tok], open: usize) -> usize {
+    let mut depth = 0i64;
+    for (i, token) in tokens.iter().enumerate().skip(open) {
+        match token.kind {
+            Kind::LParen => depth += 1,
+            Kind::RParen => {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+    }
+    tokens.len()
+}
+
+/// The end of a comma-separated list element starting at `start`: the index
+/// of the next top-level comma, or the end.
+fn list_element_end(tokens: &[Tok], start: usize) -> usize {
+    let mut depth = 0i64;
+    for (i, token) in tokens.iter().enumerate().skip(start) {
+        match token.kind {
+            Kind::LParen => depth += 1,
+            Kind::RParen => depth -= 1,
+            Kind::Comma if depth <= 0 => return i,
+            _ => {}
+        }
+    }
+    tokens.len()
+}
+
+/// The tokens of `element` outside any parentheses.
+fn top_level(element: &[Tok]) -> impl Iterator<Item = &Tok> {
+    let mut depth = 0i64;
+    element.iter().filter(move |token| {
+        match token.kind {
+            Kind::LParen => depth += 1,
+            Kind::RParen => depth -= 1,
+            _ => return depth == 0,
+        }
+        false
+    })
+}
+
+/// Where the statement that continues at `from` ends: a top-level `;`, a
+/// top-level word that starts a new statement, or the end of the batch.
+fn statement_end(tokens: &[Tok], from: usize) -> usize {
+    let mut depth = 0i64;
+    for (i, token) in tokens.iter().enumerate().skip(from) {
+        match token.kind {
+            Kind::LParen => depth += 1,
+            Kind::RParen => depth -= 1,
+            Kind::SemiColon if depth <= 0 => return i,
+            Kind::Word if depth <= 0 && !token.quoted && token.is_any(STATEMENT_STARTS) => {
+                // ALTER DATABASE … SET is one statement: its SET is handled by the caller.
+                if token.is("SET") && i == from {
+                    continue;
+                }
+                return i;
+            }
+            _ => {}
+        }
+    }
+    tokens.len()
+}
+
+/// Byte offset of the start of line `n` (0-based count of line ends to skip).
+fn nth_line_start(text: &str, n: usize) -> Option<usize> {
+    text.match_indices('\n')
+        .nth(n.saturating_sub(1))
+        .map(|(i, _)| i + 1)
+}
+
+/// Converts sqlparser tokens, dropping whitespace and comments, joining
+/// `$(Name)` into one word and substituting known SQLCMD variables.
+fn convert(raw: Vec<TokenWithSpan>, line_base: u32, variables: &Variables, out: &mut Vec<Tok>) {
+    let mut iter = raw
+        .into_iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .peekable();
+    while let Some(TokenWithSpan { token, span }) = iter.next() {
+        let line = line_base + u32::try_from(span.start.line.saturating_sub(1)).unwrap_or(u32::MAX);
+        let column = u32::try_from(span.start.column).unwrap_or(u32::MAX);
+        let (kind, text, quoted) = match token {
+            Token::Word(word) => {
+                let quoted = word.quote_style.is_some();
+                // SQL Server ignores trailing spaces when it compares names.
+                let mut value = expand(word.value, variables);
+                value.truncate(value.trim_end().len());
+                (Kind::Word, value, quoted)
+            }
+            Token::SingleQuotedString(s) | Token::NationalStringLiteral(s) => {
+                (Kind::String, expand(s, variables), false)
+            }
+            Token::Number(n, _) => (Kind::Number, n, false),
+            Token::LParen => (Kind::LParen, String::new(), false),
+            Token::RParen => (Kind::RParen, String::new(), false),
+            Token::Comma => (Kind::Comma, String::new(), false),
+            Token::Period => (Kind::Period, String::new(), false),
+            Token::Eq => (Kind::Eq, String::new(), false),
+            Token::SemiColon => (Kind::SemiColon, String::new(), false),
+            Token::Placeholder(p) if p == "$" => {
+                // `$(Name)`: an SQLCMD variable outside brackets.
+                let is_variable = matches!(iter.peek(), Some(t) if t.token == Token::LParen);
+                if is_variable {
+                    iter.next();
+                    if let Some(TokenWithSpan {
+                        token: Token::Word(word),
+                        ..
+                    }) = iter.next()
+                    {
+                        iter.next_if(|t| t.token == Token::RParen);
+                        let text = expand(format!("$({})", word.value), variables);
+                        out.push(Tok {
+                            kind: Kind::Word,
+                            text,
+                            quoted: true,
+                            line,
+                            column,
+                        });
+                    }
+                    continue;
+                }
+                (Kind::Other, p, false)
+            }
+            _ => (Kind::Other, String::new(), false),
+        };
+        out.push(Tok {
+            kind,
+            text,
+            quoted,
+            line,
+            column,
+        });
+    }
+}
+
+fn expand(text: String, variables: &Variables) -> String {
+    if text.contains("$(") {
+        substitute(&text, variables)
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collect::batches::split_batches;
+
+    fn scan(sql: &str) -> ScriptFacts {
+        let split = split_batches(sql, &Variables::new());
+        let mut scanner = ScriptScanner::new("t.sql", None);
+        for batch in &split.batches {
+            scanner.scan_batch(batch);
+        }
+        scanner.facts
+    }
+
+    fn db<'f>(facts: &'f ScriptFacts, name: &str) -> &'f DatabaseFacts {
+        &facts.databases.iter().find(|(n, _)| n == name).unwrap().1
+    }
+
+    #[test]
+    fn create_database_files_and_filegroups() {
+        let facts = scan(
+            "CREATE DATABASE [Docs] ON PRIMARY (NAME = Docs_data, FILENAME = 'D:\\d.mdf'),\n\
+             FILEGROUP [DocsFS] CONTAINS FILESTREAM (NAME = Docs_fs, FILENAME = 'D:\\fs')\n\
+             LOG ON (NAME = Docs_log, FILENAME = 'L:\\l.ldf'), (NAME = Docs_log2, FILENAME = 'L:\\l2.ldf')\n\
+             COLLATE Latin1_General_CI_AS",
+        );
+        let docs = db(&facts, "Docs");
+        assert_eq!(docs.filegroups.len(), 1);
+        assert_eq!(docs.filegroups[0].value.kind, FilegroupKind::Filestream);
+        let kinds: Vec<_> = docs
+            .files
+            .iter()
+            .map(|f| (f.value.logical_name.clone().unwrap(), f.value.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("Docs_data".to_string(), FileKind::Rows),
+                ("Docs_fs".to_string(), FileKind::Filestream),
+                ("Docs_log".to_string(), FileKind::Log),
+                ("Docs_log2".to_string(), FileKind::Log),
+            ]
+        );
+        assert_eq!(docs.filegroups[0].origin, Origin::script("t.sql", 2, 1));
+    }
+
+    #[test]
+    fn use_attributes_and_system_databases_drop() {
+        let facts = scan(
+            "USE [master]\nGO\nCREATE TABLE t (c varbinary(max) FILESTREAM)\nGO\nUSE [a]]b]\nGO\nCREATE TABLE dbo.d (c varbinary(max) FILESTREAM NULL)\n",
+        );
+        assert_eq!(facts.databases.len(), 1);
+        let ab = db(&facts, "a]b");
+        assert_eq!(ab.filestream_columns[0].value.column, "c");
+        assert_eq!(ab.filestream_columns[0].value.table, "dbo.d");
+        assert_eq!(
+            ab.filestream_columns[0].origin,
+            Origin::script("t.sql", 7, 21)
+        );
+    }
+
+    #[test]
+    fn alter_database_set_options() {
+        let facts = scan(
+            "ALTER DATABASE [S] SET RECOVERY SIMPLE, COMPATIBILITY_LEVEL = 90 WITH NO_WAIT\n\
+             ALTER DATABASE S SET ACCELERATED_DATABASE_RECOVERY = ON (PERSISTENT_VERSION_STORE_FILEGROUP = [VS]);\n\
+             ALTER DATABASE S SET ENCRYPTION ON\nALTER DATABASE S SET REMOTE_DATA_ARCHIVE = ON (SERVER = N'x')",
+        );
+        let settings: Vec<_> = db(&facts, "S")
+            .settings
+            .iter()
+            .map(|s| s.value.clone())
+            .collect();
+        assert_eq!(
+            settings,
+            [
+                DatabaseSetting::RecoveryModel(RecoveryModel::Simple),
+                DatabaseSetting::CompatibilityLevel(90),
+                DatabaseSetting::AcceleratedRecovery {
+                    enabled: true,
+                    version_store_filegroup: Some("VS".into())
+                },
+                DatabaseSetting::Encryption(true),
+                DatabaseSetting::RemoteDataArchive(true),
+            ]
+        );
+    }
+
+    #[test]
+    fn memory_optimized_objects() {
+        let facts = scan(
+            "USE M\nGO\nCREATE TABLE dbo.Cart (Id int NOT NULL PRIMARY KEY NONCLUSTERED) WITH (MEMORY_OPTIMIZED = ON, DURABILITY = SCHEMA_ONLY)\nGO\n\
+             CREATE TYPE dbo.Ids AS TABLE (Id int PRIMARY KEY NONCLUSTERED) WITH (MEMORY_OPTIMIZED = ON)\nGO\n\
+             CREATE PROCEDURE dbo.p @a int = 1 WITH NATIVE_COMPILATION, SCHEMABINDING AS BEGIN ATOMIC WITH (TRANSACTION ISOLATION LEVEL = SNAPSHOT, LANGUAGE = N'us_english') SELECT 1 END\nGO\n\
+             CREATE TABLE dbo.Plain (Id int) WITH (MEMORY_OPTIMIZED = OFF)\n",
+        );
+        let kinds: Vec<_> = db(&facts, "M")
+            .memory_optimized_objects
+            .iter()
+            .map(|o| (o.value.name.clone(), o.value.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("dbo.Cart".to_string(), MemoryOptimizedKind::Table),
+                ("dbo.Ids".to_string(), MemoryOptimizedKind::TableType),
+                (
+                    "dbo.p".to_string(),
+                    MemoryOptimizedKind::NativelyCompiledModule
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn sqlcmd_variables_resolve_in_names() {
+        let facts = scan(
+            ":setvar DatabaseName \"Sales\"\nALTER DATABASE [$(DatabaseName)] SET RECOVERY SIMPLE\nGO\nUSE $(Unknown)\nCREATE TABLE t AS FILETABLE\n",
+        );
+        assert_eq!(db(&facts, "Sales").settings.len(), 1);
+        assert_eq!(db(&facts, "$(Unknown)").filetables[0].value, "t");
+    }
+
+    #[test]
+    fn sp_dbcmptlevel_positional_and_named() {
+        let facts = scan(
+            "EXEC sp_dbcmptlevel 'Old', 80\nEXEC master.dbo.sp_dbcmptlevel @new_cmptlevel = 90, @dbname = N'Older'",
+        );
+        assert_eq!(
+            db(&facts, "Old").settings[0].value,
+            DatabaseSetting::CompatibilityLevel(80)
+        );
+        assert_eq!(
+            db(&facts, "Older").settings[0].value,
+            DatabaseSetting::CompatibilityLevel(90)
+        );
+    }
+
+    #[test]
+    fn tokenizer_error_mid_batch_does_not_hide_the_rest() {
+        let facts = scan(
+            "USE Z\nSELECT 1 \\ 2\nALTER DATABASE Z ADD LOG FILE (NAME = z2, FILENAME = 'z2.ldf')\n",
+        );
+        assert_eq!(db(&facts, "Z").files.len(), 1);
+    }
+}

@@ -1,0 +1,116 @@
+//! Runs the rule catalog over the estate and turns findings into verdicts.
+
+use std::cmp::Ordering;
+
+use linkready_rules::{
+    Assessment, DatabaseAssessment, Estate, Finding, InstanceAssessment, Origin, RULES, Severity,
+    SeverityCounts, Source, Verdict,
+};
+
+use crate::score::{database_score, instance_score};
+
+/// Runs every rule that the instance's source can feed, sorts the findings,
+/// and assigns verdicts.
+pub fn assess(estate: &Estate) -> Assessment {
+    let mut assessment = Assessment::default();
+    for instance in &estate.instances {
+        let mut outcomes = linkready_rules::Outcomes::default();
+        for rule in RULES {
+            // A rule that this source cannot feed is not run: scripts never show
+            // a database's state, so that rule says nothing about them.
+            if rule.meta().has_source(instance.source) {
+                rule.check(instance, &mut outcomes);
+            }
+        }
+        outcomes.findings.sort_by(compare_findings);
+
+        let databases: Vec<DatabaseAssessment> = instance
+            .databases
+            .iter()
+            .map(|database| {
+                let mut counts = SeverityCounts::default();
+                let mut worst = None;
+                for finding in outcomes
+                    .findings
+                    .iter()
+                    .filter(|f| f.database.as_deref() == Some(database.name.as_str()))
+                {
+                    counts.add(finding.severity);
+                    worst = worst.max(Some(finding.severity));
+                }
+                let blocker_unknown = outcomes.unknowns.iter().any(|u| {
+                    u.database.as_deref() == Some(database.name.as_str())
+                        && u.rule.severity == Severity::Blocker
+                });
+                let verdict = verdict_for(worst, blocker_unknown);
+                DatabaseAssessment {
+                    name: database.name.clone(),
+                    verdict,
+                    score: database_score(verdict, &counts),
+                    counts,
+                }
+            })
+            .collect();
+
+        // Findings outside any listed database (instance rules, scripts
+        // without USE) count toward the instance.
+        let mut instance_counts = SeverityCounts::default();
+        let mut instance_worst = None;
+        for finding in outcomes.findings.iter().filter(|f| {
+            f.database
+                .as_deref()
+                .is_none_or(|name| !instance.databases.iter().any(|db| db.name == name))
+        }) {
+            instance_counts.add(finding.severity);
+            instance_worst = instance_worst.max(Some(finding.severity));
+        }
+        let facts_unknown = instance.source == Source::Script;
+        let own = verdict_for(instance_worst, facts_unknown);
+        let verdict = databases.iter().map(|db| db.verdict).fold(own, Ord::max);
+        let score = instance_score(verdict, &instance_counts, &databases);
+
+        assessment.instances.push(InstanceAssessment {
+            name: instance.name.clone(),
+            verdict,
+            score,
+            errors: instance.errors.clone(),
+            databases,
+        });
+        assessment.findings.extend(outcomes.findings);
+        assessment.unknowns.extend(outcomes.unknowns);
+    }
+    assessment.findings.sort_by(compare_findings);
+    assessment
+}
+
+fn verdict_for(worst: Option<Severity>, blocker_unknown: bool) -> Verdict {
+    match worst {
+        Some(Severity::Blocker) => Verdict::NotReady,
+        _ if blocker_unknown => Verdict::Unknown,
+        Some(Severity::Prerequisite | Severity::Warning) => Verdict::ReadyWithConditions,
+        Some(Severity::Info) | None => Verdict::Ready,
+    }
+}
+
+/// Instance, database (instance-level first), worst severity first, rule,
+/// then where.
+fn compare_findings(a: &Finding, b: &Finding) -> Ordering {
+    a.instance
+        .cmp(&b.instance)
+        .then_with(|| a.database.cmp(&b.database))
+        .then_with(|| b.severity.cmp(&a.severity))
+        .then_with(|| a.rule.id.cmp(b.rule.id))
+        .then_with(|| location_key(&a.origin).cmp(&location_key(&b.origin)))
+        .then_with(|| a.object.cmp(&b.object))
+        .then_with(|| a.message.cmp(&b.message))
+}
+
+fn location_key(origin: &Origin) -> (&str, u32, u32) {
+    match origin {
+        Origin::Script {
+            path, line, column, ..
+        } => (path, *line, *column),
+        Origin::Live { object, .. } | Origin::Inventory { object, .. } => (object, 0, 0),
+        Origin::Selection { argument, .. } => (argument, 0, 0),
+    }
+}

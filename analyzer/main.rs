@@ -1,0 +1,17 @@
+//! The linkready binary: parse, run, exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use linkready::cli::{Cli, EXIT_ERROR, run};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("linkready: error: {error:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}

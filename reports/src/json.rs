@@ -1,0 +1,187 @@
+//! The JSON report: its own output structs, versioned; never internal types.
+
+use linkready_rules::{Finding, Origin, RuleUnknown};
+use serde::Serialize;
+
+use crate::model::{FileStatus, Report};
+
+/// Bumped on any incompatible change to the JSON layout.
+pub const JSON_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    schema_version: u32,
+    tool: Tool<'a>,
+    instances: Vec<JsonInstance<'a>>,
+    findings: Vec<JsonFinding<'a>>,
+    unknowns: Vec<JsonUnknown<'a>>,
+    inputs: Inputs<'a>,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    name: &'a str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonInstance<'a> {
+    name: &'a str,
+    verdict: &'a str,
+    score: Option<u8>,
+    errors: &'a [String],
+    databases: Vec<JsonDatabase<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonDatabase<'a> {
+    name: &'a str,
+    verdict: &'a str,
+    score: Option<u8>,
+    counts: &'a linkready_rules::SeverityCounts,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    name: &'a str,
+    aliases: &'a [&'a str],
+    severity: &'a str,
+    instance: &'a str,
+    database: Option<&'a str>,
+    object: Option<&'a str>,
+    message: &'a str,
+    origin: &'a str,
+    location: Option<Location<'a>>,
+    /// The construct was in a string the script executes.
+    dynamic: bool,
+}
+
+#[derive(Serialize)]
+struct Location<'a> {
+    path: &'a str,
+    line: u32,
+    column: u32,
+}
+
+#[derive(Serialize)]
+struct JsonUnknown<'a> {
+    rule: &'a str,
+    name: &'a str,
+    instance: &'a str,
+    database: Option<&'a str>,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct Inputs<'a> {
+    files: Vec<JsonFile<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    path: &'a str,
+    status: &'a str,
+    batches: u32,
+    statements: u32,
+    error: Option<&'a str>,
+    warnings: &'a [String],
+}
+
+fn finding(finding: &Finding) -> JsonFinding<'_> {
+    let (location, dynamic) = match &finding.origin {
+        Origin::Script {
+            path,
+            line,
+            column,
+            dynamic,
+        } => (
+            Some(Location {
+                path,
+                line: *line,
+                column: *column,
+            }),
+            *dynamic,
+        ),
+        _ => (None, false),
+    };
+    JsonFinding {
+        rule: finding.rule.id,
+        name: finding.rule.name,
+        aliases: finding.rule.aliases,
+        severity: finding.severity.as_str(),
+        instance: &finding.instance,
+        database: finding.database.as_deref(),
+        object: finding.object.as_deref(),
+        message: &finding.message,
+        origin: finding.origin.source().as_str(),
+        location,
+        dynamic,
+    }
+}
+
+fn unknown(unknown: &RuleUnknown) -> JsonUnknown<'_> {
+    JsonUnknown {
+        rule: unknown.rule.id,
+        name: unknown.rule.name,
+        instance: &unknown.instance,
+        database: unknown.database.as_deref(),
+        reason: &unknown.reason,
+    }
+}
+
+/// Renders the report as pretty-printed JSON, ending with a newline.
+pub fn render_json(report: &Report) -> String {
+    let assessment = &report.assessment;
+    let document = JsonReport {
+        schema_version: JSON_SCHEMA_VERSION,
+        tool: Tool {
+            name: report.tool_name,
+            version: report.tool_version,
+        },
+        instances: assessment
+            .instances
+            .iter()
+            .map(|instance| JsonInstance {
+                name: &instance.name,
+                verdict: instance.verdict.as_str(),
+                score: instance.score,
+                errors: &instance.errors,
+                databases: instance
+                    .databases
+                    .iter()
+                    .map(|db| JsonDatabase {
+                        name: &db.name,
+                        verdict: db.verdict.as_str(),
+                        score: db.score,
+                        counts: &db.counts,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        findings: assessment.findings.iter().map(finding).collect(),
+        unknowns: assessment.unknowns.iter().map(unknown).collect(),
+        inputs: Inputs {
+            files: report
+                .files
+                .iter()
+                .map(|file| JsonFile {
+                    path: &file.path,
+                    status: match file.status {
+                        FileStatus::Scanned => "scanned",
+                        FileStatus::Error => "error",
+                    },
+                    batches: file.batches,
+                    statements: file.statements,
+                    error: file.error.as_deref(),
+                    warnings: &file.warnings,
+                })
+                .collect(),
+        },
+    };
+    // Serializing plain structs of strings and numbers cannot fail.
+    let mut text = serde_json::to_string_pretty(&document)
+        .unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"));
+    text.push('\n');
+    text
+}

@@ -1,0 +1,41 @@
+//! The report view model: what every format shows, built once.
+
+use linkready_rules::Assessment;
+
+/// Whether an input file was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileStatus {
+    Scanned,
+    Error,
+}
+
+/// One input file and what became of it.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub path: String,
+    pub status: FileStatus,
+    pub batches: u32,
+    pub statements: u32,
+    pub error: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Everything a report shows.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub tool_name: &'static str,
+    pub tool_version: &'static str,
+    pub assessment: Assessment,
+    pub files: Vec<InputFile>,
+}
+
+impl Report {
+    pub fn new(assessment: Assessment, files: Vec<InputFile>) -> Self {
+        Report {
+            tool_name: "linkready",
+            tool_version: env!("CARGO_PKG_VERSION"),
+            assessment,
+            files,
+        }
+    }
+}

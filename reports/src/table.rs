@@ -1,0 +1,156 @@
+//! Terminal tables that fit 80 columns; plain text, no colour, so they read
+//! the same in a terminal, a pipe or a log.
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{ContentArrangement, Table};
+use linkready_rules::{Origin, RuleMeta, SeverityCounts};
+
+use crate::model::{FileStatus, Report};
+
+const WIDTH: u16 = 80;
+
+fn new_table(header: &[&str]) -> Table {
+    let mut table = Table::new();
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(WIDTH)
+        .set_header(header.iter().copied());
+    table
+}
+
+fn counts_cell(counts: &SeverityCounts) -> String {
+    format!(
+        "{}/{}/{}/{}",
+        counts.blocker, counts.prerequisite, counts.warning, counts.info
+    )
+}
+
+fn score_cell(score: Option<u8>) -> String {
+    score.map_or_else(|| "-".to_string(), |score| score.to_string())
+}
+
+/// The scan report: databases with verdicts, findings per database, then
+/// what could not be assessed.
+pub fn render_table(report: &Report) -> String {
+    let assessment = &report.assessment;
+    let mut out = String::new();
+
+    let mut databases = new_table(&["Instance", "Database", "Verdict", "Score", "B/P/W/I"]);
+    for instance in &assessment.instances {
+        for db in &instance.databases {
+            databases.add_row(vec![
+                instance.name.clone(),
+                db.name.clone(),
+                db.verdict.to_string(),
+                score_cell(db.score),
+                counts_cell(&db.counts),
+            ]);
+        }
+        databases.add_row(vec![
+            instance.name.clone(),
+            "(instance)".to_string(),
+            instance.verdict.to_string(),
+            score_cell(instance.score),
+            String::new(),
+        ]);
+    }
+    out.push_str(&databases.to_string());
+    out.push('\n');
+
+    let mut current: Option<(&str, Option<&str>)> = None;
+    let mut findings: Option<Table> = None;
+    for finding in &assessment.findings {
+        let key = (finding.instance.as_str(), finding.database.as_deref());
+        if current != Some(key) {
+            if let Some(table) = findings.take() {
+                out.push_str(&table.to_string());
+                out.push('\n');
+            }
+            out.push_str(&format!(
+                "\nFindings for {} / {}\n",
+                finding.instance,
+                finding.database.as_deref().unwrap_or("(no database)")
+            ));
+            current = Some(key);
+            findings = Some(new_table(&["Severity", "Rule", "Where", "Message"]));
+        }
+        if let Some(table) = findings.as_mut() {
+            table.add_row(vec![
+                finding.severity.to_string(),
+                format!("{} {}", finding.rule.id, finding.rule.name),
+                location(&finding.origin),
+                finding.message.clone(),
+            ]);
+        }
+    }
+    if let Some(table) = findings {
+        out.push_str(&table.to_string());
+        out.push('\n');
+    }
+
+    for instance in &assessment.instances {
+        if !instance.errors.is_empty() {
+            out.push_str(&format!("\nNot assessed on {}:\n", instance.name));
+            for error in &instance.errors {
+                out.push_str(&format!("  - {error}\n"));
+            }
+        }
+    }
+
+    let scanned = report
+        .files
+        .iter()
+        .filter(|f| f.status == FileStatus::Scanned)
+        .count();
+    let failed = report.files.len() - scanned;
+    let mut totals = SeverityCounts::default();
+    for finding in &assessment.findings {
+        totals.add(finding.severity);
+    }
+    out.push_str(&format!(
+        "\n{scanned} files scanned, {failed} not readable; {} findings: {} blocker, {} prerequisite, {} warning, {} info\n",
+        assessment.findings.len(),
+        totals.blocker,
+        totals.prerequisite,
+        totals.warning,
+        totals.info
+    ));
+    out
+}
+
+fn location(origin: &Origin) -> String {
+    match origin {
+        Origin::Script {
+            path, line, column, ..
+        } => format!("{path}:{line}:{column}"),
+        Origin::Live {
+            server,
+            database,
+            object,
+        }
+        | Origin::Inventory {
+            server,
+            database,
+            object,
+        } => match database {
+            Some(database) => format!("{server}/{database}: {object}"),
+            None => format!("{server}: {object}"),
+        },
+        Origin::Selection { argument, .. } => argument.clone(),
+    }
+}
+
+/// `linkready rules`: the catalog, one rule a row.
+pub fn render_rule_list(rules: &[&RuleMeta]) -> String {
+    let mut table = new_table(&["ID", "Name", "Severity", "Summary"]);
+    for rule in rules {
+        table.add_row(vec![
+            rule.id.to_string(),
+            rule.name.to_string(),
+            rule.severity.to_string(),
+            rule.summary.to_string(),
+        ]);
+    }
+    table.to_string() + "\n"
+}

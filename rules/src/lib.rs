@@ -1,0 +1,18 @@
+//! The pure domain of linkready: the fact model that every collector fills, the
+//! rule catalog that judges it, and the findings and verdicts that come out.
+//!
+//! Nothing here does I/O or knows about TDS, files or SQL parsing: a rule sees
+//! facts and their origins, never where they were read from.
+
+mod assessment;
+mod finding;
+mod model;
+mod registry;
+mod rule;
+pub mod rules;
+
+pub use assessment::{Assessment, DatabaseAssessment, InstanceAssessment, SeverityCounts, Verdict};
+pub use finding::{Finding, RuleUnknown, Severity};
+pub use model::*;
+pub use registry::{RULES, find_rule};
+pub use rule::{Outcomes, Rule, RuleMeta, SYSTEM_DATABASES, Scope, Source, is_system_database};

@@ -1,0 +1,352 @@
+//! The fact model: Estate ▸ Instance ▸ Database ▸ objects and settings.
+//!
+//! Every fact carries its [`Origin`], so a finding can name its evidence. A fact
+//! that could not be collected is [`Known::Unknown`] with the reason, never a
+//! default value. Scripts, live servers and offline inventories all fill these
+//! same types; rules never ask which source a fact came from.
+
+use serde::Serialize;
+
+use crate::rule::Source;
+
+/// Where a fact was seen.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Origin {
+    /// A construct in a script file; line and column are 1-based, the column
+    /// counts characters.
+    Script {
+        path: String,
+        line: u32,
+        column: u32,
+        /// The construct was inside a string that the script executes.
+        dynamic: bool,
+    },
+    /// A catalog object read from a running server.
+    Live {
+        server: String,
+        database: Option<String>,
+        object: String,
+    },
+    /// A catalog row read from an offline inventory file.
+    Inventory {
+        server: String,
+        database: Option<String>,
+        object: String,
+    },
+    /// A choice the user made (`--database NAME`, config), judged against the
+    /// facts of a source.
+    Selection { source: Source, argument: String },
+}
+
+impl Origin {
+    /// An origin at a position in a script file.
+    pub fn script(path: impl Into<String>, line: u32, column: u32) -> Self {
+        Origin::Script {
+            path: path.into(),
+            line,
+            column,
+            dynamic: false,
+        }
+    }
+
+    /// The kind of source this origin belongs to.
+    pub fn source(&self) -> Source {
+        match self {
+            Origin::Script { .. } => Source::Script,
+            Origin::Live { .. } => Source::Live,
+            Origin::Inventory { .. } => Source::Inventory,
+            Origin::Selection { source, .. } => *source,
+        }
+    }
+}
+
+/// A value that was either collected, or could not be, with the reason why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Known<T> {
+    Known(T),
+    Unknown(String),
+}
+
+impl<T> Known<T> {
+    pub fn unknown(reason: impl Into<String>) -> Self {
+        Known::Unknown(reason.into())
+    }
+
+    pub fn as_known(&self) -> Option<&T> {
+        match self {
+            Known::Known(value) => Some(value),
+            Known::Unknown(_) => None,
+        }
+    }
+}
+
+/// One observed fact and the evidence for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fact<T> {
+    pub value: T,
+    pub origin: Origin,
+}
+
+impl<T> Fact<T> {
+    pub fn new(value: T, origin: Origin) -> Self {
+        Fact { value, origin }
+    }
+}
+
+/// Everything assessed in one run.
+#[derive(Debug, Clone, Default)]
+pub struct Estate {
+    pub instances: Vec<Instance>,
+}
+
+/// A SQL Server instance, or the pseudo-instance that stands for script input.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    pub name: String,
+    /// The source its facts came from.
+    pub source: Source,
+    pub facts: InstanceFacts,
+    /// User databases, in a deterministic order.
+    pub databases: Vec<Database>,
+    /// Script facts that no `USE` or CREATE/ALTER DATABASE attributes to a database.
+    pub unattributed: DatabaseFacts,
+    /// Database names the user selected for linking (`--database`, config).
+    pub selected_databases: Vec<Fact<String>>,
+    /// What could not be collected, and why ("not assessed").
+    pub errors: Vec<String>,
+}
+
+impl Instance {
+    pub fn new(name: impl Into<String>, source: Source) -> Self {
+        Instance {
+            name: name.into(),
+            source,
+            facts: InstanceFacts::unknown(match source {
+                Source::Script => "not visible in script files",
+                Source::Live | Source::Inventory => "not collected",
+            }),
+            databases: Vec::new(),
+            unattributed: DatabaseFacts::default(),
+            selected_databases: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// The database with this name (SQL Server compares names without regard to case).
+    pub fn database_mut(&mut self, name: &str) -> &mut Database {
+        let index = match self
+            .databases
+            .iter()
+            .position(|db| db.name.eq_ignore_ascii_case(name))
+        {
+            Some(index) => index,
+            None => {
+                self.databases.push(Database::new(name));
+                self.databases.len() - 1
+            }
+        };
+        &mut self.databases[index]
+    }
+}
+
+/// Server-level facts. Scripts cannot show these, so for script input they
+/// stay unknown.
+#[derive(Debug, Clone)]
+pub struct InstanceFacts {
+    pub version: Known<ProductVersion>,
+    pub edition: Known<String>,
+    pub hadr_enabled: Known<bool>,
+    /// A database master key exists in `master`.
+    pub master_key: Known<bool>,
+}
+
+impl InstanceFacts {
+    pub fn unknown(reason: &str) -> Self {
+        InstanceFacts {
+            version: Known::unknown(reason),
+            edition: Known::unknown(reason),
+            hadr_enabled: Known::unknown(reason),
+            master_key: Known::unknown(reason),
+        }
+    }
+}
+
+/// `SERVERPROPERTY('ProductVersion')`, e.g. 16.0.4125.3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ProductVersion {
+    pub major: u16,
+    pub minor: u16,
+    pub build: u16,
+    pub revision: u16,
+}
+
+/// A user database and what is known about it.
+#[derive(Debug, Clone)]
+pub struct Database {
+    pub name: String,
+    pub facts: DatabaseFacts,
+}
+
+impl Database {
+    pub fn new(name: impl Into<String>) -> Self {
+        Database {
+            name: name.into(),
+            facts: DatabaseFacts::default(),
+        }
+    }
+}
+
+/// Database-level facts. Each list holds every observation: a live server
+/// gives one recovery model, a script tree may set it several times.
+#[derive(Debug, Clone, Default)]
+pub struct DatabaseFacts {
+    pub filegroups: Vec<Fact<Filegroup>>,
+    pub files: Vec<Fact<DatabaseFile>>,
+    pub filestream_columns: Vec<Fact<ColumnName>>,
+    pub filetables: Vec<Fact<String>>,
+    pub memory_optimized_objects: Vec<Fact<MemoryOptimizedObject>>,
+    /// Tables with Stretch Database (`REMOTE_DATA_ARCHIVE = ON`).
+    pub stretch_tables: Vec<Fact<String>>,
+    pub settings: Vec<Fact<DatabaseSetting>>,
+    pub encryption_keys: Vec<Fact<DatabaseEncryptionKey>>,
+}
+
+impl DatabaseFacts {
+    /// Appends every fact of `other`, keeping their order.
+    pub fn extend(&mut self, other: DatabaseFacts) {
+        self.filegroups.extend(other.filegroups);
+        self.files.extend(other.files);
+        self.filestream_columns.extend(other.filestream_columns);
+        self.filetables.extend(other.filetables);
+        self.memory_optimized_objects
+            .extend(other.memory_optimized_objects);
+        self.stretch_tables.extend(other.stretch_tables);
+        self.settings.extend(other.settings);
+        self.encryption_keys.extend(other.encryption_keys);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.filegroups.is_empty()
+            && self.files.is_empty()
+            && self.filestream_columns.is_empty()
+            && self.filetables.is_empty()
+            && self.memory_optimized_objects.is_empty()
+            && self.stretch_tables.is_empty()
+            && self.settings.is_empty()
+            && self.encryption_keys.is_empty()
+    }
+}
+
+/// What a filegroup holds (`sys.filegroups.type`: FG, FD, FX).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FilegroupKind {
+    Rows,
+    Filestream,
+    MemoryOptimizedData,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Filegroup {
+    pub name: String,
+    pub kind: FilegroupKind,
+}
+
+/// What a database file is (`sys.database_files.type`: ROWS, LOG, FILESTREAM;
+/// a memory-optimized container is a FILESTREAM-type file in an FX filegroup).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    Rows,
+    Log,
+    Filestream,
+    MemoryOptimizedContainer,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DatabaseFile {
+    /// The logical name (`NAME =`), when known.
+    pub logical_name: Option<String>,
+    pub kind: FileKind,
+    pub filegroup: Option<String>,
+    pub definition: FileDefinition,
+}
+
+/// How a file came to be known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileDefinition {
+    /// Read from the catalog (`sys.database_files`): the complete list.
+    Catalog,
+    /// Listed in one CREATE DATABASE statement (the origin of that
+    /// statement): a script tree may create the same database more than once.
+    CreateDatabase(Origin),
+    /// `ALTER DATABASE … ADD [LOG] FILE`: joins the files the database
+    /// already had, which may not be in this list.
+    Added,
+}
+
+/// A column of a table, e.g. a FILESTREAM column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ColumnName {
+    pub table: String,
+    pub column: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemoryOptimizedKind {
+    Table,
+    TableType,
+    NativelyCompiledModule,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemoryOptimizedObject {
+    pub name: String,
+    pub kind: MemoryOptimizedKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RecoveryModel {
+    Full,
+    BulkLogged,
+    Simple,
+}
+
+impl RecoveryModel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecoveryModel::Full => "FULL",
+            RecoveryModel::BulkLogged => "BULK_LOGGED",
+            RecoveryModel::Simple => "SIMPLE",
+        }
+    }
+}
+
+/// A database option as set (script) or as it is (live).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DatabaseSetting {
+    RecoveryModel(RecoveryModel),
+    CompatibilityLevel(u16),
+    /// Transparent data encryption on or off.
+    Encryption(bool),
+    AcceleratedRecovery {
+        enabled: bool,
+        /// `PERSISTENT_VERSION_STORE_FILEGROUP`; None means PRIMARY.
+        version_store_filegroup: Option<String>,
+    },
+    /// Stretch Database at database level.
+    RemoteDataArchive(bool),
+}
+
+/// A database encryption key (TDE), protected by a server certificate or key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DatabaseEncryptionKey {
+    /// The protecting server certificate, when named.
+    pub certificate: Option<String>,
+}

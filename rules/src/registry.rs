@@ -1,0 +1,25 @@
+//! The list of every rule. A test checks it against the files in `rules/`.
+
+use crate::rule::{Rule, RuleMeta};
+use crate::rules::*;
+
+/// Every rule, in ID order.
+pub static RULES: &[&dyn Rule] = &[
+    &SystemDatabase,
+    &Filestream,
+    &Filetable,
+    &MultipleLogFiles,
+    &InMemoryOltp,
+    &StretchDatabase,
+    &TdeCertificate,
+    &RecoveryModelNotFull,
+    &CompatibilityLevel,
+    &AcceleratedRecovery,
+];
+
+/// Looks a rule up by ID (`LR202`) or name (`filestream`), ignoring case.
+pub fn find_rule(id_or_name: &str) -> Option<&'static RuleMeta> {
+    RULES.iter().map(|rule| rule.meta()).find(|meta| {
+        meta.id.eq_ignore_ascii_case(id_or_name) || meta.name.eq_ignore_ascii_case(id_or_name)
+    })
+}

@@ -1,0 +1,214 @@
+//! The rule trait, rule metadata, and the macro that keeps a rule's docs and
+//! metadata in one place.
+
+use serde::Serialize;
+
+use crate::finding::{Finding, RuleUnknown, Severity};
+use crate::model::{DatabaseFacts, Instance, Origin};
+
+/// What a rule judges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    Instance,
+    Database,
+}
+
+/// A kind of fact source (the `sources` column of RULES.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Live,
+    Inventory,
+    Script,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Live => "live",
+            Source::Inventory => "inventory",
+            Source::Script => "script",
+        }
+    }
+}
+
+/// Everything about a rule except its check.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RuleMeta {
+    /// Stable ID, e.g. `LR202`.
+    pub id: &'static str,
+    /// Kebab-case name, e.g. `filestream`.
+    pub name: &'static str,
+    pub severity: Severity,
+    pub scope: Scope,
+    pub sources: &'static [Source],
+    /// The IDs Microsoft's assessments use for the same problem.
+    pub aliases: &'static [&'static str],
+    /// One line, lowercase, no trailing period.
+    pub summary: &'static str,
+    /// The rule's doc comment: What it does / Why it matters for the link /
+    /// Example / How to fix.
+    pub docs: &'static str,
+}
+
+impl RuleMeta {
+    /// The rule docs as Markdown, without the one-space indent doc comments carry.
+    pub fn docs_markdown(&self) -> String {
+        let mut text = String::with_capacity(self.docs.len());
+        for line in self.docs.lines() {
+            text.push_str(line.strip_prefix(' ').unwrap_or(line));
+            text.push('\n');
+        }
+        text.trim().to_string() + "\n"
+    }
+
+    /// The text under one `# Heading` of the docs.
+    pub fn docs_section(&self, heading: &str) -> Option<String> {
+        let docs = self.docs_markdown();
+        let mut lines = docs.lines().skip_while(|line| {
+            line.strip_prefix("# ")
+                .is_none_or(|title| !title.eq_ignore_ascii_case(heading))
+        });
+        lines.next()?;
+        let body: Vec<&str> = lines.take_while(|line| !line.starts_with("# ")).collect();
+        Some(body.join("\n").trim().to_string())
+    }
+
+    pub fn has_source(&self, source: Source) -> bool {
+        self.sources.contains(&source)
+    }
+}
+
+/// What a rule's check produces for one instance.
+#[derive(Debug, Default)]
+pub struct Outcomes {
+    pub findings: Vec<Finding>,
+    pub unknowns: Vec<RuleUnknown>,
+}
+
+impl Outcomes {
+    /// Records a finding at the rule's default severity.
+    pub fn finding(
+        &mut self,
+        rule: &'static RuleMeta,
+        instance: &Instance,
+        database: Option<&str>,
+        object: Option<String>,
+        message: String,
+        origin: &Origin,
+    ) {
+        self.finding_with_severity(
+            rule,
+            rule.severity,
+            instance,
+            database,
+            object,
+            message,
+            origin,
+        );
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn finding_with_severity(
+        &mut self,
+        rule: &'static RuleMeta,
+        severity: Severity,
+        instance: &Instance,
+        database: Option<&str>,
+        object: Option<String>,
+        message: String,
+        origin: &Origin,
+    ) {
+        self.findings.push(Finding {
+            rule,
+            severity,
+            instance: instance.name.clone(),
+            database: database.map(str::to_string),
+            object,
+            message,
+            origin: origin.clone(),
+        });
+    }
+
+    pub fn unknown(
+        &mut self,
+        rule: &'static RuleMeta,
+        instance: &Instance,
+        database: Option<&str>,
+        reason: impl Into<String>,
+    ) {
+        self.unknowns.push(RuleUnknown {
+            rule,
+            instance: instance.name.clone(),
+            database: database.map(str::to_string),
+            reason: reason.into(),
+        });
+    }
+}
+
+/// A check over the fact model. Rules are unit structs declared with
+/// [`declare_rule!`](crate::declare_rule); one file each under `rules/`.
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Judges one instance: its own facts and, for database rules, each of its
+    /// databases (and the script facts attributed to none).
+    fn check(&self, instance: &Instance, out: &mut Outcomes);
+}
+
+/// The system databases: never link candidates, and a script construct under
+/// `USE` of one of them belongs to the instance (RULES.md).
+pub const SYSTEM_DATABASES: [&str; 5] = ["master", "model", "msdb", "tempdb", "distribution"];
+
+pub fn is_system_database(name: &str) -> bool {
+    SYSTEM_DATABASES
+        .iter()
+        .any(|system| system.eq_ignore_ascii_case(name))
+}
+
+/// Calls `check` for every database of the instance, then for the script
+/// facts that belong to no database (with `None` as the name).
+pub fn for_each_database(instance: &Instance, mut check: impl FnMut(Option<&str>, &DatabaseFacts)) {
+    for database in &instance.databases {
+        check(Some(&database.name), &database.facts);
+    }
+    if !instance.unattributed.is_empty() {
+        check(None, &instance.unattributed);
+    }
+}
+
+/// Declares a rule: its doc comment (What it does / Why it matters for the
+/// link / Example / How to fix) becomes `META.docs`, shown by `linkready rule`.
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis struct $name:ident {
+            id: $id:literal,
+            name: $rule_name:literal,
+            severity: $severity:ident,
+            scope: $scope:ident,
+            sources: [$($source:ident),* $(,)?],
+            aliases: [$($alias:literal),* $(,)?],
+            summary: $summary:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, Default)]
+        $vis struct $name;
+
+        impl $name {
+            pub const META: $crate::RuleMeta = $crate::RuleMeta {
+                id: $id,
+                name: $rule_name,
+                severity: $crate::Severity::$severity,
+                scope: $crate::Scope::$scope,
+                sources: &[$($crate::Source::$source),*],
+                aliases: &[$($alias),*],
+                summary: $summary,
+                docs: concat!($($doc, "\n"),*),
+            };
+        }
+    };
+}
