@@ -1,1 +1,81 @@
-fn main() {}
+//! Throughput of the whole script scan over ../shared/corpus (real T-SQL
+//! written by others), and, for comparison, of sqlparser's tokenizer run over
+//! every byte of the same files, which the scanner's prefilter avoids.
+//!
+//! `cargo bench --bench scan`; skipped with a message when the corpus is absent.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use criterion::{Criterion, Throughput};
+use linkready::collect::decode::decode;
+use linkready::{ScanRequest, run_scan};
+use sqlparser::dialect::MsSqlDialect;
+use sqlparser::tokenizer::Tokenizer;
+use walkdir::WalkDir;
+
+fn corpus_files(corpus: &Path) -> Vec<PathBuf> {
+    WalkDir::new(corpus)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter(|entry| {
+            entry
+                .path()
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("sql"))
+        })
+        .map(|entry| entry.into_path())
+        .collect()
+}
+
+fn main() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !corpus.is_dir() {
+        println!("skipping the scan bench: {} not found", corpus.display());
+        return;
+    }
+    let files = corpus_files(&corpus);
+    let bytes: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    println!("corpus: {} .sql files, {} bytes", files.len(), bytes);
+
+    let mut criterion = Criterion::default()
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(10))
+        .configure_from_args();
+    let mut group = criterion.benchmark_group("corpus");
+    group.throughput(Throughput::Bytes(bytes));
+
+    let request = ScanRequest {
+        paths: vec![corpus.clone()],
+        ..ScanRequest::default()
+    };
+    group.bench_function("scan", |b| b.iter(|| black_box(run_scan(&request))));
+
+    // Baseline: what tokenizing every byte would cost (one core, files in memory).
+    let texts: Vec<String> = files
+        .iter()
+        .filter_map(|f| std::fs::read(f).ok())
+        .filter_map(|bytes| decode(&bytes).ok().map(|(text, _)| text))
+        .collect();
+    group.bench_function("tokenize_every_byte", |b| {
+        b.iter(|| {
+            let dialect = MsSqlDialect {};
+            let mut tokens = 0usize;
+            for text in &texts {
+                tokens += Tokenizer::new(&dialect, text)
+                    .tokenize()
+                    .map_or(0, |t| t.len());
+            }
+            black_box(tokens)
+        })
+    });
+    group.finish();
+    criterion.final_summary();
+}

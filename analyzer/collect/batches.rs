@@ -166,12 +166,10 @@ impl<'a> Splitter<'a> {
         }
         let command = if let Some(rest) = trimmed.strip_prefix(':') {
             parse_sqlcmd(rest)
-        } else if let Some(rest) = trimmed.strip_prefix("!!") {
-            Some(SqlcmdCommand::Other {
+        } else {
+            trimmed.strip_prefix("!!").map(|rest| SqlcmdCommand::Other {
                 text: format!("!!{rest}"),
             })
-        } else {
-            None
         };
         let Some(command) = command else {
             return false;
@@ -640,7 +638,7 @@ mod template_tests {
         let first = filled.lines().next().unwrap();
         assert!(first.starts_with("CREATE TABLE dbo"), "{first}");
         assert_eq!(first.find("AS FILETABLE"), text.find("AS FILETABLE"));
-        assert!(filled.contains("<table_name") == false);
+        assert!(!filled.contains("<table_name"));
         assert_eq!(
             fill_template_parameters("SELECT 1 WHERE a < b").as_ref(),
             "SELECT 1 WHERE a < b"

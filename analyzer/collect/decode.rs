@@ -58,7 +58,7 @@ fn memchr_nul(bytes: &[u8]) -> Option<usize> {
 }
 
 fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, DecodeError> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         // Count the BOM too: that is the length the user sees.
         return Err(DecodeError::OddUtf16Length {
             len: bytes.len() + 2,

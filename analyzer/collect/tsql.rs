@@ -384,15 +384,15 @@ impl<'p> ScriptScanner<'p> {
         let name = &body[at + 1];
         let mut kind = FilegroupKind::Rows;
         let mut consumed = 2;
-        if body.get(at + 2).is_some_and(|t| t.is("CONTAINS")) {
-            if let Some(what) = body.get(at + 3) {
-                if what.is("FILESTREAM") {
-                    kind = FilegroupKind::Filestream;
-                    consumed = 4;
-                } else if what.is("MEMORY_OPTIMIZED_DATA") {
-                    kind = FilegroupKind::MemoryOptimizedData;
-                    consumed = 4;
-                }
+        if body.get(at + 2).is_some_and(|t| t.is("CONTAINS"))
+            && let Some(what) = body.get(at + 3)
+        {
+            if what.is("FILESTREAM") {
+                kind = FilegroupKind::Filestream;
+                consumed = 4;
+            } else if what.is("MEMORY_OPTIMIZED_DATA") {
+                kind = FilegroupKind::MemoryOptimizedData;
+                consumed = 4;
             }
         }
         let origin = self.origin(&body[at]);

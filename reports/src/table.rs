@@ -73,14 +73,13 @@ pub fn render_table(report: &Report) -> String {
                 finding.database.as_deref().unwrap_or("(no database)")
             ));
             current = Some(key);
-            findings = Some(new_table(&["Severity", "Rule", "Where", "Message"]));
+            findings = Some(new_table(&["Severity", "Rule", "Finding and where"]));
         }
         if let Some(table) = findings.as_mut() {
             table.add_row(vec![
                 finding.severity.to_string(),
-                format!("{} {}", finding.rule.id, finding.rule.name),
-                location(&finding.origin),
-                finding.message.clone(),
+                format!("{}\n{}", finding.rule.id, finding.rule.name),
+                format!("{}\n{}", finding.message, location(&finding.origin)),
             ]);
         }
     }
@@ -93,7 +92,7 @@ pub fn render_table(report: &Report) -> String {
         if !instance.errors.is_empty() {
             out.push_str(&format!("\nNot assessed on {}:\n", instance.name));
             for error in &instance.errors {
-                out.push_str(&format!("  - {error}\n"));
+                out.push_str(&wrap(&format!("- {error}"), "  "));
             }
         }
     }
@@ -109,13 +108,39 @@ pub fn render_table(report: &Report) -> String {
         totals.add(finding.severity);
     }
     out.push_str(&format!(
-        "\n{scanned} files scanned, {failed} not readable; {} findings: {} blocker, {} prerequisite, {} warning, {} info\n",
+        "\n{scanned} files scanned, {failed} not readable.\n{} findings: {} blocker, {} prerequisite, {} warning, {} info.\n",
         assessment.findings.len(),
         totals.blocker,
         totals.prerequisite,
         totals.warning,
         totals.info
     ));
+    out
+}
+
+/// Wraps text at word boundaries to fit the width, indenting every line.
+fn wrap(text: &str, indent: &str) -> String {
+    let width = usize::from(WIDTH) - indent.len();
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push_str(indent);
+            out.push_str(&line);
+            out.push('\n');
+            line = format!("  {word}");
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    if !line.is_empty() {
+        out.push_str(indent);
+        out.push_str(&line);
+        out.push('\n');
+    }
     out
 }
 

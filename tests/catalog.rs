@@ -1,0 +1,98 @@
+//! The rule catalog is complete and consistent: every rule file registered,
+//! IDs unique, docs with the fixed headings, fixtures present, and ID, name
+//! and severity as in RULES.md.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use linkready_rules::{RULES, Source};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+#[test]
+fn every_rule_file_is_registered_once() {
+    let files: BTreeSet<String> = std::fs::read_dir(Path::new(ROOT).join("rules/src/rules"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("lr") && name.ends_with(".rs"))
+        .map(|name| name[..5].to_ascii_uppercase())
+        .collect();
+    let ids: Vec<&str> = RULES.iter().map(|rule| rule.meta().id).collect();
+    let unique: BTreeSet<String> = ids.iter().map(|id| id.to_string()).collect();
+    assert_eq!(unique.len(), ids.len(), "repeated rule IDs: {ids:?}");
+    assert_eq!(files, unique, "rule files and the registry differ");
+}
+
+#[test]
+fn every_rule_has_its_docs_and_fixtures() {
+    for rule in RULES.iter().map(|r| r.meta()) {
+        for heading in [
+            "What it does",
+            "Why it matters for the link",
+            "Example",
+            "How to fix",
+        ] {
+            let section = rule.docs_section(heading);
+            assert!(
+                section.is_some_and(|text| !text.is_empty()),
+                "{} lacks the docs section {heading:?}",
+                rule.id
+            );
+        }
+        assert!(
+            !rule.summary.ends_with('.'),
+            "{}: summary ends with a period",
+            rule.id
+        );
+        if rule.has_source(Source::Script) {
+            for fixture in ["fires.sql", "passes.sql"] {
+                let path = Path::new(ROOT)
+                    .join("fixtures/rules")
+                    .join(rule.id)
+                    .join(fixture);
+                assert!(path.is_file(), "{} lacks {}", rule.id, path.display());
+            }
+        }
+    }
+}
+
+#[test]
+fn ids_names_and_severities_match_the_catalog_in_rules_md() {
+    let catalog = Path::new(ROOT).join("../shared/RULES.md");
+    let text = std::fs::read_to_string(&catalog)
+        .unwrap_or_else(|error| panic!("{}: {error}", catalog.display()));
+    for rule in RULES.iter().map(|r| r.meta()) {
+        let row = text
+            .lines()
+            .find(|line| line.starts_with(&format!("| {} |", rule.id)))
+            .unwrap_or_else(|| panic!("{} is not in RULES.md", rule.id));
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        assert_eq!(cells[2], rule.name, "{} name", rule.id);
+        assert!(
+            cells[3]
+                .split(" / ")
+                .any(|severity| severity == rule.severity.as_str()),
+            "{} severity {} not in {:?}",
+            rule.id,
+            rule.severity,
+            cells[3]
+        );
+        let sources: Vec<&str> = rule.sources.iter().map(|s| s.as_str()).collect();
+        for source in sources {
+            assert!(
+                cells[5].contains(source),
+                "{}: source {source} not in {:?}",
+                rule.id,
+                cells[5]
+            );
+        }
+        let aliases: Vec<&str> = cells[6]
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .collect();
+        assert_eq!(aliases, rule.aliases, "{} aliases", rule.id);
+    }
+}

@@ -1,0 +1,251 @@
+//! The binary over the sample estate: the JSON contract, exit codes, and the
+//! rule commands.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn linkready(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_linkready"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+fn json(args: &[&str]) -> (Value, i32) {
+    let output = linkready(args);
+    let value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|error| panic!("{error}: {}", String::from_utf8_lossy(&output.stdout)));
+    (value, output.status.code().unwrap())
+}
+
+fn database<'v>(report: &'v Value, name: &str) -> &'v Value {
+    report["instances"][0]["databases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|db| db["name"] == name)
+        .unwrap_or_else(|| panic!("no database {name}"))
+}
+
+#[test]
+fn sample_estate_json_contract() {
+    let (report, code) = json(&["scan", "fixtures/sample-estate", "--format", "json"]);
+    assert_eq!(code, 1, "a blocker fails the default --fail-on blocker");
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["tool"]["name"], "linkready");
+    assert_eq!(report["tool"]["version"], env!("CARGO_PKG_VERSION"));
+
+    let instance = &report["instances"][0];
+    assert_eq!(instance["name"], "scripts");
+    assert_eq!(instance["verdict"], "not-ready");
+    assert!(
+        instance["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("instance facts not assessed")
+    );
+
+    assert_eq!(database(&report, "Sales")["verdict"], "ready");
+    assert_eq!(database(&report, "Sales")["score"], 100);
+    assert_eq!(database(&report, "Documents")["verdict"], "not-ready");
+    assert_eq!(
+        database(&report, "Reporting")["verdict"],
+        "ready-with-conditions"
+    );
+
+    let findings = report["findings"].as_array().unwrap();
+    let filetable = findings.iter().find(|f| f["rule"] == "LR203").unwrap();
+    assert_eq!(filetable["name"], "filetable");
+    assert_eq!(filetable["severity"], "blocker");
+    assert_eq!(filetable["instance"], "scripts");
+    assert_eq!(filetable["database"], "Documents");
+    assert_eq!(filetable["object"], "dbo.Inbox");
+    assert_eq!(filetable["origin"], "script");
+    assert_eq!(
+        filetable["location"]["path"],
+        "fixtures/sample-estate/Documents/Documents.sql"
+    );
+    assert_eq!(filetable["location"]["line"], 23);
+    assert_eq!(filetable["location"]["column"], 14);
+    assert!(filetable["message"].as_str().unwrap().contains("dbo.Inbox"));
+    // SQLCMD variables resolved into the database name.
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["rule"] == "LR211" && f["database"] == "Reporting")
+    );
+    // The comment in Sales that mentions SET RECOVERY SIMPLE is not code.
+    assert!(findings.iter().all(|f| f["database"] != "Sales"));
+
+    let files = report["inputs"]["files"].as_array().unwrap();
+    assert_eq!(files.len(), 5);
+    assert!(
+        files
+            .iter()
+            .all(|f| f["status"] == "scanned" && f["error"].is_null())
+    );
+    let paths: Vec<&str> = files.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    let mut sorted = paths.clone();
+    sorted.sort_unstable();
+    assert_eq!(paths, sorted, "files in a deterministic order");
+    let sales = files
+        .iter()
+        .find(|f| f["path"] == "fixtures/sample-estate/Sales/01-database.sql")
+        .unwrap();
+    assert_eq!(sales["batches"], 6);
+}
+
+#[test]
+fn fail_on_thresholds() {
+    assert_eq!(
+        linkready(&["scan", "fixtures/sample-estate/Sales"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        linkready(&["scan", "fixtures/sample-estate/Reporting"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        linkready(&[
+            "scan",
+            "fixtures/sample-estate/Reporting",
+            "--fail-on",
+            "warning"
+        ])
+        .status
+        .code(),
+        Some(1)
+    );
+    assert_eq!(
+        linkready(&[
+            "scan",
+            "fixtures/sample-estate/Reporting",
+            "--fail-on",
+            "prerequisite"
+        ])
+        .status
+        .code(),
+        Some(1)
+    );
+    assert_eq!(
+        linkready(&["scan", "fixtures/sample-estate", "--fail-on", "never"])
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn usage_errors_and_missing_paths_exit_2() {
+    assert_eq!(
+        linkready(&["scan", "--format", "yaml"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(linkready(&["frobnicate"]).status.code(), Some(2));
+    let (report, code) = json(&[
+        "scan",
+        "fixtures/sample-estate/Sales",
+        "no/such/dir",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 2);
+    let files = report["inputs"]["files"].as_array().unwrap();
+    let missing = files.iter().find(|f| f["path"] == "no/such/dir").unwrap();
+    assert_eq!(missing["status"], "error");
+    assert!(missing["error"].as_str().unwrap().contains("cannot read"));
+    assert_eq!(files.iter().filter(|f| f["status"] == "scanned").count(), 3);
+}
+
+#[test]
+fn output_file_and_table_fit_80_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let output = linkready(&[
+        "scan",
+        "fixtures/sample-estate",
+        "--format",
+        "json",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.stdout.is_empty());
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(written["schema_version"], 1);
+
+    let table = String::from_utf8(linkready(&["scan", "fixtures/sample-estate"]).stdout).unwrap();
+    assert!(table.contains("Documents") && table.contains("not-ready"));
+    assert!(
+        !table.contains('\u{1b}'),
+        "no colour when stdout is not a terminal"
+    );
+    for line in table.lines() {
+        assert!(line.chars().count() <= 80, "wider than 80 columns: {line}");
+    }
+}
+
+#[test]
+fn database_option_attributes_scripts_without_use() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("t.sql"),
+        "CREATE TABLE dbo.T (B varbinary(max) FILESTREAM NULL)\n",
+    )
+    .unwrap();
+    let path = dir.path().to_str().unwrap();
+    let (report, _) = json(&["scan", path, "--format", "json"]);
+    assert!(report["findings"][0]["database"].is_null());
+    let (report, _) = json(&["scan", path, "--format", "json", "--database", "Docs"]);
+    assert_eq!(report["findings"][0]["database"], "Docs");
+    assert_eq!(database(&report, "Docs")["verdict"], "not-ready");
+    let (report, _) = json(&["scan", path, "--format", "json", "--database", "msdb"]);
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        ["LR201"],
+        "msdb is selected (blocker) and its objects belong to the instance"
+    );
+    assert!(report["findings"][0]["location"].is_null());
+}
+
+#[test]
+fn rules_and_rule_docs() {
+    let list = String::from_utf8(linkready(&["rules"]).stdout).unwrap();
+    for id in [
+        "LR201", "LR202", "LR203", "LR204", "LR205", "LR209", "LR210", "LR211", "LR215", "LR216",
+    ] {
+        assert!(list.contains(id), "{id} missing from `linkready rules`");
+    }
+    let docs = linkready(&["rule", "LR202"]);
+    assert_eq!(docs.status.code(), Some(0));
+    let docs = String::from_utf8(docs.stdout).unwrap();
+    for heading in [
+        "# What it does",
+        "# Why it matters for the link",
+        "# Example",
+        "# How to fix",
+        "FileStream",
+    ] {
+        assert!(docs.contains(heading), "{heading} missing:\n{docs}");
+    }
+    assert_eq!(
+        String::from_utf8(linkready(&["rule", "filestream"]).stdout).unwrap(),
+        docs
+    );
+    assert_eq!(linkready(&["rule", "LR999"]).status.code(), Some(2));
+    assert!(Path::new(env!("CARGO_BIN_EXE_linkready")).exists());
+}
