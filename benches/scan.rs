@@ -62,7 +62,7 @@ fn main() {
     let texts: Vec<String> = files
         .iter()
         .filter_map(|f| std::fs::read(f).ok())
-        .filter_map(|bytes| decode(&bytes).ok().map(|(text, _)| text))
+        .filter_map(|bytes| decode(bytes).ok().map(|(text, _)| text))
         .collect();
     group.bench_function("tokenize_every_byte", |b| {
         b.iter(|| {

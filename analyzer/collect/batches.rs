@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::rc::Rc;
 
 /// SQLCMD scripting variables (`:setvar`), by upper-cased name.
@@ -26,8 +27,9 @@ pub struct Batch<'a> {
     /// Statement-leading keywords at the top level (an estimate: T-SQL does
     /// not need `;`).
     pub statements: u32,
-    /// Holds a word that the token scanner acts on.
-    pub needs_tokens: bool,
+    /// The byte ranges of `text` to tokenize: the statements around each word
+    /// a rule acts on. Empty when the batch holds none.
+    pub windows: Vec<Range<usize>>,
     /// The `:setvar` values in force for this batch.
     pub variables: Rc<Variables>,
 }
@@ -89,7 +91,10 @@ struct BatchState {
     start: usize,
     start_line: u32,
     statements: u32,
-    needs_tokens: bool,
+    /// File offsets of top-level statement-leading keywords.
+    statement_starts: Vec<usize>,
+    /// File offsets of words the token scanner acts on.
+    triggers: Vec<usize>,
     depth: i64,
     /// The previous word at top level, lower-cased and abbreviated to the
     /// few that matter for the next word.
@@ -106,7 +111,8 @@ impl BatchState {
             start,
             start_line,
             statements: 0,
-            needs_tokens: false,
+            statement_starts: Vec::new(),
+            triggers: Vec::new(),
             depth: 0,
             previous: PreviousWord::Other,
             statement: PreviousWord::Other,
@@ -201,7 +207,8 @@ impl<'a> Splitter<'a> {
                 owned.push_str(&self.text[at..*from]);
                 let command = &self.text[*from..*to];
                 let body = command.trim_end_matches(['\r', '\n']);
-                owned.extend(body.chars().map(|_| ' '));
+                // Same byte length, so offsets into the batch stay valid.
+                owned.extend(std::iter::repeat_n(' ', body.len()));
                 owned.push_str(&command[body.len()..]);
                 at = *to;
             }
@@ -216,7 +223,7 @@ impl<'a> Splitter<'a> {
             start_line: state.start_line,
             repeat,
             statements: state.statements,
-            needs_tokens: state.needs_tokens,
+            windows: token_windows(&state, end),
             variables: Rc::clone(&self.variables),
         });
     }
@@ -250,7 +257,7 @@ impl<'a> Splitter<'a> {
                     }
                     _ if is_word_start(byte) => {
                         let word_end = (i..end).find(|&j| !is_word_byte(bytes[j])).unwrap_or(end);
-                        self.word(&bytes[i..word_end]);
+                        self.word(&bytes[i..word_end], i);
                         i = word_end;
                         continue;
                     }
@@ -305,7 +312,7 @@ impl<'a> Splitter<'a> {
     }
 
     /// Looks at one word outside comments and strings.
-    fn word(&mut self, word: &[u8]) {
+    fn word(&mut self, word: &[u8], offset: usize) {
         if word.len() > 29 {
             self.current.previous = PreviousWord::Other;
             return;
@@ -319,22 +326,20 @@ impl<'a> Splitter<'a> {
         let top_level = state.depth <= 0;
         let previous = state.previous;
         state.previous = PreviousWord::Other;
+        // Every database option (recovery model, compatibility level, TDE,
+        // ADR, files and filegroups) stands inside CREATE/ALTER DATABASE, so
+        // that statement is the trigger for all of them.
         match lower {
             b"filestream"
-            | b"filestream_on"
             | b"filetable"
             | b"memory_optimized"
             | b"memory_optimized_data"
             | b"native_compilation"
             | b"remote_data_archive"
-            | b"encryption"
-            | b"recovery"
-            | b"compatibility_level"
-            | b"sp_dbcmptlevel"
-            | b"accelerated_database_recovery" => state.needs_tokens = true,
-            b"database" if previous == PreviousWord::CreateOrAlter => state.needs_tokens = true,
-            b"on" | b"file" if previous == PreviousWord::Log => state.needs_tokens = true,
-            b"log" => state.previous = PreviousWord::Log,
+            | b"sp_dbcmptlevel" => {
+                state.triggers.push(offset);
+            }
+            b"database" if previous == PreviousWord::CreateOrAlter => state.triggers.push(offset),
             _ => {}
         }
         if !top_level {
@@ -346,12 +351,20 @@ impl<'a> Splitter<'a> {
                 Some(PreviousWord::CreateOrAlter)
             }
             b"use" => {
-                state.needs_tokens = true;
+                state.triggers.push(offset);
                 Some(PreviousWord::Other)
             }
             b"update" => Some(PreviousWord::Update),
             b"insert" => Some(PreviousWord::Insert),
-            b"set" if state.statement == PreviousWord::Update => None,
+            // UPDATE … SET, ALTER DATABASE … SET, ALTER TABLE … SET (…).
+            b"set"
+                if matches!(
+                    state.statement,
+                    PreviousWord::Update | PreviousWord::CreateOrAlter
+                ) =>
+            {
+                None
+            }
             b"select"
                 if state.statement == PreviousWord::Insert
                     || previous == PreviousWord::SetOperator =>
@@ -374,8 +387,27 @@ impl<'a> Splitter<'a> {
         if let Some(kind) = statement {
             state.statements += 1;
             state.statement = kind;
+            state.statement_starts.push(offset);
         }
     }
+}
+
+/// The ranges (relative to the batch) to tokenize: for each trigger word,
+/// from the statement it stands in to the next statement, merged.
+fn token_windows(state: &BatchState, end: usize) -> Vec<Range<usize>> {
+    let starts = &state.statement_starts;
+    let mut windows: Vec<Range<usize>> = Vec::new();
+    for &trigger in &state.triggers {
+        let after = starts.partition_point(|&start| start <= trigger);
+        let from = after.checked_sub(1).map_or(state.start, |i| starts[i]);
+        let to = starts.get(after).copied().unwrap_or(end);
+        let range = from - state.start..to - state.start;
+        match windows.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => windows.push(range),
+        }
+    }
+    windows
 }
 
 fn memchr_newline(bytes: &[u8]) -> Option<usize> {
@@ -549,12 +581,39 @@ mod tests {
     #[test]
     fn prefilter_ignores_comments_strings_and_names() {
         let quiet = "SELECT filestream_migrated, [FILESTREAM] FROM t -- filestream\nWHERE x = 'FILESTREAM' /* FILETABLE */";
-        assert!(!split(quiet).batches[0].needs_tokens);
+        assert!(split(quiet).batches[0].windows.is_empty());
         let loud = "CREATE TABLE t (c varbinary(max) FILESTREAM)";
-        assert!(split(loud).batches[0].needs_tokens);
-        assert!(split("ALTER  DATABASE x SET PAGE_VERIFY CHECKSUM").batches[0].needs_tokens);
-        assert!(!split("SELECT name FROM sys.databases").batches[0].needs_tokens);
-        assert!(split("use [Sales]").batches[0].needs_tokens);
+        assert!(!split(loud).batches[0].windows.is_empty());
+        assert!(
+            !split("ALTER  DATABASE x SET PAGE_VERIFY CHECKSUM").batches[0]
+                .windows
+                .is_empty()
+        );
+        assert!(
+            split("SELECT name FROM sys.databases").batches[0]
+                .windows
+                .is_empty()
+        );
+        assert!(!split("use [Sales]").batches[0].windows.is_empty());
+    }
+
+    #[test]
+    fn windows_cover_the_statements_around_triggers() {
+        let text = "SELECT 1\nUSE [Sales]\nSELECT 2\nCREATE TABLE t (c int) WITH (MEMORY_OPTIMIZED = ON)\nSET NOCOUNT ON\nSELECT 3\nALTER DATABASE x SET RECOVERY SIMPLE\nPRINT 1";
+        let batch = &split(text).batches[0];
+        let windows: Vec<&str> = batch
+            .windows
+            .iter()
+            .map(|w| &batch.text[w.clone()])
+            .collect();
+        assert_eq!(
+            windows,
+            [
+                "USE [Sales]\n",
+                "CREATE TABLE t (c int) WITH (MEMORY_OPTIMIZED = ON)\nSET NOCOUNT ON\n",
+                "ALTER DATABASE x SET RECOVERY SIMPLE\n",
+            ]
+        );
     }
 
     #[test]

@@ -27,15 +27,15 @@ pub enum Encoding {
     Windows1252,
 }
 
-/// Decodes a script file.
-pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), DecodeError> {
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return match std::str::from_utf8(rest) {
-            Ok(text) => Ok((text.to_string(), Encoding::Utf8Bom)),
-            Err(error) => Err(DecodeError::InvalidUtf8AfterBom {
-                offset: error.valid_up_to() + 3,
-            }),
-        };
+/// Decodes a script file, reusing its buffer when it already is UTF-8.
+pub fn decode(mut bytes: Vec<u8>) -> Result<(String, Encoding), DecodeError> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+        return String::from_utf8(bytes)
+            .map(|text| (text, Encoding::Utf8Bom))
+            .map_err(|error| DecodeError::InvalidUtf8AfterBom {
+                offset: error.utf8_error().valid_up_to() + 3,
+            });
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
         return decode_utf16(rest, u16::from_le_bytes).map(|text| (text, Encoding::Utf16Le));
@@ -44,12 +44,12 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), DecodeError> {
         return decode_utf16(rest, u16::from_be_bytes).map(|text| (text, Encoding::Utf16Be));
     }
     // A NUL never appears in a text script without a UTF-16 BOM.
-    if let Some(offset) = memchr_nul(bytes) {
+    if let Some(offset) = memchr_nul(&bytes) {
         return Err(DecodeError::Binary { offset });
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok((text.to_string(), Encoding::Utf8)),
-        Err(_) => Ok((decode_windows_1252(bytes), Encoding::Windows1252)),
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((text, Encoding::Utf8)),
+        Err(error) => Ok((decode_windows_1252(error.as_bytes()), Encoding::Windows1252)),
     }
 }
 
@@ -112,11 +112,11 @@ mod tests {
     #[test]
     fn utf8_with_and_without_bom() {
         assert_eq!(
-            decode(b"SELECT 1").unwrap(),
+            decode(b"SELECT 1".to_vec()).unwrap(),
             ("SELECT 1".into(), Encoding::Utf8)
         );
         assert_eq!(
-            decode(b"\xEF\xBB\xBFSELECT 1").unwrap(),
+            decode(b"\xEF\xBB\xBFSELECT 1".to_vec()).unwrap(),
             ("SELECT 1".into(), Encoding::Utf8Bom)
         );
     }
@@ -131,20 +131,26 @@ mod tests {
             .into_iter()
             .chain("GO é".encode_utf16().flat_map(u16::to_be_bytes))
             .collect();
-        assert_eq!(decode(&le).unwrap(), ("GO é".into(), Encoding::Utf16Le));
-        assert_eq!(decode(&be).unwrap(), ("GO é".into(), Encoding::Utf16Be));
+        assert_eq!(
+            decode(le.to_vec()).unwrap(),
+            ("GO é".into(), Encoding::Utf16Le)
+        );
+        assert_eq!(
+            decode(be.to_vec()).unwrap(),
+            ("GO é".into(), Encoding::Utf16Be)
+        );
     }
 
     #[test]
     fn utf16_errors_name_the_problem() {
         assert_eq!(
-            decode(&[0xFF, 0xFE, 0x41]),
+            decode(vec![0xFF, 0xFE, 0x41]),
             Err(DecodeError::OddUtf16Length { len: 3 })
         );
         // 'A' then a lone high surrogate then 'B'.
         let bytes = [0xFF, 0xFE, 0x41, 0x00, 0x00, 0xD8, 0x42, 0x00];
         assert_eq!(
-            decode(&bytes),
+            decode(bytes.to_vec()),
             Err(DecodeError::LoneSurrogate {
                 unit: 0xD800,
                 offset: 4
@@ -154,7 +160,7 @@ mod tests {
 
     #[test]
     fn windows_1252_when_not_utf8() {
-        let (text, encoding) = decode(b"-- caf\xE9 \x80 \x81").unwrap();
+        let (text, encoding) = decode(b"-- caf\xE9 \x80 \x81".to_vec()).unwrap();
         assert_eq!(encoding, Encoding::Windows1252);
         assert_eq!(text, "-- café € \u{81}");
     }
@@ -162,7 +168,7 @@ mod tests {
     #[test]
     fn nul_bytes_mean_binary() {
         assert_eq!(
-            decode(b"MZ\x90\x00\x03"),
+            decode(b"MZ\x90\x00\x03".to_vec()),
             Err(DecodeError::Binary { offset: 3 })
         );
     }

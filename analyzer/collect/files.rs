@@ -164,11 +164,10 @@ fn scan_file(path: &Path, shown: String, options: &ScriptOptions) -> ScannedFile
         Ok(bytes) => bytes,
         Err(error) => return ScannedFile::failed(shown, format!("cannot read: {error}")),
     };
-    let text = match decode(&bytes) {
+    let text = match decode(bytes) {
         Ok((text, _)) => text,
         Err(error) => return ScannedFile::failed(shown, format!("cannot decode: {error}")),
     };
-    drop(bytes);
     scan_text(&text, shown, options)
 }
 

@@ -148,34 +148,57 @@ impl<'p> ScriptScanner<'p> {
         }
     }
 
-    /// Scans one batch. Batches the prefilter found nothing in are only
-    /// checked for nothing: they cannot hold a fact.
+    /// Scans one batch: only its windows, the statements around the words a
+    /// rule acts on (the rest cannot hold a fact).
     pub fn scan_batch(&mut self, batch: &Batch<'_>) {
-        if !batch.needs_tokens {
-            return;
+        let text: &str = &batch.text;
+        let mut line = batch.start_line;
+        let mut counted = 0;
+        for window in &batch.windows {
+            let before = &text[counted..window.start];
+            line +=
+                u32::try_from(before.bytes().filter(|&b| b == b'\n').count()).unwrap_or(u32::MAX);
+            counted = window.start;
+            let line_start = text[..window.start].rfind('\n').map_or(0, |i| i + 1);
+            let column = 1 + u32::try_from(text[line_start..window.start].chars().count())
+                .unwrap_or(u32::MAX);
+            let tokens = self.tokenize(&text[window.clone()], line, column, &batch.variables);
+            self.scan_tokens(&tokens);
         }
-        let tokens = self.tokenize(&batch.text, batch.start_line, &batch.variables);
-        self.scan_tokens(&tokens);
     }
 
-    /// Tokenizes a batch; after an error in the middle of it, goes on from the
-    /// next line so the rest is still scanned.
-    fn tokenize(&mut self, text: &str, start_line: u32, variables: &Variables) -> Vec<Tok> {
+    /// Tokenizes a piece of a batch that starts at (`start_line`,
+    /// `start_column`) of the file; after an error in the middle of it, goes
+    /// on from the next line so the rest is still scanned.
+    fn tokenize(
+        &mut self,
+        text: &str,
+        start_line: u32,
+        start_column: u32,
+        variables: &Variables,
+    ) -> Vec<Tok> {
         let dialect = MsSqlDialect {};
         let mut tokens = Vec::new();
         let mut offset = 0;
         let mut line_base = start_line;
+        let mut first_line_column = start_column;
         loop {
             let rest = &text[offset..];
             let mut raw: Vec<TokenWithSpan> = Vec::new();
             let result = Tokenizer::new(&dialect, rest).tokenize_with_location_into_buf(&mut raw);
-            convert(raw, line_base, variables, &mut tokens);
+            convert(raw, line_base, first_line_column, variables, &mut tokens);
             let Err(error) = result else { break };
             let error_line = line_base
                 + u32::try_from(error.location.line.saturating_sub(1)).unwrap_or(u32::MAX);
+            let error_column = u32::try_from(error.location.column).unwrap_or(u32::MAX);
+            let error_column = if error.location.line <= 1 {
+                error_column + first_line_column - 1
+            } else {
+                error_column
+            };
             self.facts.warnings.push(format!(
                 "{}:{}:{}: {}",
-                self.path, error_line, error.location.column, error.message
+                self.path, error_line, error_column, error.message
             ));
             // An unterminated string or comment runs to the end: nothing after it is code.
             if error.message.to_ascii_lowercase().contains("unterminated") {
@@ -187,6 +210,7 @@ impl<'p> ScriptScanner<'p> {
             };
             offset += next;
             line_base = error_line + 1;
+            first_line_column = 1;
         }
         tokens
     }
@@ -973,7 +997,13 @@ fn nth_line_start(text: &str, n: usize) -> Option<usize> {
 
 /// Converts sqlparser tokens, dropping whitespace and comments, joining
 /// `$(Name)` into one word and substituting known SQLCMD variables.
-fn convert(raw: Vec<TokenWithSpan>, line_base: u32, variables: &Variables, out: &mut Vec<Tok>) {
+fn convert(
+    raw: Vec<TokenWithSpan>,
+    line_base: u32,
+    first_line_column: u32,
+    variables: &Variables,
+    out: &mut Vec<Tok>,
+) {
     let mut iter = raw
         .into_iter()
         .filter(|t| !matches!(t.token, Token::Whitespace(_)))
@@ -981,6 +1011,12 @@ fn convert(raw: Vec<TokenWithSpan>, line_base: u32, variables: &Variables, out: 
     while let Some(TokenWithSpan { token, span }) = iter.next() {
         let line = line_base + u32::try_from(span.start.line.saturating_sub(1)).unwrap_or(u32::MAX);
         let column = u32::try_from(span.start.column).unwrap_or(u32::MAX);
+        // The first line of a window may start mid-line in the file.
+        let column = if span.start.line <= 1 {
+            column.saturating_add(first_line_column - 1)
+        } else {
+            column
+        };
         let (kind, text, quoted) = match token {
             Token::Word(word) => {
                 let quoted = word.quote_style.is_some();
