@@ -124,7 +124,6 @@ impl BatchState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum PreviousWord {
     CreateOrAlter,
-    Log,
     Update,
     Insert,
     SetOperator,
