@@ -4,14 +4,15 @@ use std::cmp::Ordering;
 
 use linkready_rules::{
     Assessment, DatabaseAssessment, Estate, Finding, InstanceAssessment, Origin, RULES, Severity,
-    SeverityCounts, Source, Verdict,
+    SeverityCounts, Source, Suppression, Verdict,
 };
 
 use crate::score::{database_score, instance_score};
 
-/// Runs every rule that the instance's source can feed, sorts the findings,
-/// and assigns verdicts.
-pub fn assess(estate: &Estate) -> Assessment {
+/// Runs every rule that the instance's source can feed, applies the
+/// suppression comments, sorts the findings, and assigns verdicts.
+pub fn assess(estate: &Estate, suppressions: &[Suppression]) -> Assessment {
+    let mut used = vec![false; suppressions.len()];
     let mut assessment = Assessment::default();
     for instance in &estate.instances {
         let mut outcomes = linkready_rules::Outcomes::default();
@@ -23,6 +24,19 @@ pub fn assess(estate: &Estate) -> Assessment {
             }
         }
         outcomes.findings.sort_by(compare_findings);
+        let (kept, suppressed): (Vec<Finding>, Vec<Finding>) =
+            outcomes.findings.into_iter().partition(|finding| {
+                let mut covered = false;
+                for (index, suppression) in suppressions.iter().enumerate() {
+                    if suppression.covers(finding) {
+                        used[index] = true;
+                        covered = true;
+                    }
+                }
+                !covered
+            });
+        outcomes.findings = kept;
+        assessment.suppressed.extend(suppressed);
 
         let databases: Vec<DatabaseAssessment> = instance
             .databases
@@ -80,6 +94,13 @@ pub fn assess(estate: &Estate) -> Assessment {
         assessment.unknowns.extend(outcomes.unknowns);
     }
     assessment.findings.sort_by(compare_findings);
+    assessment.suppressed.sort_by(compare_findings);
+    assessment.unused_suppressions = suppressions
+        .iter()
+        .zip(used)
+        .filter(|(_, used)| !used)
+        .map(|(suppression, _)| suppression.clone())
+        .collect();
     assessment
 }
 

@@ -41,7 +41,11 @@ pub fn run_scan(request: &ScanRequest) -> Report {
     let estate = Estate {
         instances: vec![instance],
     };
-    let assessment = engine::assess(&estate);
+    let suppressions: Vec<_> = files
+        .iter_mut()
+        .flat_map(|file| std::mem::take(&mut file.suppressions))
+        .collect();
+    let assessment = engine::assess(&estate, &suppressions);
     let inputs = files
         .into_iter()
         .map(|file| InputFile {

@@ -249,3 +249,83 @@ fn rules_and_rule_docs() {
     assert_eq!(linkready(&["rule", "LR999"]).status.code(), Some(2));
     assert!(Path::new(env!("CARGO_BIN_EXE_linkready")).exists());
 }
+
+#[test]
+fn suppression_comments_in_scripts() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.sql"),
+        "USE [Docs]\n\
+         -- linkready: ignore LR202 until the blob move in Q3\n\
+         CREATE TABLE dbo.A (B varbinary(max) FILESTREAM NULL)\n\
+         CREATE TABLE dbo.C (D varbinary(max) FILESTREAM NULL) -- linkready: ignore filestream, LR209\n\
+         CREATE TABLE dbo.E (F varbinary(max) FILESTREAM NULL)\n\
+         \n\
+         -- linkready: ignore LR202\n\
+         CREATE TABLE dbo.G (H int)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.sql"),
+        "-- linkready: ignore-file LR211\nUSE [Docs]\nALTER DATABASE CURRENT SET RECOVERY SIMPLE\nGO\nALTER DATABASE [Other] SET RECOVERY SIMPLE\n",
+    )
+    .unwrap();
+    let path = dir.path().to_str().unwrap();
+    let (report, code) = json(&[
+        "scan",
+        path,
+        "--format",
+        "json",
+        "--fail-on",
+        "prerequisite",
+    ]);
+    assert_eq!(code, 1, "dbo.E is still a blocker");
+
+    let findings = report["findings"].as_array().unwrap();
+    let kept: Vec<(&str, u64)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(kept, [("LR202", 5)]);
+
+    let suppressed: Vec<(&str, u64)> = report["suppressed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(suppressed.len(), 4, "{suppressed:?}");
+    assert!(suppressed.contains(&("LR202", 3)) && suppressed.contains(&("LR202", 4)));
+    assert_eq!(
+        suppressed.iter().filter(|s| s.0 == "LR211").count(),
+        2,
+        "the whole file"
+    );
+
+    let unused: Vec<(&str, u64)> = report["unused_suppressions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["rule"].as_str().unwrap(),
+                s["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(unused, [("LR209", 4), ("LR202", 7)]);
+
+    let table = String::from_utf8(linkready(&["scan", path]).stdout).unwrap();
+    assert!(table.contains("4 suppressed"), "{table}");
+    assert!(table.contains("Unused suppressions"), "{table}");
+}

@@ -54,9 +54,21 @@ pub enum SqlcmdCommand {
     },
 }
 
+/// A `-- linkready: ignore[-file] RULE[, RULE]…` comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuppressionComment {
+    pub line: u32,
+    pub column: u32,
+    pub whole_file: bool,
+    /// Alone on its line (so it speaks of the next line), not after code.
+    pub own_line: bool,
+    pub rules: Vec<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct SplitScript<'a> {
     pub batches: Vec<Batch<'a>>,
+    pub suppressions: Vec<SuppressionComment>,
     /// SQLCMD command lines, with their 1-based line numbers.
     pub commands: Vec<(u32, SqlcmdCommand)>,
 }
@@ -78,12 +90,16 @@ pub fn split_batches<'a>(text: &'a str, initial: &Variables) -> SplitScript<'a> 
         variables: Rc::new(initial.clone()),
         batches: Vec::new(),
         commands: Vec::new(),
+        suppressions: Vec::new(),
         current: BatchState::new(0, 1),
+        line_number: 1,
+        line_start: 0,
     };
     splitter.run();
     SplitScript {
         batches: splitter.batches,
         commands: splitter.commands,
+        suppressions: splitter.suppressions,
     }
 }
 
@@ -136,7 +152,10 @@ struct Splitter<'a> {
     variables: Rc<Variables>,
     batches: Vec<Batch<'a>>,
     commands: Vec<(u32, SqlcmdCommand)>,
+    suppressions: Vec<SuppressionComment>,
     current: BatchState,
+    line_number: u32,
+    line_start: usize,
 }
 
 impl<'a> Splitter<'a> {
@@ -148,6 +167,8 @@ impl<'a> Splitter<'a> {
             let line_end =
                 memchr_newline(&bytes[line_start..]).map_or(bytes.len(), |i| line_start + i + 1);
             let line = &self.text[line_start..line_end];
+            self.line_number = line_number;
+            self.line_start = line_start;
             if self.mode == Mode::Code && self.line_command(line, line_start, line_end, line_number)
             {
                 // Handled as GO or an SQLCMD command.
@@ -235,7 +256,10 @@ impl<'a> Splitter<'a> {
             let byte = bytes[i];
             match self.mode {
                 Mode::Code => match byte {
-                    b'-' if bytes.get(i + 1) == Some(&b'-') => return,
+                    b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                        self.line_comment(i, end);
+                        return;
+                    }
                     b'/' if bytes.get(i + 1) == Some(&b'*') => {
                         self.mode = Mode::BlockComment(1);
                         i += 2;
@@ -308,6 +332,50 @@ impl<'a> Splitter<'a> {
             }
             i += 1;
         }
+    }
+
+    /// Reads a `--` comment for a suppression.
+    fn line_comment(&mut self, start: usize, end: usize) {
+        let comment = &self.text[start + 2..end];
+        let Some(at) = comment.find("linkready:") else {
+            return;
+        };
+        let directive = comment[at + "linkready:".len()..].trim_start();
+        let (whole_file, rest) = if let Some(rest) = directive.strip_prefix("ignore-file") {
+            (true, rest)
+        } else if let Some(rest) = directive.strip_prefix("ignore") {
+            (false, rest)
+        } else {
+            return;
+        };
+        // A comma-separated list; whatever follows the last rule is a reason.
+        let mut rules = Vec::new();
+        let mut rest = rest.trim_start();
+        loop {
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                .unwrap_or(rest.len());
+            if end == 0 {
+                break;
+            }
+            rules.push(rest[..end].to_string());
+            match rest[end..].trim_start().strip_prefix(',') {
+                Some(after) => rest = after.trim_start(),
+                None => break,
+            }
+        }
+        if rules.is_empty() {
+            return;
+        }
+        let before = &self.text[self.line_start..start];
+        let column = 1 + before.chars().count();
+        self.suppressions.push(SuppressionComment {
+            line: self.line_number,
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+            whole_file,
+            own_line: before.trim().is_empty(),
+            rules,
+        });
     }
 
     /// Looks at one word outside comments and strings.
@@ -611,6 +679,31 @@ mod tests {
                 "USE [Sales]\n",
                 "CREATE TABLE t (c int) WITH (MEMORY_OPTIMIZED = ON)\nSET NOCOUNT ON\n",
                 "ALTER DATABASE x SET RECOVERY SIMPLE\n",
+            ]
+        );
+    }
+
+    #[test]
+    fn suppression_comments() {
+        let script = "SELECT 1 -- linkready: ignore LR301, LR302 because the link server stays\n/* -- linkready: ignore LR303 */\n  -- linkready: ignore-file xp-cmdshell\nSELECT '-- linkready: ignore LR304'\n";
+        let found = split(script).suppressions;
+        assert_eq!(
+            found,
+            [
+                SuppressionComment {
+                    line: 1,
+                    column: 10,
+                    whole_file: false,
+                    own_line: false,
+                    rules: vec!["LR301".into(), "LR302".into()]
+                },
+                SuppressionComment {
+                    line: 3,
+                    column: 3,
+                    whole_file: true,
+                    own_line: true,
+                    rules: vec!["xp-cmdshell".into()]
+                },
             ]
         );
     }

@@ -5,7 +5,9 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use linkready_rules::{Fact, Instance, Origin, Source, is_system_database};
+use linkready_rules::{
+    Fact, Instance, Origin, Source, Suppression, SuppressionScope, is_system_database,
+};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
@@ -33,6 +35,8 @@ pub struct ScannedFile {
     /// Problems that did not stop the scan (tokenizer errors, with positions).
     pub warnings: Vec<String>,
     pub facts: ScriptFacts,
+    /// `-- linkready: ignore` comments, one per rule named.
+    pub suppressions: Vec<Suppression>,
 }
 
 impl ScannedFile {
@@ -44,6 +48,7 @@ impl ScannedFile {
             statements: 0,
             warnings: Vec::new(),
             facts: ScriptFacts::default(),
+            suppressions: Vec::new(),
         }
     }
 }
@@ -183,7 +188,25 @@ pub fn scan_text(text: &str, shown: String, options: &ScriptOptions) -> ScannedF
     }
     let mut facts = scanner.facts;
     let warnings = std::mem::take(&mut facts.warnings);
+    let suppressions = split
+        .suppressions
+        .iter()
+        .flat_map(|comment| {
+            comment.rules.iter().map(|rule| Suppression {
+                path: shown.clone(),
+                line: comment.line,
+                column: comment.column,
+                rule: rule.clone(),
+                scope: match (comment.whole_file, comment.own_line) {
+                    (true, _) => SuppressionScope::File,
+                    (false, true) => SuppressionScope::NextLine,
+                    (false, false) => SuppressionScope::Line,
+                },
+            })
+        })
+        .collect();
     ScannedFile {
+        suppressions,
         batches: u32::try_from(split.batches.len()).unwrap_or(u32::MAX),
         statements,
         warnings,

@@ -1,6 +1,6 @@
 //! The JSON report: its own output structs, versioned; never internal types.
 
-use linkready_rules::{Finding, Origin, RuleUnknown};
+use linkready_rules::{Finding, Origin, RuleUnknown, SuppressionScope};
 use serde::Serialize;
 
 use crate::model::{FileStatus, Report};
@@ -15,7 +15,18 @@ struct JsonReport<'a> {
     instances: Vec<JsonInstance<'a>>,
     findings: Vec<JsonFinding<'a>>,
     unknowns: Vec<JsonUnknown<'a>>,
+    /// Findings that `-- linkready: ignore` comments suppressed.
+    suppressed: Vec<JsonFinding<'a>>,
+    /// Suppression comments that matched no finding.
+    unused_suppressions: Vec<JsonSuppression<'a>>,
     inputs: Inputs<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    rule: &'a str,
+    scope: &'a str,
+    location: Location<'a>,
 }
 
 #[derive(Serialize)]
@@ -161,6 +172,24 @@ pub fn render_json(report: &Report) -> String {
             .collect(),
         findings: assessment.findings.iter().map(finding).collect(),
         unknowns: assessment.unknowns.iter().map(unknown).collect(),
+        suppressed: assessment.suppressed.iter().map(finding).collect(),
+        unused_suppressions: assessment
+            .unused_suppressions
+            .iter()
+            .map(|suppression| JsonSuppression {
+                rule: &suppression.rule,
+                scope: match suppression.scope {
+                    SuppressionScope::Line => "line",
+                    SuppressionScope::NextLine => "next-line",
+                    SuppressionScope::File => "file",
+                },
+                location: Location {
+                    path: &suppression.path,
+                    line: suppression.line,
+                    column: suppression.column,
+                },
+            })
+            .collect(),
         inputs: Inputs {
             files: report
                 .files

@@ -97,6 +97,19 @@ pub fn render_table(report: &Report) -> String {
         }
     }
 
+    if !assessment.unused_suppressions.is_empty() {
+        out.push_str("\nUnused suppressions (no such finding there):\n");
+        for suppression in &assessment.unused_suppressions {
+            out.push_str(&wrap(
+                &format!(
+                    "- {} at {}:{}:{}",
+                    suppression.rule, suppression.path, suppression.line, suppression.column
+                ),
+                "  ",
+            ));
+        }
+    }
+
     let scanned = report
         .files
         .iter()
@@ -108,12 +121,13 @@ pub fn render_table(report: &Report) -> String {
         totals.add(finding.severity);
     }
     out.push_str(&format!(
-        "\n{scanned} files scanned, {failed} not readable.\n{} findings: {} blocker, {} prerequisite, {} warning, {} info.\n",
+        "\n{scanned} files scanned, {failed} not readable.\n{} findings: {} blocker, {} prerequisite, {} warning, {} info; {} suppressed.\n",
         assessment.findings.len(),
         totals.blocker,
         totals.prerequisite,
         totals.warning,
-        totals.info
+        totals.info,
+        assessment.suppressed.len()
     ));
     out
 }

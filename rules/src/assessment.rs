@@ -3,7 +3,7 @@
 use serde::Serialize;
 use std::fmt;
 
-use crate::finding::{Finding, RuleUnknown, Severity};
+use crate::finding::{Finding, RuleUnknown, Severity, Suppression};
 
 /// A database's or instance's readiness for the link (RULES.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -76,4 +76,8 @@ pub struct Assessment {
     /// Sorted: instance, database, severity (worst first), rule, location.
     pub findings: Vec<Finding>,
     pub unknowns: Vec<RuleUnknown>,
+    /// Findings a `-- linkready: ignore` comment suppressed, in the same order.
+    pub suppressed: Vec<Finding>,
+    /// Suppressions that matched no finding (a stale comment, or a typo).
+    pub unused_suppressions: Vec<Suppression>,
 }

@@ -64,3 +64,44 @@ pub struct RuleUnknown {
     pub database: Option<String>,
     pub reason: String,
 }
+
+/// Whether a suppression comment covers one line or the whole file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SuppressionScope {
+    /// `… -- linkready: ignore LR301` after code: that line.
+    Line,
+    /// `-- linkready: ignore LR301` alone on its line: the line below.
+    NextLine,
+    /// `-- linkready: ignore-file LR301`: every line of the file.
+    File,
+}
+
+/// A `-- linkready: ignore …` comment in a script, for one rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    /// The rule as written (ID or name).
+    pub rule: String,
+    pub scope: SuppressionScope,
+}
+
+impl Suppression {
+    /// Whether this suppression covers the finding.
+    pub fn covers(&self, finding: &Finding) -> bool {
+        let crate::model::Origin::Script { path, line, .. } = &finding.origin else {
+            return false;
+        };
+        let names_rule = self.rule.eq_ignore_ascii_case(finding.rule.id)
+            || self.rule.eq_ignore_ascii_case(finding.rule.name);
+        names_rule
+            && *path == self.path
+            && match self.scope {
+                SuppressionScope::File => true,
+                SuppressionScope::Line => *line == self.line,
+                SuppressionScope::NextLine => *line == self.line + 1,
+            }
+    }
+}

@@ -12,7 +12,7 @@ mod rule;
 pub mod rules;
 
 pub use assessment::{Assessment, DatabaseAssessment, InstanceAssessment, SeverityCounts, Verdict};
-pub use finding::{Finding, RuleUnknown, Severity};
+pub use finding::{Finding, RuleUnknown, Severity, Suppression, SuppressionScope};
 pub use model::*;
 pub use registry::{RULES, find_rule};
 pub use rule::{Outcomes, Rule, RuleMeta, SYSTEM_DATABASES, Scope, Source, is_system_database};
