@@ -74,13 +74,17 @@ fn expected_lines(path: &Path, rule: &str) -> BTreeSet<u32> {
     lines
 }
 
-#[test]
-fn every_script_rule_fires_on_its_fixture_exactly_where_annotated() {
-    for rule in RULES
+fn script_rules() -> impl Iterator<Item = &'static linkready_rules::RuleMeta> {
+    RULES
         .iter()
         .map(|r| r.meta())
         .filter(|m| m.has_source(Source::Script))
-    {
+}
+
+#[test]
+fn every_script_rule_fires_on_its_fixture_exactly_where_annotated() {
+    let mut wrong = Vec::new();
+    for rule in script_rules() {
         let fires = fixture_dir(rule.id).join("fires.sql");
         let expected = expected_lines(&fires, rule.id);
         assert!(
@@ -89,30 +93,25 @@ fn every_script_rule_fires_on_its_fixture_exactly_where_annotated() {
             rule.id,
             rule.id
         );
-        assert_eq!(
-            findings_of(&fires, rule.id),
-            expected,
-            "{} on {}",
-            rule.id,
-            fires.display()
-        );
+        let found = findings_of(&fires, rule.id);
+        if found != expected {
+            wrong.push(format!(
+                "{}: expected lines {expected:?}, found {found:?}",
+                rule.id
+            ));
+        }
     }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
 #[test]
 fn no_script_rule_fires_on_its_passing_fixture() {
-    for rule in RULES
-        .iter()
-        .map(|r| r.meta())
-        .filter(|m| m.has_source(Source::Script))
-    {
-        let passes = fixture_dir(rule.id).join("passes.sql");
-        assert_eq!(
-            findings_of(&passes, rule.id),
-            BTreeSet::new(),
-            "{} on {}",
-            rule.id,
-            passes.display()
-        );
+    let mut wrong = Vec::new();
+    for rule in script_rules() {
+        let found = findings_of(&fixture_dir(rule.id).join("passes.sql"), rule.id);
+        if !found.is_empty() {
+            wrong.push(format!("{}: fired on passes.sql lines {found:?}", rule.id));
+        }
     }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

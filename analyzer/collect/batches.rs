@@ -94,6 +94,12 @@ pub fn split_batches<'a>(text: &'a str, initial: &Variables) -> SplitScript<'a> 
         current: BatchState::new(0, 1),
         line_number: 1,
         line_start: 0,
+        chain_end: usize::MAX,
+        chain_dots: 0,
+        chain_start: 0,
+        chain_first_end: 0,
+        pending_chain: None,
+        name_start: 0,
     };
     splitter.run();
     SplitScript {
@@ -140,6 +146,7 @@ impl BatchState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum PreviousWord {
     CreateOrAlter,
+    Bulk,
     Update,
     Insert,
     SetOperator,
@@ -156,6 +163,17 @@ struct Splitter<'a> {
     current: BatchState,
     line_number: u32,
     line_start: usize,
+    /// Where the last name (or dot after one) ended, and how many dots the
+    /// current dotted name has.
+    chain_end: usize,
+    chain_dots: u8,
+    /// Where the dotted name's first part starts and ends.
+    chain_start: usize,
+    chain_first_end: usize,
+    /// The second dot of a chain, until its third part shows what it is.
+    pending_chain: Option<usize>,
+    /// Where the delimited identifier being read started.
+    name_start: usize,
 }
 
 impl<'a> Splitter<'a> {
@@ -266,8 +284,17 @@ impl<'a> Splitter<'a> {
                         continue;
                     }
                     b'\'' => self.mode = Mode::String,
-                    b'"' => self.mode = Mode::QuotedIdentifier,
-                    b'[' => self.mode = Mode::BracketIdentifier,
+                    b'"' => {
+                        self.mode = Mode::QuotedIdentifier;
+                        self.name_start = i;
+                    }
+                    b'[' => {
+                        self.mode = Mode::BracketIdentifier;
+                        self.name_start = i;
+                    }
+                    b'.' => self.name_dot(i),
+                    b'*' if bytes.get(i + 1) == Some(&b'=') => self.current.triggers.push(i),
+                    b'=' if bytes.get(i + 1) == Some(&b'*') => self.current.triggers.push(i),
                     b'(' => self.current.depth += 1,
                     b')' => self.current.depth -= 1,
                     b';' => self.current.statement = PreviousWord::Other,
@@ -281,6 +308,7 @@ impl<'a> Splitter<'a> {
                     _ if is_word_start(byte) => {
                         let word_end = (i..end).find(|&j| !is_word_byte(bytes[j])).unwrap_or(end);
                         self.word(&bytes[i..word_end], i);
+                        self.name_end(i, word_end);
                         i = word_end;
                         continue;
                     }
@@ -318,6 +346,7 @@ impl<'a> Splitter<'a> {
                             continue;
                         }
                         self.mode = Mode::Code;
+                        self.delimited_name_end(i + 1);
                     }
                 }
                 Mode::BracketIdentifier => {
@@ -327,11 +356,82 @@ impl<'a> Splitter<'a> {
                             continue;
                         }
                         self.mode = Mode::Code;
+                        self.delimited_name_end(i + 1);
                     }
                 }
             }
             i += 1;
         }
+    }
+
+    /// A name (word or delimited identifier) spans `start..end`: it extends
+    /// a dotted chain when it follows a dot directly.
+    fn name_end(&mut self, start: usize, end: usize) {
+        if self.chain_end != start {
+            self.chain_dots = 0;
+            self.chain_start = start;
+            self.pending_chain = None;
+        } else if let Some(dot) = self.pending_chain.take() {
+            // `alias.column.value(…)` is an xml method call, not a name in
+            // another database.
+            let part = &self.text.as_bytes()[start..end];
+            let method = [&b"value"[..], b"query", b"exist", b"nodes", b"modify"]
+                .iter()
+                .any(|m| part.eq_ignore_ascii_case(m));
+            if !method {
+                self.current.triggers.push(dot);
+            }
+        }
+        self.chain_end = end;
+    }
+
+    /// A `[name]` or `"name"` ends at `end`: a dotted-name part, and in
+    /// CREATE/ALTER a table or column that may be named NEXT.
+    fn delimited_name_end(&mut self, end: usize) {
+        let start = self.name_start;
+        let inner = self
+            .text
+            .as_bytes()
+            .get(start + 1..end - 1)
+            .unwrap_or_default();
+        if self.current.statement == PreviousWord::CreateOrAlter
+            && inner.eq_ignore_ascii_case(b"next")
+        {
+            self.current.triggers.push(start);
+        }
+        self.name_end(start, end);
+    }
+
+    /// A dot right after a name or a dot extends the chain; three parts
+    /// (`db.schema.object`) or `db..object` make the statement worth tokens
+    /// (a cross-database or linked-server reference, or a column).
+    fn name_dot(&mut self, at: usize) {
+        if self.chain_end != at {
+            self.chain_dots = 0;
+            return;
+        }
+        if self.chain_dots == 0 {
+            self.chain_first_end = at;
+        }
+        self.chain_dots = self.chain_dots.saturating_add(1);
+        self.chain_end = at + 1;
+        // master.sys.x, msdb.dbo.x …: never another user database. A
+        // linked server's four-part name starts with the server, not these.
+        if self.chain_dots == 2 && !self.chain_starts_with_system_database() {
+            self.pending_chain = Some(at);
+        }
+    }
+
+    fn chain_starts_with_system_database(&self) -> bool {
+        let first =
+            &self.text.as_bytes()[self.chain_start.min(self.chain_first_end)..self.chain_first_end];
+        let first = first
+            .strip_prefix(b"[")
+            .and_then(|f| f.strip_suffix(b"]"))
+            .unwrap_or(first);
+        [&b"master"[..], b"msdb", b"tempdb", b"model"]
+            .iter()
+            .any(|system| first.eq_ignore_ascii_case(system))
     }
 
     /// Reads a `--` comment for a suppression.
@@ -380,11 +480,11 @@ impl<'a> Splitter<'a> {
 
     /// Looks at one word outside comments and strings.
     fn word(&mut self, word: &[u8], offset: usize) {
-        if word.len() > 29 {
+        if word.len() > WORD_LIMIT {
             self.current.previous = PreviousWord::Other;
             return;
         }
-        let mut lower = [0u8; 29];
+        let mut lower = [0u8; WORD_LIMIT];
         for (to, from) in lower.iter_mut().zip(word) {
             *to = from.to_ascii_lowercase();
         }
@@ -406,7 +506,40 @@ impl<'a> Splitter<'a> {
             | b"sp_dbcmptlevel" => {
                 state.triggers.push(offset);
             }
-            b"database" if previous == PreviousWord::CreateOrAlter => state.triggers.push(offset),
+            b"database" | b"assembly" | b"route" | b"queue" | b"service" | b"endpoint"
+            | b"login" | b"server" | b"cryptographic" | b"synonym"
+                if previous == PreviousWord::CreateOrAlter =>
+            {
+                state.triggers.push(offset);
+            }
+            // A column or table named NEXT, in CREATE/ALTER TABLE (not FETCH NEXT).
+            b"next" if state.statement == PreviousWord::CreateOrAlter => {
+                state.triggers.push(offset)
+            }
+            // Only the forms the rules judge: RAISERROR without parentheses,
+            // BACKUP DATABASE|LOG, BULK INSERT.
+            b"raiserror" if next_byte(self.text.as_bytes(), offset + word.len()) != Some(b'(') => {
+                state.triggers.push(offset);
+            }
+            // EXEC (…) runs a string (dynamic SQL) or runs it AT a linked server.
+            b"exec" | b"execute"
+                if next_byte(self.text.as_bytes(), offset + word.len()) == Some(b'(') =>
+            {
+                state.triggers.push(offset);
+            }
+            b"backup" | b"bulk" => {
+                if lower == b"bulk" {
+                    state.previous = PreviousWord::Bulk;
+                }
+                let next = next_word(self.text.as_bytes(), offset + word.len());
+                if ["database", "log", "insert"]
+                    .iter()
+                    .any(|w| next.eq_ignore_ascii_case(w.as_bytes()))
+                {
+                    state.triggers.push(offset);
+                }
+            }
+            word if is_usage_trigger(word) => state.triggers.push(offset),
             _ => {}
         }
         if !top_level {
@@ -422,6 +555,8 @@ impl<'a> Splitter<'a> {
                 Some(PreviousWord::Other)
             }
             b"update" => Some(PreviousWord::Update),
+            // BULK INSERT is one statement.
+            b"insert" if previous == PreviousWord::Bulk => None,
             b"insert" => Some(PreviousWord::Insert),
             // UPDATE … SET, ALTER DATABASE … SET, ALTER TABLE … SET (…).
             b"set"
@@ -475,6 +610,80 @@ fn token_windows(state: &BatchState, end: usize) -> Vec<Range<usize>> {
         }
     }
     windows
+}
+
+/// The first byte after `from` that is not white space.
+fn next_byte(bytes: &[u8], from: usize) -> Option<u8> {
+    bytes
+        .get(from..)?
+        .iter()
+        .copied()
+        .find(|b| !b.is_ascii_whitespace())
+}
+
+/// The word after `from`, past white space (empty when none).
+fn next_word(bytes: &[u8], from: usize) -> &[u8] {
+    let rest = bytes.get(from..).unwrap_or_default();
+    let start = rest
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(rest.len());
+    let rest = &rest[start..];
+    let end = rest
+        .iter()
+        .position(|&b| !is_word_byte(b))
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// Longer words are never keywords or procedure names we look for.
+const WORD_LIMIT: usize = 48;
+
+/// Words that make the after-failover rules (LR3xx) look at a statement:
+/// procedures they judge, rowset functions, statements, legacy syntax.
+fn is_usage_trigger(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"xp_cmdshell"
+            | b"sp_configure"
+            | b"openquery"
+            | b"opendatasource"
+            | b"openrowset"
+            | b"sp_addlinkedserver"
+            | b"sp_add_jobstep"
+            | b"sp_update_jobstep"
+            | b"distributed"
+            | b"fastfirstrow"
+            | b"compute"
+            | b"disable_def_cnst_chk"
+            | b"sp_replicationdboption"
+            | b"sp_addpublication"
+            | b"sp_addmergepublication"
+            | b"sp_addarticle"
+            | b"sp_addmergearticle"
+            | b"sp_addsubscription"
+            | b"sp_addpullsubscription"
+            | b"sp_addmergesubscription"
+            | b"sp_addmergepullsubscription"
+            | b"sp_cdc_enable_db"
+            | b"sp_cdc_enable_table"
+            | b"xp_sendmail"
+            | b"xp_startmail"
+            | b"xp_stopmail"
+            | b"xp_readmail"
+            | b"xp_deletemail"
+            | b"xp_findnextmsg"
+            | b"sp_processmail"
+            | b"sp_dboption"
+            | b"sp_addalias"
+            | b"sp_dropalias"
+            | b"sp_addgroup"
+            | b"sp_changegroup"
+            | b"sp_dropgroup"
+            | b"sp_helpgroup"
+            | b"sp_addserver"
+    ) || word.starts_with(b"sp_add_log_shipping_")
+        || word.starts_with(b"sp_activedirectory_")
 }
 
 fn memchr_newline(bytes: &[u8]) -> Option<usize> {

@@ -259,6 +259,7 @@ pub fn script_instance(
                 .extend(database_facts);
         }
         instance.unattributed.extend(facts.unattributed);
+        instance.facts.objects.extend(facts.server);
     }
     instance
 }

@@ -79,7 +79,15 @@ pub fn render_table(report: &Report) -> String {
             table.add_row(vec![
                 finding.severity.to_string(),
                 format!("{}\n{}", finding.rule.id, finding.rule.name),
-                format!("{}\n{}", finding.message, location(&finding.origin)),
+                match finding.rule.aliases {
+                    [] => format!("{}\n{}", finding.message, location(&finding.origin)),
+                    aliases => format!(
+                        "{}\n{}\nMicrosoft: {}",
+                        finding.message,
+                        location(&finding.origin),
+                        aliases.join(", ")
+                    ),
+                },
             ]);
         }
     }

@@ -160,6 +160,88 @@ pub struct InstanceFacts {
     pub hadr_enabled: Known<bool>,
     /// A database master key exists in `master`.
     pub master_key: Known<bool>,
+    /// Server objects as defined (scripts) or as they are (live). Scripts
+    /// show some of them; their absence in scripts proves nothing.
+    pub objects: ServerObjects,
+}
+
+/// Server-level objects: what the link does not replicate, and what it needs.
+#[derive(Debug, Clone, Default)]
+pub struct ServerObjects {
+    pub mirroring_endpoints: Vec<Fact<MirroringEndpoint>>,
+    pub logins: Vec<Fact<Login>>,
+    pub server_audits: Vec<Fact<ServerAudit>>,
+    pub cryptographic_providers: Vec<Fact<String>>,
+    pub linked_servers: Vec<Fact<LinkedServer>>,
+    /// `sp_configure` / `sys.configurations` values.
+    pub configurations: Vec<Fact<Configuration>>,
+    pub job_steps: Vec<Fact<JobStep>>,
+}
+
+impl ServerObjects {
+    pub fn extend(&mut self, other: ServerObjects) {
+        self.mirroring_endpoints.extend(other.mirroring_endpoints);
+        self.logins.extend(other.logins);
+        self.server_audits.extend(other.server_audits);
+        self.cryptographic_providers
+            .extend(other.cryptographic_providers);
+        self.linked_servers.extend(other.linked_servers);
+        self.configurations.extend(other.configurations);
+        self.job_steps.extend(other.job_steps);
+    }
+}
+
+/// A `FOR DATABASE_MIRRORING` endpoint, as far as it is known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MirroringEndpoint {
+    pub name: String,
+    /// STARTED, STOPPED or DISABLED; None when not stated.
+    pub state: Option<String>,
+    /// `AUTHENTICATION` names a certificate; None when not stated.
+    pub certificate_authentication: Option<bool>,
+    /// `ENCRYPTION = DISABLED | SUPPORTED | REQUIRED`; None when not stated.
+    pub encryption: Option<String>,
+    /// `ALGORITHM` as written (AES, RC4, AES RC4, RC4 AES); None when not stated.
+    pub algorithm: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Login {
+    pub name: String,
+    /// A Windows login or group (`FROM WINDOWS`).
+    pub windows: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServerAudit {
+    pub name: String,
+    /// FILE, APPLICATION_LOG, SECURITY_LOG, URL, EXTERNAL_MONITOR.
+    pub target: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LinkedServer {
+    pub name: String,
+    /// The OLE DB provider, when stated (`@provider`).
+    pub provider: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Configuration {
+    /// The option name, lower-cased (`xp_cmdshell`).
+    pub name: String,
+    pub value: i64,
+}
+
+/// A SQL Server Agent job step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JobStep {
+    pub job: Option<String>,
+    pub step: Option<String>,
+    /// TSQL, CmdExec, PowerShell, SSIS, …, as written.
+    pub subsystem: String,
+    /// The database a T-SQL step runs in (`@database_name`).
+    pub database: Option<String>,
 }
 
 impl InstanceFacts {
@@ -169,6 +251,7 @@ impl InstanceFacts {
             edition: Known::unknown(reason),
             hadr_enabled: Known::unknown(reason),
             master_key: Known::unknown(reason),
+            objects: ServerObjects::default(),
         }
     }
 }
@@ -211,6 +294,12 @@ pub struct DatabaseFacts {
     pub stretch_tables: Vec<Fact<String>>,
     pub settings: Vec<Fact<DatabaseSetting>>,
     pub encryption_keys: Vec<Fact<DatabaseEncryptionKey>>,
+    /// What the database's code uses: references, calls, syntax.
+    pub usages: Vec<Fact<Usage>>,
+    pub assemblies: Vec<Fact<Assembly>>,
+    pub replication: Vec<Fact<ReplicationFeature>>,
+    /// Tables and columns whose name is NEXT (`table.column`, or the table).
+    pub next_names: Vec<Fact<String>>,
 }
 
 impl DatabaseFacts {
@@ -225,6 +314,10 @@ impl DatabaseFacts {
         self.stretch_tables.extend(other.stretch_tables);
         self.settings.extend(other.settings);
         self.encryption_keys.extend(other.encryption_keys);
+        self.usages.extend(other.usages);
+        self.assemblies.extend(other.assemblies);
+        self.replication.extend(other.replication);
+        self.next_names.extend(other.next_names);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -236,6 +329,10 @@ impl DatabaseFacts {
             && self.stretch_tables.is_empty()
             && self.settings.is_empty()
             && self.encryption_keys.is_empty()
+            && self.usages.is_empty()
+            && self.assemblies.is_empty()
+            && self.replication.is_empty()
+            && self.next_names.is_empty()
     }
 }
 
@@ -342,6 +439,8 @@ pub enum DatabaseSetting {
     },
     /// Stretch Database at database level.
     RemoteDataArchive(bool),
+    /// Service Broker enabled (`ENABLE_BROKER`) or disabled (`DISABLE_BROKER`).
+    Broker(bool),
 }
 
 /// A database encryption key (TDE), protected by a server certificate or key.
@@ -349,4 +448,200 @@ pub enum DatabaseSetting {
 pub struct DatabaseEncryptionKey {
     /// The protecting server certificate, when named.
     pub certificate: Option<String>,
+}
+
+/// How code uses an object it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferenceRole {
+    /// FROM, JOIN, APPLY, USING, REFERENCES, a function call.
+    Read,
+    /// INSERT, UPDATE, DELETE, MERGE, SELECT INTO, TRUNCATE targets.
+    Write,
+    /// EXEC target.
+    Execute,
+    /// `CREATE SYNONYM … FOR`.
+    Synonym,
+}
+
+/// A multi-part object name as written: `[server.]database.schema.object`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ObjectReference {
+    pub server: Option<String>,
+    pub database: Option<String>,
+    /// Empty in `database..object`.
+    pub schema: Option<String>,
+    pub object: String,
+    pub role: ReferenceRole,
+}
+
+impl ObjectReference {
+    /// The name as written, parts joined by dots.
+    pub fn display(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(server) = &self.server {
+            parts.push(server.as_str());
+        }
+        if let Some(database) = &self.database {
+            parts.push(database.as_str());
+            parts.push(self.schema.as_deref().unwrap_or(""));
+        } else if let Some(schema) = &self.schema {
+            parts.push(schema.as_str());
+        }
+        parts.push(&self.object);
+        parts.join(".")
+    }
+}
+
+/// A literal or name passed to a procedure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArgumentValue {
+    String(String),
+    Number(String),
+    /// A variable, name or keyword (`@x`, `DEFAULT`).
+    Name(String),
+    Other,
+}
+
+impl ArgumentValue {
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            ArgumentValue::String(text)
+            | ArgumentValue::Number(text)
+            | ArgumentValue::Name(text) => Some(text),
+            ArgumentValue::Other => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Argument {
+    /// `@name` for a named argument.
+    pub name: Option<String>,
+    pub value: ArgumentValue,
+}
+
+/// `EXEC name …` (or a procedure called as the first statement of a batch).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProcedureCall {
+    /// The name as written, parts joined by dots.
+    pub name: String,
+    pub arguments: Vec<Argument>,
+}
+
+impl ProcedureCall {
+    /// The procedure's own name (the last part), for matching.
+    pub fn short_name(&self) -> &str {
+        self.name.rsplit('.').next().unwrap_or(&self.name)
+    }
+
+    /// The argument named `name`, or else the one at `position` (0-based)
+    /// when it is passed by position.
+    pub fn argument(&self, name: &str, position: usize) -> Option<&ArgumentValue> {
+        self.arguments
+            .iter()
+            .find(|a| {
+                a.name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            })
+            .or_else(|| self.arguments.get(position).filter(|a| a.name.is_none()))
+            .map(|a| &a.value)
+    }
+}
+
+/// `OPENQUERY`, `OPENDATASOURCE`, `OPENROWSET`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowsetFunction {
+    OpenQuery {
+        server: String,
+    },
+    OpenDataSource {
+        provider: String,
+    },
+    OpenRowset {
+        provider: String,
+    },
+    /// `OPENROWSET(BULK 'file', …)`.
+    OpenRowsetBulk {
+        file: String,
+        data_source: Option<String>,
+    },
+}
+
+/// Syntax SQL Server removed or the managed instance rejects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LegacySyntax {
+    /// `*=` / `=*` outer joins.
+    OuterJoinOperator,
+    Compute,
+    FastFirstRow,
+    /// `RAISERROR 50001 'text'`.
+    RaiserrorWithoutParentheses,
+    DisableDefCnstChk,
+}
+
+/// What a database's code does that matters after failover.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Usage {
+    ObjectReference(ObjectReference),
+    ProcedureCall(ProcedureCall),
+    RowsetFunction(RowsetFunction),
+    /// `EXEC (…) AT server`.
+    RemoteExecution {
+        server: String,
+    },
+    /// `BACKUP DATABASE|LOG … TO DISK | TAPE | device`.
+    BackupToDevice {
+        database: String,
+        device: String,
+    },
+    /// `BULK INSERT … FROM 'file'`.
+    BulkInsert {
+        file: String,
+        data_source: Option<String>,
+    },
+    DistributedTransaction,
+    /// `CREATE/ALTER ROUTE … ADDRESS = '…'`.
+    BrokerRoute {
+        name: String,
+        address: String,
+    },
+    /// A Service Broker queue or service.
+    BrokerObject {
+        kind: String,
+        name: String,
+    },
+    LegacySyntax(LegacySyntax),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssemblyPermission {
+    Safe,
+    ExternalAccess,
+    Unsafe,
+}
+
+/// A CLR assembly (`CREATE ASSEMBLY`, `sys.assemblies`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Assembly {
+    pub name: String,
+    /// The file path it was created from; None for a binary literal.
+    pub from_file: Option<String>,
+    pub permission: AssemblyPermission,
+}
+
+/// Replication, change data capture or log shipping on a database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplicationFeature {
+    Publication,
+    Subscription,
+    ChangeDataCapture,
+    LogShipping,
 }

@@ -5,6 +5,10 @@ use crate::rules::*;
 
 /// Every rule, in ID order.
 pub static RULES: &[&dyn Rule] = &[
+    &MirroringEndpoint,
+    &WindowsLogins,
+    &ServerAuditFileTarget,
+    &CryptographicProvider,
     &SystemDatabase,
     &Filestream,
     &Filetable,
@@ -15,6 +19,21 @@ pub static RULES: &[&dyn Rule] = &[
     &RecoveryModelNotFull,
     &CompatibilityLevel,
     &AcceleratedRecovery,
+    &CrossDatabaseReference,
+    &LinkedServerUse,
+    &XpCmdshell,
+    &ClrAssembly,
+    &AgentJobSubsystem,
+    &BackupToDisk,
+    &BulkFileAccess,
+    &OpenrowsetProvider,
+    &DistributedTransaction,
+    &ServiceBrokerRoute,
+    &ReplicationCdcLogShipping,
+    &SqlMail,
+    &RemovedSystemProcedures,
+    &LegacySyntax,
+    &NextColumn,
 ];
 
 /// Looks a rule up by ID (`LR202`) or name (`filestream`), ignoring case.

@@ -167,6 +167,25 @@ pub fn is_system_database(name: &str) -> bool {
         .any(|system| system.eq_ignore_ascii_case(name))
 }
 
+/// SQL Server's own OLE DB providers; any other is a non-SQL provider.
+const SQL_SERVER_PROVIDERS: [&str; 7] = [
+    "SQLNCLI",
+    "SQLNCLI10",
+    "SQLNCLI11",
+    "SQLOLEDB",
+    "MSOLEDBSQL",
+    "MSOLEDBSQL19",
+    "SQL Server",
+];
+
+/// Whether an OLE DB provider name is SQL Server's own.
+pub fn is_sql_server_provider(provider: &str) -> bool {
+    let provider = provider.trim();
+    SQL_SERVER_PROVIDERS
+        .iter()
+        .any(|p| p.eq_ignore_ascii_case(provider))
+}
+
 /// Calls `check` for every database of the instance, then for the script
 /// facts that belong to no database (with `None` as the name).
 pub fn for_each_database(instance: &Instance, mut check: impl FnMut(Option<&str>, &DatabaseFacts)) {

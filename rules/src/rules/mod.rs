@@ -1,6 +1,10 @@
 //! One file per rule. Adding a rule: its file here, a line in `registry.rs`,
 //! and `fixtures/rules/<ID>/{fires,passes}.sql`.
 
+mod lr108_mirroring_endpoint;
+mod lr116_windows_logins;
+mod lr118_server_audit_file_target;
+mod lr119_cryptographic_provider;
 mod lr201_system_database;
 mod lr202_filestream;
 mod lr203_filetable;
@@ -11,7 +15,26 @@ mod lr210_tde_certificate;
 mod lr211_recovery_model;
 mod lr215_compatibility_level;
 mod lr216_accelerated_recovery;
+mod lr301_cross_database_reference;
+mod lr302_linked_server;
+mod lr303_xp_cmdshell;
+mod lr304_clr_assembly;
+mod lr305_agent_job_subsystem;
+mod lr306_backup_to_disk;
+mod lr307_bulk_file_access;
+mod lr308_openrowset_provider;
+mod lr309_distributed_transaction;
+mod lr310_service_broker_route;
+mod lr311_replication_cdc_logshipping;
+mod lr312_sql_mail;
+mod lr313_removed_system_procedures;
+mod lr314_legacy_syntax;
+mod lr315_next_column;
 
+pub use lr108_mirroring_endpoint::MirroringEndpoint;
+pub use lr116_windows_logins::WindowsLogins;
+pub use lr118_server_audit_file_target::ServerAuditFileTarget;
+pub use lr119_cryptographic_provider::CryptographicProvider;
 pub use lr201_system_database::SystemDatabase;
 pub use lr202_filestream::Filestream;
 pub use lr203_filetable::Filetable;
@@ -22,3 +45,18 @@ pub use lr210_tde_certificate::TdeCertificate;
 pub use lr211_recovery_model::RecoveryModelNotFull;
 pub use lr215_compatibility_level::CompatibilityLevel;
 pub use lr216_accelerated_recovery::AcceleratedRecovery;
+pub use lr301_cross_database_reference::CrossDatabaseReference;
+pub use lr302_linked_server::LinkedServerUse;
+pub use lr303_xp_cmdshell::XpCmdshell;
+pub use lr304_clr_assembly::ClrAssembly;
+pub use lr305_agent_job_subsystem::AgentJobSubsystem;
+pub use lr306_backup_to_disk::BackupToDisk;
+pub use lr307_bulk_file_access::BulkFileAccess;
+pub use lr308_openrowset_provider::OpenrowsetProvider;
+pub use lr309_distributed_transaction::DistributedTransaction;
+pub use lr310_service_broker_route::ServiceBrokerRoute;
+pub use lr311_replication_cdc_logshipping::ReplicationCdcLogShipping;
+pub use lr312_sql_mail::SqlMail;
+pub use lr313_removed_system_procedures::RemovedSystemProcedures;
+pub use lr314_legacy_syntax::LegacySyntax;
+pub use lr315_next_column::NextColumn;

@@ -10,20 +10,25 @@
 use linkready_rules::{
     ColumnName, DatabaseEncryptionKey, DatabaseFacts, DatabaseFile, DatabaseSetting, Fact,
     FileDefinition, FileKind, Filegroup, FilegroupKind, MemoryOptimizedKind, MemoryOptimizedObject,
-    Origin, RecoveryModel, is_system_database,
+    Origin, RecoveryModel, ServerObjects, is_system_database,
 };
 use sqlparser::dialect::MsSqlDialect;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 use super::batches::{Batch, Variables, substitute};
 
+mod usage;
+
 /// Facts found in one script, by database.
 #[derive(Debug, Default)]
 pub struct ScriptFacts {
     /// User databases in the order the script first names them.
     pub databases: Vec<(String, DatabaseFacts)>,
-    /// Facts outside any `USE` or CREATE/ALTER DATABASE.
+    /// Facts outside any `USE` or CREATE/ALTER DATABASE, and the code of
+    /// system databases (it belongs to the instance).
     pub unattributed: DatabaseFacts,
+    /// Server objects the scripts define (logins, endpoints, jobs, …).
+    pub server: ServerObjects,
     /// Tokenizer errors (the scan goes on after each), as messages with positions.
     pub warnings: Vec<String>,
 }
@@ -64,6 +69,8 @@ enum Kind {
     Period,
     Eq,
     SemiColon,
+    Star,
+    Minus,
     Other,
 }
 
@@ -128,6 +135,11 @@ const STATEMENT_STARTS: &[&str] = &[
     "GOTO",
     "CHECKPOINT",
     "RECONFIGURE",
+    "BULK",
+    "OPEN",
+    "CLOSE",
+    "FETCH",
+    "DEALLOCATE",
 ];
 
 /// Where a fact goes.
@@ -163,7 +175,7 @@ impl<'p> ScriptScanner<'p> {
             let column = 1 + u32::try_from(text[line_start..window.start].chars().count())
                 .unwrap_or(u32::MAX);
             let tokens = self.tokenize(&text[window.clone()], line, column, &batch.variables);
-            self.scan_tokens(&tokens);
+            self.scan_tokens(&tokens, window.start == 0);
         }
     }
 
@@ -239,9 +251,30 @@ impl<'p> ScriptScanner<'p> {
         }
     }
 
-    fn scan_tokens(&mut self, tokens: &[Tok]) {
+    /// Statement context at the top level, then the usage pass over each
+    /// stretch between `USE` statements (so each knows its database).
+    /// `batch_start`: the tokens start the batch, where a procedure may be
+    /// called without EXEC.
+    fn scan_tokens(&mut self, tokens: &[Tok], batch_start: bool) {
         let mut depth: i64 = 0;
+        let mut segment = 0;
         let mut i = 0;
+        if batch_start
+            && let Some(first) = tokens.first()
+            && first.kind == Kind::Word
+            && !first.quoted
+            && !first.is_any(STATEMENT_STARTS)
+        {
+            let (parts, _) = usage::name_parts(tokens, 0);
+            let called = parts.last().is_some_and(|name| {
+                name.len() > 3
+                    && (name[..3].eq_ignore_ascii_case("sp_")
+                        || name[..3].eq_ignore_ascii_case("xp_"))
+            });
+            if called {
+                i = self.procedure_call(tokens, 0, 0).unwrap_or(1);
+            }
+        }
         while i < tokens.len() {
             let token = &tokens[i];
             match token.kind {
@@ -254,16 +287,26 @@ impl<'p> ScriptScanner<'p> {
                 continue;
             }
             let next = if token.is("USE") {
-                self.use_statement(tokens, i)
+                self.scan_usages(&tokens[segment..i]);
+                let next = self.use_statement(tokens, i);
+                segment = next.unwrap_or(i + 1).min(tokens.len());
+                next
             } else if token.is_any(&["CREATE", "ALTER"]) {
                 self.create_or_alter(tokens, i)
             } else if token.is_any(&["EXEC", "EXECUTE"]) {
                 self.execute(tokens, i)
+            } else if token.is("BACKUP") {
+                self.backup(tokens, i)
+            } else if token.is("BULK") {
+                self.bulk_insert(tokens, i)
+            } else if token.is("BEGIN") {
+                self.begin(tokens, i)
             } else {
                 None
             };
             i = next.unwrap_or(i + 1).max(i + 1);
         }
+        self.scan_usages(&tokens[segment.min(tokens.len())..]);
     }
 
     fn use_statement(&mut self, tokens: &[Tok], at: usize) -> Option<usize> {
@@ -295,7 +338,7 @@ impl<'p> ScriptScanner<'p> {
         } else if object.is_any(&["PROC", "PROCEDURE", "FUNCTION", "TRIGGER"]) {
             self.module_header(tokens, i + 1)
         } else {
-            None
+            self.create_or_alter_usage(tokens, at, i).flatten()
         }
     }
 
@@ -563,6 +606,15 @@ impl<'p> ScriptScanner<'p> {
         let body = &tokens[after_name..end];
         let origin = self.origin(&tokens[name_at]);
         let mut facts = DatabaseFacts::default();
+        if table
+            .rsplit('.')
+            .next()
+            .is_some_and(|last| last.eq_ignore_ascii_case("next"))
+        {
+            facts
+                .next_names
+                .push(Fact::new(table.clone(), origin.clone()));
+        }
         if body.first().is_some_and(|t| t.is("AS"))
             && body.get(1).is_some_and(|t| t.is("FILETABLE"))
         {
@@ -601,23 +653,33 @@ impl<'p> ScriptScanner<'p> {
     }
 
     fn column_definitions(&self, table: &str, columns: &[Tok], facts: &mut DatabaseFacts) {
+        const NOT_COLUMNS: [&str; 7] = [
+            "CONSTRAINT",
+            "PRIMARY",
+            "UNIQUE",
+            "INDEX",
+            "FOREIGN",
+            "CHECK",
+            "PERIOD",
+        ];
         let mut start = 0;
         while start < columns.len() {
             let end = list_element_end(columns, start);
             let element = &columns[start..end];
-            if let Some(name) = element.first().filter(|t| {
-                t.is_name()
-                    && !t.is_any(&[
-                        "CONSTRAINT",
-                        "PRIMARY",
-                        "UNIQUE",
-                        "INDEX",
-                        "FOREIGN",
-                        "CHECK",
-                        "PERIOD",
-                    ])
-            }) && top_level(element).any(|t| t.is("FILESTREAM"))
-            {
+            start = end + 1;
+            let Some(name) = element
+                .first()
+                .filter(|t| t.is_name() && !t.is_any(&NOT_COLUMNS))
+            else {
+                continue;
+            };
+            if name.text.eq_ignore_ascii_case("next") {
+                facts.next_names.push(Fact::new(
+                    format!("{table}.{}", name.text),
+                    self.origin(name),
+                ));
+            }
+            if top_level(element).any(|t| t.is("FILESTREAM")) {
                 facts.filestream_columns.push(Fact::new(
                     ColumnName {
                         table: table.to_string(),
@@ -626,7 +688,6 @@ impl<'p> ScriptScanner<'p> {
                     self.origin(name),
                 ));
             }
-            start = end + 1;
         }
     }
 
@@ -762,46 +823,14 @@ impl<'p> ScriptScanner<'p> {
         }
         Some(i)
     }
-
-    /// `EXEC sp_dbcmptlevel 'db', 80` (positional or named parameters).
-    fn execute(&mut self, tokens: &[Tok], at: usize) -> Option<usize> {
-        let mut i = at + 1;
-        // EXEC @status = procedure …
-        if tokens.get(i)?.text.starts_with('@') && tokens.get(i + 1)?.kind == Kind::Eq {
-            i += 2;
-        }
-        let (procedure, after_name) = object_name(tokens, i)?;
-        let short = procedure.rsplit('.').next().unwrap_or(&procedure);
-        if !short.eq_ignore_ascii_case("sp_dbcmptlevel") {
-            return Some(after_name);
-        }
-        let end = statement_end(tokens, after_name);
-        let arguments = call_arguments(&tokens[after_name..end], &["@dbname", "@new_cmptlevel"]);
-        let database = arguments
-            .first()
-            .and_then(|a| a.as_ref())
-            .map(|t| t.text.clone());
-        let level = arguments
-            .get(1)
-            .and_then(|a| a.as_ref())
-            .and_then(|t| t.text.trim().parse::<u16>().ok());
-        if let (Some(database), Some(level)) = (database, level) {
-            self.note_database(&database);
-            let origin = self.origin(&tokens[at]);
-            if let Some(facts) = self.target(Target::Named(&database)) {
-                facts.settings.push(Fact::new(
-                    DatabaseSetting::CompatibilityLevel(level),
-                    origin,
-                ));
-            }
-        }
-        Some(end)
-    }
 }
 
 /// One option of ALTER DATABASE … SET.
 fn database_setting(element: &[Tok]) -> Option<DatabaseSetting> {
     let option = element.first()?;
+    if let Some(setting) = ScriptScanner::broker_setting(option) {
+        return Some(setting);
+    }
     let value = element.iter().skip(1).find(|t| t.kind != Kind::Eq)?;
     if option.is("RECOVERY") {
         let model = if value.is("FULL") {
@@ -887,37 +916,6 @@ fn object_name(tokens: &[Tok], at: usize) -> Option<(String, usize)> {
         }
     }
     Some((name, i))
-}
-
-/// Arguments of a procedure call, by position, with named ones (`@p = v`)
-/// put at the position their name has in `names`.
-fn call_arguments<'t>(tokens: &'t [Tok], names: &[&str]) -> Vec<Option<&'t Tok>> {
-    let mut arguments: Vec<Option<&Tok>> = vec![None; names.len()];
-    let mut position = 0;
-    let mut start = 0;
-    while start < tokens.len() {
-        let end = list_element_end(tokens, start);
-        let element = &tokens[start..end];
-        match element {
-            [name, eq, value, ..] if eq.kind == Kind::Eq && name.text.starts_with('@') => {
-                if let Some(index) = names
-                    .iter()
-                    .position(|n| n.eq_ignore_ascii_case(&name.text))
-                {
-                    arguments[index] = Some(value);
-                }
-            }
-            [value, ..] => {
-                if let Some(slot) = arguments.get_mut(position) {
-                    *slot = Some(value);
-                }
-            }
-            [] => {}
-        }
-        position += 1;
-        start = end + 1;
-    }
-    arguments
 }
 
 /// The index of the `)` matching the `(` at `open` (or the end).
@@ -1035,6 +1033,8 @@ fn convert(
             Token::Period => (Kind::Period, String::new(), false),
             Token::Eq => (Kind::Eq, String::new(), false),
             Token::SemiColon => (Kind::SemiColon, String::new(), false),
+            Token::Mul => (Kind::Star, String::new(), false),
+            Token::Minus => (Kind::Minus, String::new(), false),
             Token::Placeholder(p) if p == "$" => {
                 // `$(Name)`: an SQLCMD variable outside brackets.
                 let is_variable = matches!(iter.peek(), Some(t) if t.token == Token::LParen);
