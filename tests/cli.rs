@@ -329,3 +329,51 @@ fn suppression_comments_in_scripts() {
     assert!(table.contains("4 suppressed"), "{table}");
     assert!(table.contains("Unused suppressions"), "{table}");
 }
+
+#[test]
+fn executed_strings_are_scanned_and_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("d.sql"),
+        "USE [Sales]\nGO\n\
+         DECLARE @sql nvarchar(max) = N'SELECT * FROM Crm.dbo.Customers';\n\
+         SET @sql += N' UNION ALL SELECT * FROM\n   Archive.dbo.Customers WHERE Name = ''x''';\n\
+         EXEC (@sql);\n\
+         EXEC sp_executesql N'USE [Other]; EXEC master..xp_cmdshell ''dir''';\n\
+         ALTER DATABASE CURRENT SET RECOVERY SIMPLE;\n\
+         DECLARE @note nvarchar(100) = N'SELECT * FROM Never.dbo.Executed';\n\
+         PRINT @note;\n",
+    )
+    .unwrap();
+    let (report, _) = json(&["scan", dir.path().to_str().unwrap(), "--format", "json"]);
+    let found: Vec<(String, String, u64, u64, bool)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["database"].as_str().unwrap_or("-").to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+                f["location"]["column"].as_u64().unwrap(),
+                f["dynamic"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("LR211", "Sales", 8, 28, false),
+        ("LR301", "Sales", 3, 46, true),
+        ("LR301", "Sales", 5, 4, true),
+        ("LR303", "Other", 7, 35, true),
+    ];
+    let expected: Vec<(String, String, u64, u64, bool)> = expected
+        .iter()
+        .map(|(r, d, l, c, y)| (r.to_string(), d.to_string(), *l, *c, *y))
+        .collect();
+    let mut found_sorted = found.clone();
+    found_sorted.sort();
+    assert_eq!(
+        found_sorted, expected,
+        "the USE inside dynamic SQL does not leak out"
+    );
+}

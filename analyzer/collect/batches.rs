@@ -30,6 +30,10 @@ pub struct Batch<'a> {
     /// The byte ranges of `text` to tokenize: the statements around each word
     /// a rule acts on. Empty when the batch holds none.
     pub windows: Vec<Range<usize>>,
+    /// The contents (between the quotes) of string literals the batch
+    /// executes: `EXEC ('…')`, `sp_executesql N'…'`, and literals assigned
+    /// to a variable that `EXEC (@v)` or `sp_executesql @v` runs.
+    pub executed_strings: Vec<Range<usize>>,
     /// The `:setvar` values in force for this batch.
     pub variables: Rc<Variables>,
 }
@@ -94,6 +98,7 @@ pub fn split_batches<'a>(text: &'a str, initial: &Variables) -> SplitScript<'a> 
         current: BatchState::new(0, 1),
         line_number: 1,
         line_start: 0,
+        string_start: 0,
         chain_end: usize::MAX,
         chain_dots: 0,
         chain_start: 0,
@@ -125,6 +130,29 @@ struct BatchState {
     statement: PreviousWord,
     /// Byte ranges of SQLCMD lines inside this batch, to blank.
     blanked: Vec<(usize, usize)>,
+    /// Dynamic SQL: what executes strings, and which strings it may run.
+    dynamic: DynamicSql,
+}
+
+/// Tracks, within one batch, which string literals are executed as T-SQL.
+#[derive(Default)]
+struct DynamicSql {
+    /// `EXEC` was just read and `(` follows.
+    exec_paren_pending: bool,
+    /// Inside `EXEC ( … )`: the depth of its parentheses.
+    exec_depth: Option<i64>,
+    /// Inside the first argument of `sp_executesql`: the depth of the call.
+    executesql_depth: Option<i64>,
+    /// `@var =` or `@var +=`: the variable (as a [`variable_key`]) and its depth.
+    assigning: Option<(u64, i64)>,
+    /// The last variable named in a DECLARE (`DECLARE @v nvarchar(max) = …`).
+    declared: Option<(u64, i64)>,
+    /// String contents (file offsets) executed directly.
+    direct: Vec<(usize, usize)>,
+    /// String contents assigned to a variable.
+    assigned: Vec<(u64, usize, usize)>,
+    /// Variables that EXEC or sp_executesql run.
+    executed_variables: Vec<u64>,
 }
 
 impl BatchState {
@@ -139,6 +167,7 @@ impl BatchState {
             previous: PreviousWord::Other,
             statement: PreviousWord::Other,
             blanked: Vec::new(),
+            dynamic: DynamicSql::default(),
         }
     }
 }
@@ -146,6 +175,7 @@ impl BatchState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum PreviousWord {
     CreateOrAlter,
+    Declare,
     Bulk,
     Update,
     Insert,
@@ -163,6 +193,8 @@ struct Splitter<'a> {
     current: BatchState,
     line_number: u32,
     line_start: usize,
+    /// Where the string literal being read started (its opening quote).
+    string_start: usize,
     /// Where the last name (or dot after one) ended, and how many dots the
     /// current dotted name has.
     chain_end: usize,
@@ -202,6 +234,11 @@ impl<'a> Splitter<'a> {
     /// Recognizes a `GO` line or an SQLCMD command line. Returns true when the
     /// line was one.
     fn line_command(&mut self, line: &str, start: usize, end: usize, number: u32) -> bool {
+        // Most lines are neither: only `g`, `:` or `!` can start one.
+        let first = line.bytes().find(|b| !matches!(b, b' ' | b'\t'));
+        if !matches!(first, Some(b'g' | b'G' | b':' | b'!')) {
+            return false;
+        }
         let trimmed = line.trim();
         if let Some(repeat) = parse_go(trimmed) {
             self.finish_batch(start, repeat);
@@ -262,6 +299,7 @@ impl<'a> Splitter<'a> {
             repeat,
             statements: state.statements,
             windows: token_windows(&state, end),
+            executed_strings: executed_strings(&state),
             variables: Rc::clone(&self.variables),
         });
     }
@@ -271,6 +309,20 @@ impl<'a> Splitter<'a> {
         let bytes = self.text.as_bytes();
         let mut i = start;
         while i < end {
+            // Inside comments, strings and delimited names only one or two
+            // bytes matter: jump to the next of them.
+            let skip = match self.mode {
+                Mode::Code => None,
+                Mode::BlockComment(_) => Some(memchr::memchr2(b'*', b'/', &bytes[i..end])),
+                Mode::String => Some(memchr::memchr(b'\'', &bytes[i..end])),
+                Mode::QuotedIdentifier => Some(memchr::memchr(b'"', &bytes[i..end])),
+                Mode::BracketIdentifier => Some(memchr::memchr(b']', &bytes[i..end])),
+            };
+            match skip {
+                Some(Some(ahead)) => i += ahead,
+                Some(None) => return,
+                None => {}
+            }
             let byte = bytes[i];
             match self.mode {
                 Mode::Code => match byte {
@@ -283,7 +335,10 @@ impl<'a> Splitter<'a> {
                         i += 2;
                         continue;
                     }
-                    b'\'' => self.mode = Mode::String,
+                    b'\'' => {
+                        self.mode = Mode::String;
+                        self.string_start = i;
+                    }
                     b'"' => {
                         self.mode = Mode::QuotedIdentifier;
                         self.name_start = i;
@@ -295,9 +350,53 @@ impl<'a> Splitter<'a> {
                     b'.' => self.name_dot(i),
                     b'*' if bytes.get(i + 1) == Some(&b'=') => self.current.triggers.push(i),
                     b'=' if bytes.get(i + 1) == Some(&b'*') => self.current.triggers.push(i),
-                    b'(' => self.current.depth += 1,
-                    b')' => self.current.depth -= 1,
-                    b';' => self.current.statement = PreviousWord::Other,
+                    b'(' => {
+                        let state = &mut self.current;
+                        state.depth += 1;
+                        if std::mem::take(&mut state.dynamic.exec_paren_pending) {
+                            state.dynamic.exec_depth = Some(state.depth);
+                        }
+                    }
+                    b')' => {
+                        let state = &mut self.current;
+                        if state.dynamic.exec_depth == Some(state.depth) {
+                            state.dynamic.exec_depth = None;
+                        }
+                        state.depth -= 1;
+                    }
+                    b',' => {
+                        let state = &mut self.current;
+                        if state.dynamic.executesql_depth == Some(state.depth) {
+                            state.dynamic.executesql_depth = None;
+                        }
+                        if state
+                            .dynamic
+                            .assigning
+                            .as_ref()
+                            .is_some_and(|(_, depth)| *depth == state.depth)
+                        {
+                            state.dynamic.assigning = None;
+                        }
+                    }
+                    b'=' => {
+                        // DECLARE @v type = …: the initial value is assigned to @v.
+                        let state = &mut self.current;
+                        if state.statement == PreviousWord::Declare
+                            && state
+                                .dynamic
+                                .declared
+                                .as_ref()
+                                .is_some_and(|(_, depth)| *depth == state.depth)
+                        {
+                            state.dynamic.assigning = state.dynamic.declared.take();
+                        }
+                    }
+                    b';' => {
+                        let state = &mut self.current;
+                        state.statement = PreviousWord::Other;
+                        state.dynamic.executesql_depth = None;
+                        state.dynamic.assigning = None;
+                    }
                     b'0'..=b'9' => {
                         // A number, or a word that starts with digits: skip it whole.
                         while i < end && is_word_byte(bytes[i]) {
@@ -337,6 +436,7 @@ impl<'a> Splitter<'a> {
                             continue;
                         }
                         self.mode = Mode::Code;
+                        self.string_end(i);
                     }
                 }
                 Mode::QuotedIdentifier => {
@@ -434,6 +534,21 @@ impl<'a> Splitter<'a> {
             .any(|system| first.eq_ignore_ascii_case(system))
     }
 
+    /// A string literal's closing quote is at `end`: note it when the batch
+    /// may execute it.
+    fn string_end(&mut self, end: usize) {
+        let content = (self.string_start + 1, end);
+        let state = &mut self.current;
+        let dynamic = &mut state.dynamic;
+        if dynamic.exec_depth.is_some_and(|depth| state.depth >= depth)
+            || dynamic.executesql_depth.is_some()
+        {
+            dynamic.direct.push(content);
+        } else if let Some((variable, _)) = &dynamic.assigning {
+            dynamic.assigned.push((*variable, content.0, content.1));
+        }
+    }
+
     /// Reads a `--` comment for a suppression.
     fn line_comment(&mut self, start: usize, end: usize) {
         let comment = &self.text[start + 2..end];
@@ -526,6 +641,20 @@ impl<'a> Splitter<'a> {
                 if next_byte(self.text.as_bytes(), offset + word.len()) == Some(b'(') =>
             {
                 state.triggers.push(offset);
+                state.dynamic.exec_paren_pending = true;
+            }
+            b"sp_executesql" => state.dynamic.executesql_depth = Some(state.depth),
+            [b'@', ..] => {
+                let dynamic = &mut state.dynamic;
+                if dynamic.exec_depth.is_some_and(|depth| state.depth >= depth)
+                    || dynamic.executesql_depth.is_some()
+                {
+                    dynamic.executed_variables.push(variable_key(lower));
+                } else if assignment_follows(self.text.as_bytes(), offset + word.len()) {
+                    dynamic.assigning = Some((variable_key(lower), state.depth));
+                } else if state.statement == PreviousWord::Declare {
+                    dynamic.declared = Some((variable_key(lower), state.depth));
+                }
             }
             b"backup" | b"bulk" => {
                 if lower == b"bulk" {
@@ -555,6 +684,7 @@ impl<'a> Splitter<'a> {
                 Some(PreviousWord::Other)
             }
             b"update" => Some(PreviousWord::Update),
+            b"declare" => Some(PreviousWord::Declare),
             // BULK INSERT is one statement.
             b"insert" if previous == PreviousWord::Bulk => None,
             b"insert" => Some(PreviousWord::Insert),
@@ -578,15 +708,19 @@ impl<'a> Splitter<'a> {
                 None
             }
             b"select" | b"delete" | b"merge" | b"drop" | b"truncate" | b"exec" | b"execute"
-            | b"declare" | b"set" | b"print" | b"raiserror" | b"throw" | b"return" | b"grant"
-            | b"revoke" | b"deny" | b"backup" | b"restore" | b"dbcc" | b"waitfor" | b"open"
-            | b"close" | b"fetch" | b"deallocate" | b"commit" | b"rollback" | b"if" | b"while"
-            | b"goto" | b"bulk" | b"checkpoint" | b"kill" | b"reconfigure" => {
-                Some(PreviousWord::Other)
-            }
+            | b"set" | b"print" | b"raiserror" | b"throw" | b"return" | b"grant" | b"revoke"
+            | b"deny" | b"backup" | b"restore" | b"dbcc" | b"waitfor" | b"open" | b"close"
+            | b"fetch" | b"deallocate" | b"commit" | b"rollback" | b"if" | b"while" | b"goto"
+            | b"bulk" | b"checkpoint" | b"kill" | b"reconfigure" => Some(PreviousWord::Other),
             _ => None,
         };
         if let Some(kind) = statement {
+            // A new statement ends any assignment or sp_executesql argument.
+            if !matches!(lower, b"exec" | b"execute") {
+                state.dynamic.executesql_depth = None;
+            }
+            state.dynamic.assigning = None;
+            state.dynamic.declared = None;
             state.statements += 1;
             state.statement = kind;
             state.statement_starts.push(offset);
@@ -610,6 +744,48 @@ fn token_windows(state: &BatchState, end: usize) -> Vec<Range<usize>> {
         }
     }
     windows
+}
+
+/// The executed strings of a batch, relative to its start, in order.
+fn executed_strings(state: &BatchState) -> Vec<Range<usize>> {
+    let dynamic = &state.dynamic;
+    let mut strings: Vec<Range<usize>> = dynamic
+        .direct
+        .iter()
+        .map(|&(from, to)| from..to)
+        .chain(
+            dynamic
+                .assigned
+                .iter()
+                .filter(|(variable, _, _)| dynamic.executed_variables.contains(variable))
+                .map(|&(_, from, to)| from..to),
+        )
+        .map(|range| range.start - state.start..range.end - state.start)
+        .collect();
+    strings.sort_by_key(|range| range.start);
+    strings.dedup();
+    strings
+}
+
+/// A variable's name (lower-cased bytes) as a number: FNV-1a, so that
+/// noting a variable allocates nothing.
+fn variable_key(name: &[u8]) -> u64 {
+    name.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// `=` (not `==`) or `+=` follows, past white space: an assignment.
+fn assignment_follows(bytes: &[u8], from: usize) -> bool {
+    let rest = bytes.get(from..).unwrap_or_default();
+    let Some(at) = rest.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return false;
+    };
+    match (rest.get(at), rest.get(at + 1)) {
+        (Some(b'='), next) => next != Some(&b'='),
+        (Some(b'+'), Some(b'=')) => true,
+        _ => false,
+    }
 }
 
 /// The first byte after `from` that is not white space.
@@ -642,52 +818,58 @@ const WORD_LIMIT: usize = 48;
 /// Words that make the after-failover rules (LR3xx) look at a statement:
 /// procedures they judge, rowset functions, statements, legacy syntax.
 fn is_usage_trigger(word: &[u8]) -> bool {
-    matches!(
-        word,
-        b"xp_cmdshell"
-            | b"sp_configure"
-            | b"openquery"
-            | b"opendatasource"
-            | b"openrowset"
-            | b"sp_addlinkedserver"
-            | b"sp_add_jobstep"
-            | b"sp_update_jobstep"
-            | b"distributed"
-            | b"fastfirstrow"
-            | b"compute"
-            | b"disable_def_cnst_chk"
-            | b"sp_replicationdboption"
-            | b"sp_addpublication"
-            | b"sp_addmergepublication"
-            | b"sp_addarticle"
-            | b"sp_addmergearticle"
-            | b"sp_addsubscription"
-            | b"sp_addpullsubscription"
-            | b"sp_addmergesubscription"
-            | b"sp_addmergepullsubscription"
-            | b"sp_cdc_enable_db"
-            | b"sp_cdc_enable_table"
-            | b"xp_sendmail"
-            | b"xp_startmail"
-            | b"xp_stopmail"
-            | b"xp_readmail"
-            | b"xp_deletemail"
-            | b"xp_findnextmsg"
-            | b"sp_processmail"
-            | b"sp_dboption"
-            | b"sp_addalias"
-            | b"sp_dropalias"
-            | b"sp_addgroup"
-            | b"sp_changegroup"
-            | b"sp_dropgroup"
-            | b"sp_helpgroup"
-            | b"sp_addserver"
-    ) || word.starts_with(b"sp_add_log_shipping_")
-        || word.starts_with(b"sp_activedirectory_")
+    // Most words are neither: look at procedure names only when they are one.
+    match word {
+        [b's' | b'x', b'p', b'_', ..] => {
+            matches!(
+                word,
+                b"xp_cmdshell"
+                    | b"sp_configure"
+                    | b"sp_addlinkedserver"
+                    | b"sp_add_jobstep"
+                    | b"sp_update_jobstep"
+                    | b"sp_replicationdboption"
+                    | b"sp_addpublication"
+                    | b"sp_addmergepublication"
+                    | b"sp_addarticle"
+                    | b"sp_addmergearticle"
+                    | b"sp_addsubscription"
+                    | b"sp_addpullsubscription"
+                    | b"sp_addmergesubscription"
+                    | b"sp_addmergepullsubscription"
+                    | b"sp_cdc_enable_db"
+                    | b"sp_cdc_enable_table"
+                    | b"xp_sendmail"
+                    | b"xp_startmail"
+                    | b"xp_stopmail"
+                    | b"xp_readmail"
+                    | b"xp_deletemail"
+                    | b"xp_findnextmsg"
+                    | b"sp_processmail"
+                    | b"sp_dboption"
+                    | b"sp_addalias"
+                    | b"sp_dropalias"
+                    | b"sp_addgroup"
+                    | b"sp_changegroup"
+                    | b"sp_dropgroup"
+                    | b"sp_helpgroup"
+                    | b"sp_addserver"
+            ) || word.starts_with(b"sp_add_log_shipping_")
+                || word.starts_with(b"sp_activedirectory_")
+        }
+        b"openquery"
+        | b"opendatasource"
+        | b"openrowset"
+        | b"distributed"
+        | b"fastfirstrow"
+        | b"compute"
+        | b"disable_def_cnst_chk" => true,
+        _ => false,
+    }
 }
 
 fn memchr_newline(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&byte| byte == b'\n')
+    memchr::memchr(b'\n', bytes)
 }
 
 fn is_word_start(byte: u8) -> bool {

@@ -169,8 +169,14 @@ fn wrap(text: &str, indent: &str) -> String {
 fn location(origin: &Origin) -> String {
     match origin {
         Origin::Script {
-            path, line, column, ..
-        } => format!("{path}:{line}:{column}"),
+            path,
+            line,
+            column,
+            dynamic,
+        } => {
+            let dynamic = if *dynamic { " (dynamic SQL)" } else { "" };
+            format!("{path}:{line}:{column}{dynamic}")
+        }
         Origin::Live {
             server,
             database,

@@ -15,7 +15,7 @@ use linkready_rules::{
 use sqlparser::dialect::MsSqlDialect;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
-use super::batches::{Batch, Variables, substitute};
+use super::batches::{Batch, Variables, split_batches, substitute};
 
 mod usage;
 
@@ -55,8 +55,13 @@ impl ScriptFacts {
 pub struct ScriptScanner<'p> {
     path: &'p str,
     current_database: Option<String>,
+    /// How deep in executed strings (dynamic SQL) the scan is.
+    dynamic_depth: u32,
     pub facts: ScriptFacts,
 }
+
+/// Dynamic SQL inside dynamic SQL is followed this deep.
+const MAX_DYNAMIC_DEPTH: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Kind {
@@ -156,27 +161,52 @@ impl<'p> ScriptScanner<'p> {
         ScriptScanner {
             path,
             current_database: default_database,
+            dynamic_depth: 0,
             facts: ScriptFacts::default(),
         }
     }
 
     /// Scans one batch: only its windows, the statements around the words a
-    /// rule acts on (the rest cannot hold a fact).
+    /// rule acts on (the rest cannot hold a fact), then the strings it executes.
     pub fn scan_batch(&mut self, batch: &Batch<'_>) {
+        self.scan_batch_at(batch, batch.start_line, 1);
+    }
+
+    /// Scans a batch whose first line is `first_line` of the file, starting
+    /// at `first_column` there (a string's content starts mid-line).
+    fn scan_batch_at(&mut self, batch: &Batch<'_>, first_line: u32, first_column: u32) {
         let text: &str = &batch.text;
-        let mut line = batch.start_line;
-        let mut counted = 0;
+        let mut positions = Positions::new(text, first_line, first_column);
         for window in &batch.windows {
-            let before = &text[counted..window.start];
-            line +=
-                u32::try_from(before.bytes().filter(|&b| b == b'\n').count()).unwrap_or(u32::MAX);
-            counted = window.start;
-            let line_start = text[..window.start].rfind('\n').map_or(0, |i| i + 1);
-            let column = 1 + u32::try_from(text[line_start..window.start].chars().count())
-                .unwrap_or(u32::MAX);
+            let (line, column) = positions.at(window.start);
             let tokens = self.tokenize(&text[window.clone()], line, column, &batch.variables);
             self.scan_tokens(&tokens, window.start == 0);
         }
+        if batch.executed_strings.is_empty() || self.dynamic_depth >= MAX_DYNAMIC_DEPTH {
+            return;
+        }
+        let mut positions = Positions::new(text, first_line, first_column);
+        for content in &batch.executed_strings {
+            let (line, column) = positions.at(content.start);
+            self.scan_dynamic(&text[content.clone()], line, column, &batch.variables);
+        }
+    }
+
+    /// Scans the content of an executed string literal as T-SQL. Each `''`
+    /// becomes `' ` so that every byte keeps its position in the file; the
+    /// findings say they came from dynamic SQL. A `USE` inside it does not
+    /// outlive it.
+    fn scan_dynamic(&mut self, content: &str, line: u32, column: u32, variables: &Variables) {
+        let code = unquote_in_place(content);
+        let split = split_batches(&code, variables);
+        let outer_database = self.current_database.clone();
+        self.dynamic_depth += 1;
+        for batch in &split.batches {
+            let first_column = if batch.start_line == 1 { column } else { 1 };
+            self.scan_batch_at(batch, line + batch.start_line - 1, first_column);
+        }
+        self.dynamic_depth -= 1;
+        self.current_database = outer_database;
     }
 
     /// Tokenizes a piece of a batch that starts at (`start_line`,
@@ -208,10 +238,14 @@ impl<'p> ScriptScanner<'p> {
             } else {
                 error_column
             };
-            self.facts.warnings.push(format!(
-                "{}:{}:{}: {}",
-                self.path, error_line, error_column, error.message
-            ));
+            // Executed strings are often fragments of a statement built by
+            // concatenation: their tokenizer errors say nothing about the file.
+            if self.dynamic_depth == 0 {
+                self.facts.warnings.push(format!(
+                    "{}:{}:{}: {}",
+                    self.path, error_line, error_column, error.message
+                ));
+            }
             // An unterminated string or comment runs to the end: nothing after it is code.
             if error.message.to_ascii_lowercase().contains("unterminated") {
                 break;
@@ -228,7 +262,12 @@ impl<'p> ScriptScanner<'p> {
     }
 
     fn origin(&self, token: &Tok) -> Origin {
-        Origin::script(self.path, token.line, token.column)
+        Origin::Script {
+            path: self.path.to_string(),
+            line: token.line,
+            column: token.column,
+            dynamic: self.dynamic_depth > 0,
+        }
     }
 
     /// The facts of the target database; None for system databases, whose
@@ -822,6 +861,64 @@ impl<'p> ScriptScanner<'p> {
             }
         }
         Some(i)
+    }
+}
+
+/// A string literal's content as the code it holds: each `''` becomes `' `,
+/// so the text keeps its length and every byte its position.
+fn unquote_in_place(content: &str) -> String {
+    let mut bytes = content.as_bytes().to_vec();
+    let mut at = 0;
+    while let Some(found) = memchr::memchr(b'\'', &bytes[at..]) {
+        let quote = at + found;
+        if bytes.get(quote + 1) == Some(&b'\'') {
+            bytes[quote + 1] = b' ';
+            at = quote + 2;
+        } else {
+            at = quote + 1;
+        }
+    }
+    // Only an ASCII byte was replaced by another: still UTF-8.
+    String::from_utf8(bytes)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+}
+
+/// Line and column (1-based, in characters) of byte offsets in a text,
+/// asked in increasing order.
+struct Positions<'t> {
+    text: &'t str,
+    first_line: u32,
+    first_column: u32,
+    counted: usize,
+    line: u32,
+}
+
+impl<'t> Positions<'t> {
+    fn new(text: &'t str, first_line: u32, first_column: u32) -> Self {
+        Positions {
+            text,
+            first_line,
+            first_column,
+            counted: 0,
+            line: first_line,
+        }
+    }
+
+    fn at(&mut self, offset: usize) -> (u32, u32) {
+        let before = &self.text.as_bytes()[self.counted.min(offset)..offset];
+        self.line += u32::try_from(memchr::memchr_iter(b'\n', before).count()).unwrap_or(u32::MAX);
+        self.counted = offset;
+        let line_start =
+            memchr::memrchr(b'\n', &self.text.as_bytes()[..offset]).map_or(0, |i| i + 1);
+        let column =
+            1 + u32::try_from(self.text[line_start..offset].chars().count()).unwrap_or(u32::MAX);
+        // The text's first line may start mid-line in the file.
+        let column = if self.line == self.first_line {
+            column + self.first_column - 1
+        } else {
+            column
+        };
+        (self.line, column)
     }
 }
 

@@ -170,10 +170,7 @@ impl ScriptScanner<'_> {
             let (parts, after) = name_parts(tokens, i);
             let called = tokens.get(after).is_some_and(|t| t.kind == Kind::LParen);
             let role = match expect.take() {
-                Some(role) if after_apply && called && is_type_method(&parts) => {
-                    let _ = role;
-                    None
-                }
+                Some(_) if after_apply && called && is_type_method(&parts) => None,
                 Some(role) => Some(role),
                 // A function in another database: `Other.dbo.fn(…)`.
                 None if called
@@ -254,7 +251,14 @@ impl ScriptScanner<'_> {
                 }
             };
             self.add_usage(Usage::RowsetFunction(function), token);
-            return Some(close + 1);
+            // OPENDATASOURCE(…).Db.Schema.Table names a remote object: skip it.
+            let mut after = close + 1;
+            while tokens.get(after).is_some_and(|t| t.kind == Kind::Period)
+                && tokens.get(after + 1).is_some_and(|t| t.kind == Kind::Word)
+            {
+                after += 2;
+            }
+            return Some(after);
         }
         if token.is("FASTFIRSTROW") {
             self.add_usage(Usage::LegacySyntax(LegacySyntax::FastFirstRow), token);
@@ -392,10 +396,11 @@ impl ScriptScanner<'_> {
     fn lower_call(&mut self, call: &ProcedureCall, token: &Tok) {
         let name = call.short_name().to_ascii_lowercase();
         let origin = self.origin(token);
+        // Names compare without trailing spaces in SQL Server.
         let text = |name: &str, position: usize| {
             call.argument(name, position)
                 .and_then(ArgumentValue::text)
-                .map(str::to_string)
+                .map(|value| value.trim().to_string())
         };
         match name.as_str() {
             "sp_dbcmptlevel" => {
