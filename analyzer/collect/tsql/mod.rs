@@ -12,6 +12,8 @@ use linkready_rules::{
     FileDefinition, FileKind, Filegroup, FilegroupKind, MemoryOptimizedKind, MemoryOptimizedObject,
     Origin, RecoveryModel, ServerObjects, is_system_database,
 };
+use std::rc::Rc;
+
 use sqlparser::dialect::MsSqlDialect;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
@@ -57,6 +59,8 @@ pub struct ScriptScanner<'p> {
     current_database: Option<String>,
     /// How deep in executed strings (dynamic SQL) the scan is.
     dynamic_depth: u32,
+    /// The SQLCMD variables of the batch being scanned.
+    variables: Rc<Variables>,
     pub facts: ScriptFacts,
 }
 
@@ -88,6 +92,9 @@ struct Tok {
     quoted: bool,
     line: u32,
     column: u32,
+    /// For a string literal, how many characters precede its content (`'`
+    /// or `N'`).
+    prefix: u32,
 }
 
 impl Tok {
@@ -162,6 +169,7 @@ impl<'p> ScriptScanner<'p> {
             path,
             current_database: default_database,
             dynamic_depth: 0,
+            variables: Rc::default(),
             facts: ScriptFacts::default(),
         }
     }
@@ -176,6 +184,7 @@ impl<'p> ScriptScanner<'p> {
     /// at `first_column` there (a string's content starts mid-line).
     fn scan_batch_at(&mut self, batch: &Batch<'_>, first_line: u32, first_column: u32) {
         let text: &str = &batch.text;
+        self.variables = Rc::clone(&batch.variables);
         let mut positions = Positions::new(text, first_line, first_column);
         for window in &batch.windows {
             let (line, column) = positions.at(window.start);
@@ -197,6 +206,9 @@ impl<'p> ScriptScanner<'p> {
     /// findings say they came from dynamic SQL. A `USE` inside it does not
     /// outlive it.
     fn scan_dynamic(&mut self, content: &str, line: u32, column: u32, variables: &Variables) {
+        if self.dynamic_depth >= MAX_DYNAMIC_DEPTH {
+            return;
+        }
         let code = unquote_in_place(content);
         let split = split_batches(&code, variables);
         let outer_database = self.current_database.clone();
@@ -1112,6 +1124,7 @@ fn convert(
         } else {
             column
         };
+        let mut prefix = 0;
         let (kind, text, quoted) = match token {
             Token::Word(word) => {
                 let quoted = word.quote_style.is_some();
@@ -1120,7 +1133,12 @@ fn convert(
                 value.truncate(value.trim_end().len());
                 (Kind::Word, value, quoted)
             }
-            Token::SingleQuotedString(s) | Token::NationalStringLiteral(s) => {
+            Token::SingleQuotedString(s) => {
+                prefix = 1;
+                (Kind::String, expand(s, variables), false)
+            }
+            Token::NationalStringLiteral(s) => {
+                prefix = 2;
                 (Kind::String, expand(s, variables), false)
             }
             Token::Number(n, _) => (Kind::Number, n, false),
@@ -1150,6 +1168,7 @@ fn convert(
                             quoted: true,
                             line,
                             column,
+                            prefix: 0,
                         });
                     }
                     continue;
@@ -1164,6 +1183,7 @@ fn convert(
             quoted,
             line,
             column,
+            prefix,
         });
     }
 }

@@ -387,8 +387,44 @@ impl ScriptScanner<'_> {
             self.object_reference(&parts, ReferenceRole::Execute, first);
         }
         self.lower_call(&call, &tokens[at]);
+        let short = call.short_name();
+        if short.eq_ignore_ascii_case("sp_add_jobstep")
+            || short.eq_ignore_ascii_case("sp_update_jobstep")
+        {
+            self.job_step_command(&tokens[after_name..end], &call);
+        }
         self.add_usage(Usage::ProcedureCall(call), &tokens[at]);
         Some(end)
+    }
+
+    /// A T-SQL job step's `@command` is code that runs in `@database_name`
+    /// (master by default): scan it like an executed string.
+    fn job_step_command(&mut self, arguments: &[Tok], call: &ProcedureCall) {
+        let subsystem = call.argument("@subsystem", 4).and_then(ArgumentValue::text);
+        if subsystem.is_some_and(|s| !s.trim().eq_ignore_ascii_case("TSQL")) {
+            return;
+        }
+        let Some(command) =
+            argument_token(arguments, "@command", 5).filter(|t| t.kind == Kind::String)
+        else {
+            return;
+        };
+        let database = call
+            .argument("@database_name", 13)
+            .and_then(ArgumentValue::text)
+            .map_or_else(|| "master".to_string(), |db| db.trim().to_string());
+        // The token holds the unescaped text; put the quotes back so that
+        // positions match the file.
+        let raw = command.text.replace('\'', "''");
+        let variables = std::rc::Rc::clone(&self.variables);
+        let outer = self.current_database.replace(database);
+        self.scan_dynamic(
+            &raw,
+            command.line,
+            command.column + command.prefix,
+            &variables,
+        );
+        self.current_database = outer;
     }
 
     /// Turns the calls that configure something into the facts a live
@@ -735,6 +771,29 @@ impl ScriptScanner<'_> {
             None
         }
     }
+}
+
+/// The first token of the argument named `name`, or else of the one at
+/// `position` (0-based) when arguments are passed by position.
+fn argument_token<'t>(arguments: &'t [Tok], name: &str, position: usize) -> Option<&'t Tok> {
+    let mut start = 0;
+    let mut index = 0;
+    let mut positional = None;
+    while start < arguments.len() {
+        let end = list_element_end(arguments, start);
+        match &arguments[start..end] {
+            [argument, eq, value, ..] if eq.kind == Kind::Eq && argument.text.starts_with('@') => {
+                if argument.text.eq_ignore_ascii_case(name) {
+                    return Some(value);
+                }
+            }
+            [value, ..] if index == position => positional = Some(value),
+            _ => {}
+        }
+        index += 1;
+        start = end + 1;
+    }
+    positional
 }
 
 fn replication_feature(procedure: &str) -> Option<ReplicationFeature> {
