@@ -781,14 +781,14 @@ fn argument_token<'t>(arguments: &'t [Tok], name: &str, position: usize) -> Opti
     let mut positional = None;
     while start < arguments.len() {
         let end = list_element_end(arguments, start);
-        match &arguments[start..end] {
-            [argument, eq, value, ..] if eq.kind == Kind::Eq && argument.text.starts_with('@') => {
-                if argument.text.eq_ignore_ascii_case(name) {
-                    return Some(value);
-                }
+        let element = &arguments[start..end];
+        let named = matches!(element, [argument, eq, ..] if eq.kind == Kind::Eq && argument.text.starts_with('@'));
+        if named {
+            if element[0].text.eq_ignore_ascii_case(name) {
+                return element.get(2);
             }
-            [value, ..] if index == position => positional = Some(value),
-            _ => {}
+        } else if index == position {
+            positional = element.first();
         }
         index += 1;
         start = end + 1;
