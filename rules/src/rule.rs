@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::finding::{Finding, RuleUnknown, Severity};
-use crate::model::{DatabaseFacts, Instance, Origin};
+use crate::model::{DatabaseFacts, Instance, Origin, ProcedureCall, Usage};
 
 /// What a rule judges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -195,6 +195,21 @@ pub fn for_each_database(instance: &Instance, mut check: impl FnMut(Option<&str>
     if !instance.unattributed.is_empty() {
         check(None, &instance.unattributed);
     }
+}
+
+/// Calls `check` for every procedure call in every database (and in the
+/// code that belongs to no database), with where it was seen.
+pub fn for_each_call(
+    instance: &Instance,
+    mut check: impl FnMut(Option<&str>, &ProcedureCall, &Origin),
+) {
+    for_each_database(instance, |database, facts| {
+        for usage in &facts.usages {
+            if let Usage::ProcedureCall(call) = &usage.value {
+                check(database, call, &usage.origin);
+            }
+        }
+    });
 }
 
 /// Declares a rule: its doc comment (What it does / Why it matters for the

@@ -1,5 +1,5 @@
-use crate::model::{Instance, Usage};
-use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database};
+use crate::model::Instance;
+use crate::rule::{Outcomes, Rule, RuleMeta, for_each_call};
 
 crate::declare_rule! {
     /// # What it does
@@ -36,21 +36,16 @@ impl Rule for XpCmdshell {
     }
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
-        for_each_database(instance, |database, facts| {
-            for usage in &facts.usages {
-                if let Usage::ProcedureCall(call) = &usage.value
-                    && call.short_name().eq_ignore_ascii_case("xp_cmdshell")
-                {
-                    out.finding(
-                        &Self::META,
-                        instance,
-                        database,
-                        Some(call.name.clone()),
-                        "calls xp_cmdshell, which the managed instance does not support"
-                            .to_string(),
-                        &usage.origin,
-                    );
-                }
+        for_each_call(instance, |database, call, origin| {
+            if call.short_name().eq_ignore_ascii_case("xp_cmdshell") {
+                out.finding(
+                    &Self::META,
+                    instance,
+                    database,
+                    Some(call.name.clone()),
+                    "calls xp_cmdshell, which the managed instance does not support".to_string(),
+                    origin,
+                );
             }
         });
         for option in &instance.facts.objects.configurations {

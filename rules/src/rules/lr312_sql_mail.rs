@@ -1,5 +1,5 @@
-use crate::model::{Instance, Usage};
-use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database};
+use crate::model::Instance;
+use crate::rule::{Outcomes, Rule, RuleMeta, for_each_call};
 
 crate::declare_rule! {
     /// # What it does
@@ -46,25 +46,22 @@ impl Rule for SqlMail {
     }
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
-        for_each_database(instance, |database, facts| {
-            for usage in &facts.usages {
-                if let Usage::ProcedureCall(call) = &usage.value
-                    && SQL_MAIL
-                        .iter()
-                        .any(|p| p.eq_ignore_ascii_case(call.short_name()))
-                {
-                    out.finding(
-                        &Self::META,
-                        instance,
-                        database,
-                        Some(call.name.clone()),
-                        format!(
-                            "calls SQL Mail procedure {}; use Database Mail (sp_send_dbmail)",
-                            call.short_name()
-                        ),
-                        &usage.origin,
-                    );
-                }
+        for_each_call(instance, |database, call, origin| {
+            if SQL_MAIL
+                .iter()
+                .any(|p| p.eq_ignore_ascii_case(call.short_name()))
+            {
+                out.finding(
+                    &Self::META,
+                    instance,
+                    database,
+                    Some(call.name.clone()),
+                    format!(
+                        "calls SQL Mail procedure {}; use Database Mail (sp_send_dbmail)",
+                        call.short_name()
+                    ),
+                    origin,
+                );
             }
         });
     }

@@ -1,5 +1,5 @@
-use crate::model::{Instance, Usage};
-use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database};
+use crate::model::Instance;
+use crate::rule::{Outcomes, Rule, RuleMeta, for_each_call};
 
 crate::declare_rule! {
     /// # What it does
@@ -56,23 +56,19 @@ impl Rule for RemovedSystemProcedures {
     }
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
-        for_each_database(instance, |database, facts| {
-            for usage in &facts.usages {
-                if let Usage::ProcedureCall(call) = &usage.value
-                    && is_removed(call.short_name())
-                {
-                    out.finding(
-                        &Self::META,
-                        instance,
-                        database,
-                        Some(call.name.clone()),
-                        format!(
-                            "calls {}, which SQL Server no longer has",
-                            call.short_name()
-                        ),
-                        &usage.origin,
-                    );
-                }
+        for_each_call(instance, |database, call, origin| {
+            if is_removed(call.short_name()) {
+                out.finding(
+                    &Self::META,
+                    instance,
+                    database,
+                    Some(call.name.clone()),
+                    format!(
+                        "calls {}, which SQL Server no longer has",
+                        call.short_name()
+                    ),
+                    origin,
+                );
             }
         });
     }
