@@ -320,6 +320,25 @@ impl DatabaseFacts {
         self.next_names.extend(other.next_names);
     }
 
+    /// What kind of file this is, also when the script that added it
+    /// (`ADD FILE … TO FILEGROUP fg`) did not see the filegroup created: the
+    /// filegroup's kind, from anywhere in this database's facts, decides.
+    pub fn effective_file_kind(&self, file: &DatabaseFile) -> FileKind {
+        if file.kind != FileKind::Rows {
+            return file.kind;
+        }
+        let filegroup = file.filegroup.as_deref().and_then(|name| {
+            self.filegroups
+                .iter()
+                .find(|fg| fg.value.name.eq_ignore_ascii_case(name))
+        });
+        match filegroup.map(|fg| fg.value.kind) {
+            Some(FilegroupKind::Filestream) => FileKind::Filestream,
+            Some(FilegroupKind::MemoryOptimizedData) => FileKind::MemoryOptimizedContainer,
+            _ => file.kind,
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.filegroups.is_empty()
             && self.files.is_empty()

@@ -119,3 +119,39 @@ fn selecting_a_system_database_is_a_blocker() {
     assert_eq!(rules_fired(&outcomes), ["LR201"]);
     assert_eq!(outcomes.findings[0].severity, Severity::Blocker);
 }
+
+#[test]
+fn a_file_added_to_a_filestream_filegroup_seen_elsewhere_is_filestream() {
+    use linkready_rules::{Filegroup, FilegroupKind};
+    let mut instance = Instance::new("scripts", Source::Script);
+    let facts = &mut instance.database_mut("Docs").facts;
+    facts.files.push(Fact::new(
+        DatabaseFile {
+            logical_name: Some("docs_fs2".into()),
+            kind: FileKind::Rows,
+            filegroup: Some("DOCSFS".into()),
+            definition: FileDefinition::Added,
+        },
+        Origin::script("b.sql", 3, 1),
+    ));
+    assert!(
+        rules_fired(&run(&instance)).is_empty(),
+        "a rows file stays a rows file"
+    );
+    let facts = &mut instance.database_mut("Docs").facts;
+    facts.filegroups.push(Fact::new(
+        Filegroup {
+            name: "DocsFS".into(),
+            kind: FilegroupKind::Filestream,
+        },
+        Origin::script("a.sql", 9, 1),
+    ));
+    let outcomes = run(&instance);
+    let objects: Vec<_> = outcomes
+        .findings
+        .iter()
+        .map(|f| f.object.as_deref().unwrap_or(""))
+        .collect();
+    assert_eq!(rules_fired(&outcomes), ["LR202", "LR202"]);
+    assert_eq!(objects, ["DocsFS", "docs_fs2"]);
+}

@@ -53,7 +53,7 @@ impl Rule for Filestream {
                 }
             }
             for file in &facts.files {
-                if file.value.kind == FileKind::Filestream {
+                if facts.effective_file_kind(&file.value) == FileKind::Filestream {
                     let name = file.value.logical_name.as_deref().unwrap_or("(unnamed)");
                     out.finding(
                         &Self::META,

@@ -80,7 +80,9 @@ impl Rule for InMemoryOltp {
             let containers: Vec<_> = facts
                 .files
                 .iter()
-                .filter(|file| file.value.kind == FileKind::MemoryOptimizedContainer)
+                .filter(|file| {
+                    facts.effective_file_kind(&file.value) == FileKind::MemoryOptimizedContainer
+                })
                 .collect();
             if let [_, second, ..] = containers.as_slice() {
                 let name = second.value.logical_name.as_deref().unwrap_or("(unnamed)");
