@@ -88,8 +88,16 @@ impl ScriptScanner<'_> {
             let token = &tokens[i];
             match token.kind {
                 Kind::LParen => {
-                    in_from.push(false);
-                    expect = None;
+                    // `FROM (a.b.c AS x JOIN …)`: a parenthesized join keeps
+                    // listing tables; a subquery or a call does not.
+                    let joined = expect.is_some()
+                        && tokens.get(i + 1).is_some_and(|t| {
+                            t.kind == Kind::Word && !t.is_any(&["SELECT", "WITH", "VALUES"])
+                        });
+                    in_from.push(joined);
+                    if !joined {
+                        expect = None;
+                    }
                     i += 1;
                     continue;
                 }
@@ -139,8 +147,10 @@ impl ScriptScanner<'_> {
                 }
                 let role = if token.is_any(&["FROM", "JOIN", "APPLY", "USING", "REFERENCES"]) {
                     Some(ReferenceRole::Read)
-                } else if token.is_any(&["INTO", "UPDATE", "MERGE", "DELETE", "TRUNCATE"]) {
-                    // DELETE [FROM] target, TRUNCATE TABLE target, SELECT … INTO target.
+                } else if token.is_any(&["INSERT", "INTO", "UPDATE", "MERGE", "DELETE", "TRUNCATE"])
+                {
+                    // INSERT [INTO] target, DELETE [FROM] target, TRUNCATE TABLE target,
+                    // SELECT … INTO target.
                     Some(ReferenceRole::Write)
                 } else {
                     None
