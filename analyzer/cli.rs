@@ -1,7 +1,8 @@
 //! The command line: `linkready scan`, `linkready rules`, `linkready rule ID`.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -9,6 +10,8 @@ use linkready_reports::{OutputFormat, render, render_rule_list};
 use linkready_rules::{RULES, Severity, find_rule};
 
 use crate::collect::files::ScriptOptions;
+use crate::collect::live::LiveOptions;
+use crate::collect::live::connection::{ServerSpec, parse_server, parse_server_list};
 use crate::{ScanRequest, run_scan};
 
 /// Tells whether SQL Server databases can be linked to Azure SQL Managed
@@ -22,7 +25,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Scan T-SQL script files and directories for what blocks the link.
+    /// Assess T-SQL script trees and live servers for what blocks the link.
     Scan(ScanArgs),
     /// List the rule catalog.
     Rules,
@@ -54,6 +57,23 @@ pub struct ScanArgs {
     /// Follow symbolic links inside directories (loops are detected).
     #[arg(long)]
     pub follow_symlinks: bool,
+    /// A live server: an ADO.NET connection string (Server=host\instance,port;
+    /// User Id=…; Encrypt=…; TrustServerCertificate=…) or host[\instance][,port].
+    /// The password comes from SQLCMDPASSWORD or a prompt, never from here.
+    #[arg(long = "server", value_name = "CONN")]
+    pub servers: Vec<String>,
+    /// A file of servers, one per line (`#` starts a comment).
+    #[arg(long = "servers", value_name = "FILE")]
+    pub server_files: Vec<PathBuf>,
+    /// Servers assessed at once.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: u16,
+    /// Seconds to wait for a connection and login.
+    #[arg(long, default_value_t = 15, value_name = "SECONDS")]
+    pub connect_timeout: u64,
+    /// Seconds to wait for each catalog query.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub query_timeout: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -127,10 +147,17 @@ pub fn run(cli: Cli) -> Result<u8> {
 }
 
 fn scan(args: ScanArgs) -> Result<u8> {
-    let paths = if args.paths.is_empty() {
+    let servers = server_specs(&args.servers, &args.server_files)?;
+    // No path and no server: the current directory, as ripgrep does.
+    let paths = if args.paths.is_empty() && servers.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths
+    };
+    let password = if servers.iter().any(|s| s.user.is_some()) {
+        Some(password()?)
+    } else {
+        None
     };
     let missing: Vec<String> = paths
         .iter()
@@ -144,6 +171,13 @@ fn scan(args: ScanArgs) -> Result<u8> {
         },
         databases: args.databases,
         paths,
+        servers,
+        password,
+        live: LiveOptions {
+            jobs: usize::from(args.jobs),
+            connect_timeout: Duration::from_secs(args.connect_timeout),
+            query_timeout: Duration::from_secs(args.query_timeout),
+        },
     };
     let report = run_scan(&request);
     let format = match args.format {
@@ -172,6 +206,36 @@ fn scan(args: ScanArgs) -> Result<u8> {
             .any(|f| f.severity >= threshold)
     });
     Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// The servers of `--server` and `--servers FILE`, in that order.
+fn server_specs(servers: &[String], files: &[PathBuf]) -> Result<Vec<ServerSpec>> {
+    let mut specs = Vec::new();
+    for server in servers {
+        specs.push(parse_server(server)?);
+    }
+    for file in files {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read the server list {}", file.display()))?;
+        for (line, spec) in parse_server_list(&text) {
+            specs.push(spec.with_context(|| format!("{}:{line}", file.display()))?);
+        }
+    }
+    Ok(specs)
+}
+
+/// The SQL authentication password: `SQLCMDPASSWORD` (as sqlcmd reads it),
+/// or a prompt without echo when standard input is a terminal.
+fn password() -> Result<String> {
+    if let Ok(password) = std::env::var("SQLCMDPASSWORD") {
+        return Ok(password);
+    }
+    if !io::stdin().is_terminal() {
+        bail!(
+            "a server needs a password: set SQLCMDPASSWORD (standard input is not a terminal to prompt on)"
+        );
+    }
+    rpassword::prompt_password("Password for the SQL logins: ").context("cannot read the password")
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.

@@ -78,7 +78,13 @@ pub fn assess(estate: &Estate, suppressions: &[Suppression]) -> Assessment {
             instance_counts.add(finding.severity);
             instance_worst = instance_worst.max(Some(finding.severity));
         }
-        let facts_unknown = instance.source == Source::Script;
+        // Scripts never show instance facts; a live instance whose blocker
+        // rules could not decide is unknown too.
+        let facts_unknown = instance.source == Source::Script
+            || outcomes
+                .unknowns
+                .iter()
+                .any(|u| u.database.is_none() && u.rule.severity == Severity::Blocker);
         let own = verdict_for(instance_worst, facts_unknown);
         let verdict = databases.iter().map(|db| db.verdict).fold(own, Ord::max);
         let score = instance_score(verdict, &instance_counts, &databases);

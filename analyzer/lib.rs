@@ -16,6 +16,8 @@ use linkready_reports::{FileStatus, InputFile, Report};
 use linkready_rules::Estate;
 
 use collect::files::{ScriptOptions, scan_paths, script_instance};
+use collect::live::connection::ServerSpec;
+use collect::live::{LiveOptions, collect_servers};
 
 /// The name of the pseudo-instance that holds script input.
 pub const SCRIPT_INSTANCE: &str = "scripts";
@@ -27,20 +29,47 @@ pub struct ScanRequest {
     pub options: ScriptOptions,
     /// Databases selected for linking (`--database`).
     pub databases: Vec<String>,
+    /// Live servers to assess (`--server`, `--servers`).
+    pub servers: Vec<ServerSpec>,
+    /// The SQL authentication password (from SQLCMDPASSWORD or a prompt).
+    pub password: Option<String>,
+    pub live: LiveOptions,
 }
 
-/// Scans, assesses, and builds the report.
+/// Scans, assesses, and builds the report. Live servers are read on their
+/// own thread while the scripts are scanned.
 pub fn run_scan(request: &ScanRequest) -> Report {
-    let mut files = scan_paths(&request.paths, &request.options);
-    let instance = script_instance(
-        SCRIPT_INSTANCE,
-        &mut files,
-        &request.options,
-        &request.databases,
-    );
-    let estate = Estate {
-        instances: vec![instance],
-    };
+    let (mut files, live) = std::thread::scope(|scope| {
+        let live = (!request.servers.is_empty()).then(|| {
+            scope.spawn(|| {
+                collect_servers(
+                    request.servers.clone(),
+                    request.password.clone(),
+                    &request.live,
+                )
+            })
+        });
+        let files = if request.paths.is_empty() {
+            Vec::new()
+        } else {
+            scan_paths(&request.paths, &request.options)
+        };
+        let live = live
+            .map(|handle| handle.join().unwrap_or_default())
+            .unwrap_or_default();
+        (files, live)
+    });
+    let mut instances = Vec::new();
+    if !request.paths.is_empty() {
+        instances.push(script_instance(
+            SCRIPT_INSTANCE,
+            &mut files,
+            &request.options,
+            &request.databases,
+        ));
+    }
+    instances.extend(live);
+    let estate = Estate { instances };
     let suppressions: Vec<_> = files
         .iter_mut()
         .flat_map(|file| std::mem::take(&mut file.suppressions))

@@ -36,6 +36,7 @@ fn findings_of(path: &Path, rule: &str) -> BTreeSet<u32> {
             default_database: databases.first().cloned(),
         },
         databases,
+        ..ScanRequest::default()
     };
     let report = run_scan(&request);
     assert!(

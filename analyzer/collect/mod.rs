@@ -3,4 +3,5 @@
 pub mod batches;
 pub mod decode;
 pub mod files;
+pub mod live;
 pub mod tsql;

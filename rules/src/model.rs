@@ -160,6 +160,13 @@ pub struct InstanceFacts {
     pub hadr_enabled: Known<bool>,
     /// A database master key exists in `master`.
     pub master_key: Known<bool>,
+    /// `@@VERSION`: names the host operating system.
+    pub version_text: Known<String>,
+    /// `sys.sp_certificate_add_issuer` exists: the build supports the link
+    /// (on 2016/2017 it comes with the Azure Connect pack).
+    pub link_support_probe: Known<bool>,
+    /// The collecting login is sysadmin.
+    pub sysadmin: Known<bool>,
     /// Server objects as defined (scripts) or as they are (live). Scripts
     /// show some of them; their absence in scripts proves nothing.
     pub objects: ServerObjects,
@@ -251,6 +258,9 @@ impl InstanceFacts {
             edition: Known::unknown(reason),
             hadr_enabled: Known::unknown(reason),
             master_key: Known::unknown(reason),
+            version_text: Known::unknown(reason),
+            link_support_probe: Known::unknown(reason),
+            sysadmin: Known::unknown(reason),
             objects: ServerObjects::default(),
         }
     }
@@ -263,6 +273,40 @@ pub struct ProductVersion {
     pub minor: u16,
     pub build: u16,
     pub revision: u16,
+}
+
+impl ProductVersion {
+    /// Parses `16.0.4125.3` (missing parts are 0).
+    pub fn parse(text: &str) -> Option<ProductVersion> {
+        let mut parts = text.trim().split('.').map(|p| p.parse::<u16>());
+        let major = parts.next()?.ok()?;
+        let mut next = || parts.next().map_or(Ok(0), |p| p).ok();
+        Some(ProductVersion {
+            major,
+            minor: next()?,
+            build: next()?,
+            revision: next()?,
+        })
+    }
+
+    pub const fn new(major: u16, minor: u16, build: u16, revision: u16) -> Self {
+        ProductVersion {
+            major,
+            minor,
+            build,
+            revision,
+        }
+    }
+}
+
+impl std::fmt::Display for ProductVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}.{}.{}.{}",
+            self.major, self.minor, self.build, self.revision
+        )
+    }
 }
 
 /// A user database and what is known about it.

@@ -5,7 +5,14 @@ use crate::rules::*;
 
 /// Every rule, in ID order.
 pub static RULES: &[&dyn Rule] = &[
+    &UnsupportedVersion,
+    &MissingServicingUpdate,
+    &UnsupportedEdition,
+    &UnsupportedHost,
+    &HadrDisabled,
+    &NoMasterKey,
     &MirroringEndpoint,
+    &InsufficientPermissions,
     &WindowsLogins,
     &ServerAuditFileTarget,
     &CryptographicProvider,

@@ -1,7 +1,14 @@
 //! One file per rule. Adding a rule: its file here, a line in `registry.rs`,
 //! and `fixtures/rules/<ID>/{fires,passes}.sql`.
 
+mod lr101_unsupported_version;
+mod lr102_missing_servicing_update;
+mod lr103_unsupported_edition;
+mod lr104_unsupported_host;
+mod lr105_hadr_disabled;
+mod lr107_no_master_key;
 mod lr108_mirroring_endpoint;
+mod lr111_insufficient_permissions;
 mod lr116_windows_logins;
 mod lr118_server_audit_file_target;
 mod lr119_cryptographic_provider;
@@ -31,7 +38,15 @@ mod lr313_removed_system_procedures;
 mod lr314_legacy_syntax;
 mod lr315_next_column;
 
+pub use lr101_unsupported_version::UnsupportedVersion;
+pub use lr102_missing_servicing_update::MINIMUM_BUILDS;
+pub use lr102_missing_servicing_update::MissingServicingUpdate;
+pub use lr103_unsupported_edition::UnsupportedEdition;
+pub use lr104_unsupported_host::UnsupportedHost;
+pub use lr105_hadr_disabled::HadrDisabled;
+pub use lr107_no_master_key::NoMasterKey;
 pub use lr108_mirroring_endpoint::MirroringEndpoint;
+pub use lr111_insufficient_permissions::InsufficientPermissions;
 pub use lr116_windows_logins::WindowsLogins;
 pub use lr118_server_audit_file_target::ServerAuditFileTarget;
 pub use lr119_cryptographic_provider::CryptographicProvider;

@@ -1,0 +1,347 @@
+//! The live path against a scripted TDS server that speaks the real protocol
+//! to the real tiberius client: one scenario per situation, each asserting
+//! the findings, the verdict, the login the server saw, and that the
+//! collector wrote nothing.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::time::Duration;
+
+use linkready::collect::live::LiveOptions;
+use linkready::collect::live::connection::parse_server;
+use linkready::{ScanRequest, run_scan};
+use linkready_reports::Report;
+use support::tds::{ScriptedServer, writes};
+
+struct Run {
+    report: Report,
+    server: ScriptedServer,
+    _runtime: tokio::runtime::Runtime,
+}
+
+fn assess(scenario: &str) -> Run {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = runtime.block_on(ScriptedServer::scenario(scenario));
+    let conn = format!(
+        "Server=127.0.0.1,{};User Id=linkready;Encrypt=DANGER_PLAINTEXT;Database=master",
+        server.addr.port()
+    );
+    let request = ScanRequest {
+        servers: vec![parse_server(&conn).unwrap()],
+        password: Some("s3cret;'\"pw".to_string()),
+        live: LiveOptions {
+            jobs: 4,
+            connect_timeout: Duration::from_secs(2),
+            query_timeout: Duration::from_secs(2),
+        },
+        ..ScanRequest::default()
+    };
+    let report = run_scan(&request);
+    Run {
+        report,
+        server,
+        _runtime: runtime,
+    }
+}
+
+fn rules(run: &Run) -> Vec<&'static str> {
+    run.report
+        .assessment
+        .findings
+        .iter()
+        .map(|f| f.rule.id)
+        .collect()
+}
+
+fn verdict(run: &Run) -> &'static str {
+    run.report.assessment.instances[0].verdict.as_str()
+}
+
+fn assert_read_only(run: &Run) {
+    let recorded = run.server.recorded();
+    for statement in &recorded.statements {
+        assert!(
+            !writes(statement),
+            "the collector sent a statement that writes: {statement}"
+        );
+        assert!(
+            statement.starts_with("-- linkready:"),
+            "untagged statement: {statement}"
+        );
+    }
+}
+
+#[test]
+fn sql_server_2022_ready() {
+    let run = assess("sql2022-ready");
+    assert_eq!(rules(&run), Vec::<&str>::new());
+    assert_eq!(verdict(&run), "ready");
+    let recorded = run.server.recorded();
+    assert_eq!(recorded.user.as_deref(), Some("linkready"));
+    assert_eq!(
+        recorded.password.as_deref(),
+        Some("s3cret;'\"pw"),
+        "the password reached the server intact"
+    );
+    assert_eq!(recorded.database.as_deref(), Some("master"));
+    assert_eq!(recorded.application.as_deref(), Some("linkready"));
+    assert_eq!(recorded.statements.len(), 2);
+    assert_read_only(&run);
+    let instance = &run.report.assessment.instances[0];
+    assert!(instance.name.starts_with("127.0.0.1,"));
+    assert_eq!(instance.score, Some(100));
+}
+
+#[test]
+fn below_the_minimum_cumulative_update() {
+    let run = assess("sql2019-below-cu20");
+    assert_eq!(rules(&run), ["LR102"]);
+    assert!(
+        run.report.assessment.findings[0]
+            .message
+            .contains("15.0.4312.2")
+    );
+    assert_eq!(verdict(&run), "not-ready");
+    assert_read_only(&run);
+}
+
+#[test]
+fn sql_server_2016_without_the_azure_connect_pack() {
+    let run = assess("sql2016-sp3-no-azure-connect");
+    assert_eq!(rules(&run), ["LR102"]);
+    assert!(
+        run.report.assessment.findings[0]
+            .message
+            .contains("Azure Connect pack")
+    );
+    assert_read_only(&run);
+}
+
+#[test]
+fn sql_server_2014_cannot_be_linked() {
+    let run = assess("sql2014");
+    assert_eq!(rules(&run), ["LR101"]);
+    assert_eq!(verdict(&run), "not-ready");
+    assert_read_only(&run);
+}
+
+#[test]
+fn express_edition() {
+    let run = assess("express");
+    assert_eq!(rules(&run), ["LR103", "LR105"]);
+    assert_read_only(&run);
+}
+
+#[test]
+fn hadr_off_and_no_master_key() {
+    let run = assess("hadr-off");
+    assert_eq!(rules(&run), ["LR105", "LR107"]);
+    assert_eq!(verdict(&run), "ready-with-conditions");
+    let finding = &run.report.assessment.findings[0];
+    assert!(
+        matches!(&finding.origin, linkready_rules::Origin::Live { object, .. } if object == "SERVERPROPERTY('IsHadrEnabled')")
+    );
+    assert_read_only(&run);
+}
+
+#[test]
+fn windows_client_host() {
+    let run = assess("windows-client");
+    assert_eq!(rules(&run), ["LR104"]);
+    assert!(
+        run.report.assessment.findings[0]
+            .message
+            .contains("Windows 10 Pro")
+    );
+    assert_read_only(&run);
+}
+
+#[test]
+fn permission_denied_is_unknown_not_absent() {
+    let run = assess("not-sysadmin");
+    assert_eq!(rules(&run), ["LR111"]);
+    let unknown: Vec<&str> = run
+        .report
+        .assessment
+        .unknowns
+        .iter()
+        .map(|u| u.rule.id)
+        .collect();
+    assert_eq!(
+        unknown,
+        ["LR107"],
+        "no master key must not be claimed when the view was denied"
+    );
+    let errors = &run.report.assessment.instances[0].errors;
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("master_key") && e.contains("229")),
+        "{errors:?}"
+    );
+    assert_read_only(&run);
+}
+
+#[test]
+fn login_failure_is_not_assessed() {
+    let run = assess("login-failure");
+    let instance = &run.report.assessment.instances[0];
+    assert_eq!(instance.verdict.as_str(), "unknown");
+    assert_eq!(instance.score, None);
+    assert!(
+        instance.errors[0].contains("Login failed"),
+        "{:?}",
+        instance.errors
+    );
+    assert!(rules(&run).is_empty());
+    assert!(run.server.recorded().statements.is_empty());
+}
+
+#[test]
+fn a_server_that_never_answers_times_out() {
+    let run = assess("never-answers");
+    let instance = &run.report.assessment.instances[0];
+    assert_eq!(instance.verdict.as_str(), "unknown");
+    assert!(
+        instance.errors[0].contains("timed out"),
+        "{:?}",
+        instance.errors
+    );
+}
+
+#[test]
+fn a_dropped_connection_is_reported() {
+    let run = assess("dropped-mid-result");
+    let instance = &run.report.assessment.instances[0];
+    assert_eq!(instance.verdict.as_str(), "unknown");
+    assert!(
+        instance
+            .errors
+            .iter()
+            .any(|e| e.contains("server_properties")),
+        "{:?}",
+        instance.errors
+    );
+}
+
+#[test]
+fn many_servers_at_once_and_one_broken_one_spoils_nothing() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let names = [
+        "sql2022-ready",
+        "never-answers",
+        "sql2014",
+        "login-failure",
+        "hadr-off",
+    ];
+    let servers: Vec<ScriptedServer> = names
+        .iter()
+        .map(|n| runtime.block_on(ScriptedServer::scenario(n)))
+        .collect();
+    let request = ScanRequest {
+        servers: servers
+            .iter()
+            .map(|s| {
+                parse_server(&format!(
+                    "Server=127.0.0.1,{};User Id=u;Encrypt=DANGER_PLAINTEXT",
+                    s.addr.port()
+                ))
+                .unwrap()
+            })
+            .collect(),
+        password: Some("p".into()),
+        live: LiveOptions {
+            jobs: 8,
+            connect_timeout: Duration::from_secs(2),
+            query_timeout: Duration::from_secs(2),
+        },
+        ..ScanRequest::default()
+    };
+    let report = run_scan(&request);
+    let verdicts: Vec<&str> = report
+        .assessment
+        .instances
+        .iter()
+        .map(|i| i.verdict.as_str())
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            "ready",
+            "unknown",
+            "not-ready",
+            "unknown",
+            "ready-with-conditions"
+        ]
+    );
+}
+
+#[test]
+fn cli_reads_the_password_from_sqlcmdpassword_and_reports_live_findings() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = runtime.block_on(ScriptedServer::scenario("hadr-off"));
+    let conn = format!(
+        "Server=127.0.0.1,{};User Id=auditor;Encrypt=DANGER_PLAINTEXT",
+        server.addr.port()
+    );
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_linkready"))
+        .args([
+            "scan",
+            "--server",
+            &conn,
+            "--format",
+            "json",
+            "--fail-on",
+            "prerequisite",
+        ])
+        .env("SQLCMDPASSWORD", "from-env")
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(server.recorded().password.as_deref(), Some("from-env"));
+    assert!(
+        !String::from_utf8_lossy(&output.stdout).contains("from-env"),
+        "the password is never printed"
+    );
+    let finding = &report["findings"][0];
+    assert_eq!(finding["rule"], "LR105");
+    assert_eq!(finding["origin"], "live");
+    assert!(finding["location"].is_null());
+    assert_eq!(finding["object"], "SERVERPROPERTY('IsHadrEnabled')");
+    assert_eq!(finding["database"], serde_json::Value::Null);
+    assert_eq!(
+        report["instances"][0]["name"],
+        format!("127.0.0.1,{}", server.addr.port())
+    );
+    assert_eq!(report["instances"][0]["verdict"], "ready-with-conditions");
+
+    // Without SQLCMDPASSWORD and with no terminal to prompt on: a clear error.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_linkready"))
+        .args(["scan", "--server", &conn])
+        .env_remove("SQLCMDPASSWORD")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("SQLCMDPASSWORD"));
+}
