@@ -77,11 +77,36 @@ fn assert_read_only(run: &Run) {
     }
 }
 
+/// Findings as `rule:database` (`-` for the instance), in report order,
+/// without the LR115 inventory of server objects every scenario has.
+fn found(run: &Run) -> Vec<String> {
+    run.report
+        .assessment
+        .findings
+        .iter()
+        .filter(|f| f.rule.id != "LR115")
+        .map(|f| format!("{}:{}", f.rule.id, f.database.as_deref().unwrap_or("-")))
+        .collect()
+}
+
+fn database_verdict(run: &Run, name: &str) -> &'static str {
+    let instance = &run.report.assessment.instances[0];
+    instance
+        .databases
+        .iter()
+        .find(|d| d.name == name)
+        .unwrap()
+        .verdict
+        .as_str()
+}
+
 #[test]
 fn sql_server_2022_ready() {
     let run = assess("sql2022-ready");
-    assert_eq!(rules(&run), Vec::<&str>::new());
+    assert_eq!(found(&run), Vec::<String>::new());
+    assert_eq!(rules(&run), ["LR115"], "server objects are listed as info");
     assert_eq!(verdict(&run), "ready");
+    assert_eq!(database_verdict(&run, "Sales"), "ready");
     let recorded = run.server.recorded();
     assert_eq!(recorded.user.as_deref(), Some("linkready"));
     assert_eq!(
@@ -91,17 +116,28 @@ fn sql_server_2022_ready() {
     );
     assert_eq!(recorded.database.as_deref(), Some("master"));
     assert_eq!(recorded.application.as_deref(), Some("linkready"));
-    assert_eq!(recorded.statements.len(), 2);
+    assert!(recorded.statements.iter().any(|s| {
+        s.starts_with("-- linkready:database_objects:Sales\nEXEC [Sales].sys.sp_executesql")
+    }));
+    assert!(
+        recorded
+            .statements
+            .iter()
+            .any(|s| s.starts_with("-- linkready:trace_flags\nDBCC TRACESTATUS(-1)"))
+    );
     assert_read_only(&run);
-    let instance = &run.report.assessment.instances[0];
-    assert!(instance.name.starts_with("127.0.0.1,"));
-    assert_eq!(instance.score, Some(100));
+    assert!(
+        run.report.assessment.instances[0].errors.is_empty(),
+        "{:?}",
+        run.report.assessment.instances[0].errors
+    );
+    assert_eq!(run.report.assessment.instances[0].score, Some(100));
 }
 
 #[test]
 fn below_the_minimum_cumulative_update() {
     let run = assess("sql2019-below-cu20");
-    assert_eq!(rules(&run), ["LR102"]);
+    assert_eq!(found(&run), ["LR102:-"]);
     assert!(
         run.report.assessment.findings[0]
             .message
@@ -114,34 +150,47 @@ fn below_the_minimum_cumulative_update() {
 #[test]
 fn sql_server_2016_without_the_azure_connect_pack() {
     let run = assess("sql2016-sp3-no-azure-connect");
-    assert_eq!(rules(&run), ["LR102"]);
+    assert_eq!(found(&run), ["LR102:-"]);
     assert!(
         run.report.assessment.findings[0]
             .message
             .contains("Azure Connect pack")
     );
+    let statements = run.server.recorded().statements;
+    assert!(
+        statements
+            .iter()
+            .any(|s| s.starts_with("-- linkready:system_grants")),
+        "2016 reads the WSFC grants"
+    );
+    assert!(statements.iter().any(|s| s.contains("is_remote_data_archive_enabled AS int) AS is_stretch_enabled,\n       CAST(NULL AS int) AS is_adr_on")), "2016 gets the query without ADR");
     assert_read_only(&run);
 }
 
 #[test]
 fn sql_server_2014_cannot_be_linked() {
     let run = assess("sql2014");
-    assert_eq!(rules(&run), ["LR101"]);
+    assert_eq!(found(&run), ["LR101:-"]);
     assert_eq!(verdict(&run), "not-ready");
+    assert_eq!(
+        run.server.recorded().statements.len(),
+        1,
+        "only the version is read from a 2014 server"
+    );
     assert_read_only(&run);
 }
 
 #[test]
 fn express_edition() {
     let run = assess("express");
-    assert_eq!(rules(&run), ["LR103", "LR105"]);
+    assert_eq!(found(&run), ["LR103:-", "LR105:-"]);
     assert_read_only(&run);
 }
 
 #[test]
 fn hadr_off_and_no_master_key() {
     let run = assess("hadr-off");
-    assert_eq!(rules(&run), ["LR105", "LR107"]);
+    assert_eq!(found(&run), ["LR105:-", "LR107:-", "LR110:-"]);
     assert_eq!(verdict(&run), "ready-with-conditions");
     let finding = &run.report.assessment.findings[0];
     assert!(
@@ -153,7 +202,7 @@ fn hadr_off_and_no_master_key() {
 #[test]
 fn windows_client_host() {
     let run = assess("windows-client");
-    assert_eq!(rules(&run), ["LR104"]);
+    assert_eq!(found(&run), ["LR104:-"]);
     assert!(
         run.report.assessment.findings[0]
             .message
@@ -164,19 +213,31 @@ fn windows_client_host() {
 
 #[test]
 fn permission_denied_is_unknown_not_absent() {
-    let run = assess("not-sysadmin");
-    assert_eq!(rules(&run), ["LR111"]);
-    let unknown: Vec<&str> = run
+    let run = assess("permission-denied");
+    assert_eq!(found(&run), ["LR111:-"]);
+    let unknown: Vec<String> = run
         .report
         .assessment
         .unknowns
         .iter()
-        .map(|u| u.rule.id)
+        .map(|u| format!("{}:{}", u.rule.id, u.database.as_deref().unwrap_or("-")))
         .collect();
+    for expected in [
+        "LR107:-",
+        "LR110:-",
+        "LR202:Sales",
+        "LR203:Sales",
+        "LR205:Sales",
+    ] {
+        assert!(
+            unknown.iter().any(|u| u == expected),
+            "{expected} not unknown: {unknown:?}"
+        );
+    }
     assert_eq!(
-        unknown,
-        ["LR107"],
-        "no master key must not be claimed when the view was denied"
+        database_verdict(&run, "Sales"),
+        "unknown",
+        "a database whose objects were denied is not ready"
     );
     let errors = &run.report.assessment.instances[0].errors;
     assert!(
@@ -184,6 +245,131 @@ fn permission_denied_is_unknown_not_absent() {
             .iter()
             .any(|e| e.contains("master_key") && e.contains("229")),
         "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("database_objects:Sales") && e.contains("916")),
+        "{errors:?}"
+    );
+    assert_read_only(&run);
+}
+
+#[test]
+fn filestream_and_filetable() {
+    let run = assess("filestream-filetable");
+    assert_eq!(
+        found(&run),
+        ["LR202:Docs", "LR202:Docs", "LR202:Docs", "LR203:Docs"]
+    );
+    assert_eq!(database_verdict(&run, "Docs"), "not-ready");
+    assert_eq!(database_verdict(&run, "Sales"), "ready");
+    let filetable = run
+        .report
+        .assessment
+        .findings
+        .iter()
+        .find(|f| f.rule.id == "LR203")
+        .unwrap();
+    assert_eq!(filetable.object.as_deref(), Some("dbo.Inbox"));
+    assert!(
+        matches!(&filetable.origin, linkready_rules::Origin::Live { database: Some(db), .. } if db == "Docs")
+    );
+    assert_read_only(&run);
+}
+
+#[test]
+fn in_memory_oltp_with_two_containers() {
+    let run = assess("in-memory");
+    assert_eq!(
+        found(&run),
+        [
+            "LR205:Orders",
+            "LR205:Orders",
+            "LR205:Orders",
+            "LR205:Orders"
+        ]
+    );
+    assert!(
+        run.report
+            .assessment
+            .findings
+            .iter()
+            .any(|f| f.message.contains("2 memory-optimized containers"))
+    );
+    assert_read_only(&run);
+}
+
+#[test]
+fn several_log_files() {
+    let run = assess("several-log-files");
+    assert_eq!(found(&run), ["LR204:Sales"]);
+    assert_read_only(&run);
+}
+
+#[test]
+fn availability_group_with_other_databases() {
+    let run = assess("ag-with-other-databases");
+    assert_eq!(found(&run), ["LR207:Billing", "LR207:Sales"]);
+    assert_eq!(database_verdict(&run, "Sales"), "not-ready");
+    assert_read_only(&run);
+}
+
+#[test]
+fn tde_certificate_must_be_migrated() {
+    let run = assess("tde");
+    assert_eq!(found(&run), ["LR210:Sales"]);
+    assert!(
+        run.report
+            .assessment
+            .findings
+            .iter()
+            .any(|f| f.message.contains("TDE_Cert"))
+    );
+    assert_eq!(database_verdict(&run, "Sales"), "ready-with-conditions");
+    assert_read_only(&run);
+}
+
+#[test]
+fn copy_only_backups_and_frequent_log_backups() {
+    let run = assess("copy-only-backups");
+    assert_eq!(found(&run), ["LR212:Sales", "LR213:Sales"]);
+    assert!(
+        run.report
+            .assessment
+            .findings
+            .iter()
+            .any(|f| f.message.contains("COPY_ONLY"))
+    );
+    assert_read_only(&run);
+}
+
+#[test]
+fn module_code_job_steps_and_server_objects() {
+    let run = assess("after-failover");
+    assert_eq!(
+        found(&run),
+        [
+            "LR109:-",
+            "LR116:-",
+            "LR302:-",
+            "LR305:-",
+            "LR117:-",
+            "LR301:Sales",
+            "LR303:Sales"
+        ]
+    );
+    let xp = run
+        .report
+        .assessment
+        .findings
+        .iter()
+        .find(|f| f.rule.id == "LR303")
+        .unwrap();
+    assert!(
+        matches!(&xp.origin, linkready_rules::Origin::Live { database: Some(db), object, .. } if db == "Sales" && object.starts_with("dbo.Export")),
+        "{:?}",
+        xp.origin
     );
     assert_read_only(&run);
 }

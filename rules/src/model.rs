@@ -173,16 +173,40 @@ pub struct InstanceFacts {
 }
 
 /// Server-level objects: what the link does not replicate, and what it needs.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ServerObjects {
     pub mirroring_endpoints: Vec<Fact<MirroringEndpoint>>,
     pub logins: Vec<Fact<Login>>,
     pub server_audits: Vec<Fact<ServerAudit>>,
     pub cryptographic_providers: Vec<Fact<String>>,
+    /// The lists come from the catalog (complete), not from scripts (which
+    /// show only what they define).
+    pub from_catalog: bool,
+    /// Global trace flags in effect.
+    pub trace_flags: Known<Vec<u16>>,
+    /// Server permissions granted to NT AUTHORITY\SYSTEM (read on 2016).
+    pub system_grants: Known<Vec<String>>,
     pub linked_servers: Vec<Fact<LinkedServer>>,
     /// `sp_configure` / `sys.configurations` values.
     pub configurations: Vec<Fact<Configuration>>,
     pub job_steps: Vec<Fact<JobStep>>,
+}
+
+impl Default for ServerObjects {
+    fn default() -> Self {
+        ServerObjects {
+            mirroring_endpoints: Vec::new(),
+            logins: Vec::new(),
+            server_audits: Vec::new(),
+            cryptographic_providers: Vec::new(),
+            from_catalog: false,
+            trace_flags: Known::unknown("not collected"),
+            system_grants: Known::unknown("not collected"),
+            linked_servers: Vec::new(),
+            configurations: Vec::new(),
+            job_steps: Vec::new(),
+        }
+    }
 }
 
 impl ServerObjects {
@@ -210,6 +234,9 @@ pub struct MirroringEndpoint {
     pub encryption: Option<String>,
     /// `ALGORITHM` as written (AES, RC4, AES RC4, RC4 AES); None when not stated.
     pub algorithm: Option<String>,
+    /// The authenticating certificate and the days until it expires (live).
+    pub certificate: Option<String>,
+    pub certificate_days_left: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -249,6 +276,26 @@ pub struct JobStep {
     pub subsystem: String,
     /// The database a T-SQL step runs in (`@database_name`).
     pub database: Option<String>,
+    /// The step's command text.
+    pub command: Option<String>,
+}
+
+impl JobStep {
+    /// The step backs up transaction logs (`BACKUP LOG`, or Ola Hallengren's
+    /// `DatabaseBackup … @BackupType = 'LOG'`).
+    pub fn backs_up_log(&self) -> bool {
+        let Some(command) = &self.command else {
+            return false;
+        };
+        let squeezed: String = command
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_ascii_uppercase();
+        squeezed.contains("BACKUP LOG")
+            || squeezed.contains("@BACKUPTYPE = 'LOG'")
+            || squeezed.contains("@BACKUPTYPE='LOG'")
+    }
 }
 
 impl InstanceFacts {
@@ -344,6 +391,44 @@ pub struct DatabaseFacts {
     pub replication: Vec<Fact<ReplicationFeature>>,
     /// Tables and columns whose name is NEXT (`table.column`, or the table).
     pub next_names: Vec<Fact<String>>,
+    /// State and access (live, inventory).
+    pub state: Option<Fact<DatabaseState>>,
+    /// Membership of an availability group (live, inventory).
+    pub availability_group: Option<Fact<AvailabilityGroupMembership>>,
+    /// Backups that matter for seeding (live, inventory).
+    pub backups: Option<Fact<BackupHistory>>,
+    /// Why some object facts may be missing (the login could not see them).
+    pub incomplete: Option<String>,
+}
+
+/// `sys.databases` state and access.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DatabaseState {
+    /// ONLINE, RESTORING, RECOVERING, SUSPECT, OFFLINE, …
+    pub state: String,
+    pub read_only: bool,
+    /// MULTI_USER, SINGLE_USER, RESTRICTED_USER.
+    pub user_access: String,
+    pub standby: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AvailabilityGroupMembership {
+    pub group: String,
+    /// Local databases in the same group, this one included.
+    pub databases_in_group: usize,
+    pub distributed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupHistory {
+    /// A full backup (not COPY_ONLY) started the log chain since the
+    /// recovery model last changed (`last_log_backup_lsn` is set).
+    pub log_chain_started: bool,
+    pub full_backups: usize,
+    pub copy_only_full_backups: usize,
+    /// Log backups in the last 24 hours (scheduled log backups).
+    pub log_backups_last_day: usize,
 }
 
 impl DatabaseFacts {
@@ -362,6 +447,10 @@ impl DatabaseFacts {
         self.assemblies.extend(other.assemblies);
         self.replication.extend(other.replication);
         self.next_names.extend(other.next_names);
+        self.state = other.state.or(self.state.take());
+        self.availability_group = other.availability_group.or(self.availability_group.take());
+        self.backups = other.backups.or(self.backups.take());
+        self.incomplete = other.incomplete.or(self.incomplete.take());
     }
 
     /// What kind of file this is, also when the script that added it
@@ -396,6 +485,9 @@ impl DatabaseFacts {
             && self.assemblies.is_empty()
             && self.replication.is_empty()
             && self.next_names.is_empty()
+            && self.state.is_none()
+            && self.availability_group.is_none()
+            && self.backups.is_none()
     }
 }
 

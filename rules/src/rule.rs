@@ -197,6 +197,21 @@ pub fn for_each_database(instance: &Instance, mut check: impl FnMut(Option<&str>
     }
 }
 
+/// For a rule that reads a database's objects: when it found nothing but
+/// the objects could not all be read, "none" is not known.
+pub fn unknown_if_incomplete(
+    rule: &'static RuleMeta,
+    instance: &Instance,
+    database: Option<&str>,
+    facts: &DatabaseFacts,
+    found: bool,
+    out: &mut Outcomes,
+) {
+    if !found && let Some(reason) = &facts.incomplete {
+        out.unknown(rule, instance, database, reason.clone());
+    }
+}
+
 /// Calls `check` for every procedure call in every database (and in the
 /// code that belongs to no database), with where it was seen.
 pub fn for_each_call(

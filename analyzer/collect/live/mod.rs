@@ -9,7 +9,16 @@ pub mod queries;
 use std::sync::Arc;
 use std::time::Duration;
 
-use linkready_rules::{Instance, Known, ProductVersion, Source};
+use linkready_rules::{
+    Assembly, AssemblyPermission, AvailabilityGroupMembership, BackupHistory, ColumnName,
+    Configuration, DatabaseEncryptionKey, DatabaseFacts, DatabaseFile, DatabaseSetting,
+    DatabaseState, Fact, FileDefinition, FileKind, Filegroup, FilegroupKind, Instance, JobStep,
+    Known, LinkedServer, Login, MemoryOptimizedKind, MemoryOptimizedObject, MirroringEndpoint,
+    Origin, ProductVersion, RecoveryModel, ReplicationFeature, ServerAudit, Source, Usage,
+    is_system_database,
+};
+
+use crate::collect::tsql::ScriptScanner;
 use serde::{Deserialize, Serialize};
 use tiberius::{AuthMethod, Client, ColumnData, Config, SqlBrowser};
 use tokio::net::TcpStream;
@@ -17,7 +26,7 @@ use tokio::sync::Semaphore;
 use tokio_util::compat::{Compat, TokioAsyncWriteCompatExt};
 
 use connection::ServerSpec;
-use queries::{INSTANCE_QUERIES, QueryDefinition, SERVER_PROPERTIES};
+use queries::{INSTANCE_QUERIES, SERVER_PROPERTIES};
 
 /// How to reach servers.
 #[derive(Debug, Clone)]
@@ -58,7 +67,52 @@ pub struct RawResult {
     pub error: Option<String>,
 }
 
+/// One row of a raw result, read by column name.
+pub struct Record<'r> {
+    columns: &'r [String],
+    values: &'r [RawValue],
+}
+
+impl Record<'_> {
+    fn value(&self, column: &str) -> Option<&RawValue> {
+        let index = self
+            .columns
+            .iter()
+            .position(|c| c.eq_ignore_ascii_case(column))?;
+        self.values.get(index)
+    }
+
+    pub fn text(&self, column: &str) -> Option<String> {
+        match self.value(column)? {
+            RawValue::Text(text) => Some(text.clone()),
+            RawValue::Int(number) => Some(number.to_string()),
+            _ => None,
+        }
+    }
+
+    pub fn number(&self, column: &str) -> Option<i64> {
+        match self.value(column)? {
+            RawValue::Int(number) => Some(*number),
+            RawValue::Bool(flag) => Some(i64::from(*flag)),
+            RawValue::Text(text) => text.trim().parse().ok(),
+            RawValue::Null => None,
+        }
+    }
+
+    pub fn flag(&self, column: &str) -> bool {
+        self.number(column).is_some_and(|n| n != 0)
+    }
+}
+
 impl RawResult {
+    /// The rows, read by column name.
+    pub fn records(&self) -> impl Iterator<Item = Record<'_>> {
+        self.rows.iter().map(|values| Record {
+            columns: &self.columns,
+            values,
+        })
+    }
+
     /// The value of `column` in the first row.
     fn first(&self, column: &str) -> Option<&RawValue> {
         let index = self
@@ -173,7 +227,13 @@ async fn read_server(
             return raw;
         }
     };
-    let properties = run_query(&mut client, &SERVER_PROPERTIES, options).await;
+    let properties = run_query(
+        &mut client,
+        SERVER_PROPERTIES.name,
+        SERVER_PROPERTIES.sql,
+        options,
+    )
+    .await;
     let major = properties
         .text("product_version")
         .and_then(|v| ProductVersion::parse(&v))
@@ -184,14 +244,44 @@ async fn read_server(
         return raw;
     }
     for query in INSTANCE_QUERIES {
-        if major.is_some_and(|major| major < query.min_major) {
+        if !query.applies_to(major) || major.is_some_and(|major| major < 13) {
             continue;
         }
-        let result = run_query(&mut client, query, options).await;
+        let result = run_query(&mut client, query.name, query.sql, options).await;
         let lost = result.error.as_deref().is_some_and(is_connection_error);
         raw.results.push(result);
         if lost {
-            break;
+            return raw;
+        }
+    }
+    // Each online database the login can enter: its objects and its code.
+    let databases: Vec<String> = raw
+        .results
+        .iter()
+        .find(|r| r.query == "databases")
+        .map(|r| {
+            r.records()
+                .filter(|row| {
+                    row.text("state").as_deref() == Some("ONLINE")
+                        && row.number("has_access") == Some(1)
+                })
+                .filter_map(|row| row.text("name"))
+                .filter(|name| !is_system_database(name))
+                .collect()
+        })
+        .unwrap_or_default();
+    for database in databases {
+        for name in [
+            queries::DATABASE_OBJECTS_NAME,
+            queries::DATABASE_MODULES_NAME,
+        ] {
+            let sql = queries::database_query(name, &database);
+            let result = run_query(&mut client, &format!("{name}:{database}"), &sql, options).await;
+            let lost = result.error.as_deref().is_some_and(is_connection_error);
+            raw.results.push(result);
+            if lost {
+                return raw;
+            }
         }
     }
     raw
@@ -242,17 +332,18 @@ async fn connect(
 
 async fn run_query(
     client: &mut TdsClient,
-    query: &QueryDefinition,
+    name: &str,
+    sql: &str,
     options: &LiveOptions,
 ) -> RawResult {
     let mut result = RawResult {
-        query: query.name.to_string(),
+        query: name.to_string(),
         columns: Vec::new(),
         rows: Vec::new(),
         error: None,
     };
     let read = async {
-        let stream = client.simple_query(query.sql).await?;
+        let stream = client.simple_query(sql).await?;
         stream.into_results().await
     };
     let sets = match tokio::time::timeout(options.query_timeout, read).await {
@@ -366,8 +457,529 @@ pub fn lower_server(raw: &RawServer) -> Instance {
             instance.errors.push(format!("{}: {error}", result.query));
         }
     }
+    lower_server_objects(raw, &mut instance);
+    lower_databases(raw, &mut instance);
     instance
-        .errors
-        .push("databases not assessed live yet: this build reads instance facts only".to_string());
-    instance
+}
+
+fn live_origin(server: &str, database: Option<&str>, object: impl Into<String>) -> Origin {
+    Origin::Live {
+        server: server.to_string(),
+        database: database.map(str::to_string),
+        object: object.into(),
+    }
+}
+
+/// Endpoints, logins, linked servers, audits, providers, configuration,
+/// job steps (their T-SQL scanned), trace flags, 2016 grants.
+fn lower_server_objects(raw: &RawServer, instance: &mut Instance) {
+    let server = raw.server.clone();
+    let found = |name: &str| raw.results.iter().find(|r| r.query == name);
+    let ok = |name: &str| found(name).filter(|r| r.error.is_none());
+    let objects = &mut instance.facts.objects;
+    objects.from_catalog = ok("endpoints").is_some();
+    if let Some(result) = ok("endpoints") {
+        for row in result.records() {
+            let name = row.text("name").unwrap_or_default();
+            let authentication = row
+                .text("authentication")
+                .unwrap_or_default()
+                .to_ascii_uppercase();
+            let encryption = if row.flag("encryption_enabled") {
+                "REQUIRED"
+            } else {
+                "DISABLED"
+            };
+            objects.mirroring_endpoints.push(Fact::new(
+                MirroringEndpoint {
+                    state: row.text("state"),
+                    certificate_authentication: Some(authentication.contains("CERTIFICATE")),
+                    encryption: Some(encryption.to_string()),
+                    algorithm: row.text("algorithm").map(|a| a.replace('_', " ")),
+                    certificate: row.text("certificate"),
+                    certificate_days_left: row.number("certificate_days_left"),
+                    name: name.clone(),
+                },
+                live_origin(
+                    &server,
+                    None,
+                    format!("sys.database_mirroring_endpoints: {name}"),
+                ),
+            ));
+        }
+    }
+    if let Some(result) = ok("configurations") {
+        for row in result.records() {
+            if let (Some(name), Some(value)) = (row.text("name"), row.number("value")) {
+                objects.configurations.push(Fact::new(
+                    Configuration {
+                        name: name.to_ascii_lowercase(),
+                        value,
+                    },
+                    live_origin(&server, None, format!("sys.configurations: {name}")),
+                ));
+            }
+        }
+    }
+    if let Some(result) = ok("server_objects") {
+        for row in result.records() {
+            let name = row.text("name").unwrap_or_default();
+            let detail = row.text("detail").unwrap_or_default();
+            match row.text("kind").as_deref() {
+                Some("login") => objects.logins.push(Fact::new(
+                    Login {
+                        windows: matches!(detail.trim(), "U" | "G"),
+                        name: name.clone(),
+                    },
+                    live_origin(&server, None, format!("sys.server_principals: {name}")),
+                )),
+                Some("linked_server") => objects.linked_servers.push(Fact::new(
+                    LinkedServer {
+                        provider: Some(detail).filter(|p| !p.is_empty()),
+                        name: name.clone(),
+                    },
+                    live_origin(&server, None, format!("sys.servers: {name}")),
+                )),
+                Some("server_audit") => objects.server_audits.push(Fact::new(
+                    ServerAudit {
+                        target: detail.trim().replace(' ', "_").to_ascii_uppercase(),
+                        name: name.clone(),
+                    },
+                    live_origin(&server, None, format!("sys.server_audits: {name}")),
+                )),
+                Some("cryptographic_provider") => objects.cryptographic_providers.push(Fact::new(
+                    name.clone(),
+                    live_origin(
+                        &server,
+                        None,
+                        format!("sys.cryptographic_providers: {name}"),
+                    ),
+                )),
+                _ => {}
+            }
+        }
+    }
+    objects.trace_flags = match found("trace_flags") {
+        Some(result) if result.error.is_none() => Known::Known(
+            result
+                .records()
+                .filter(|row| row.flag("Global") && row.flag("Status"))
+                .filter_map(|row| row.number("TraceFlag").and_then(|n| u16::try_from(n).ok()))
+                .collect(),
+        ),
+        Some(result) => Known::unknown(format!(
+            "DBCC TRACESTATUS: {}",
+            result.error.clone().unwrap_or_default()
+        )),
+        None => Known::unknown("trace flags not read"),
+    };
+    objects.system_grants = match found("system_grants") {
+        Some(result) if result.error.is_none() => Known::Known(
+            result
+                .records()
+                .filter_map(|row| row.text("permission"))
+                .collect(),
+        ),
+        Some(result) => Known::unknown(result.error.clone().unwrap_or_default()),
+        None => Known::unknown("not read (SQL Server 2016 only)"),
+    };
+    let mut commands = Vec::new();
+    if let Some(result) = ok("job_steps") {
+        for row in result.records() {
+            let job = row.text("job");
+            let step = row.text("step");
+            let subsystem = row.text("subsystem").unwrap_or_else(|| "TSQL".to_string());
+            let database = row.text("database_name");
+            let object = format!(
+                "msdb.dbo.sysjobsteps: {} / {}",
+                job.as_deref().unwrap_or("?"),
+                step.as_deref().unwrap_or("?")
+            );
+            let command = row.text("command");
+            if subsystem.eq_ignore_ascii_case("TSQL")
+                && let Some(command) = &command
+            {
+                commands.push((
+                    database.clone().unwrap_or_else(|| "master".to_string()),
+                    object.clone(),
+                    command.clone(),
+                ));
+            }
+            objects.job_steps.push(Fact::new(
+                JobStep {
+                    job,
+                    step,
+                    subsystem,
+                    database,
+                    command,
+                },
+                live_origin(&server, None, object),
+            ));
+        }
+    }
+    for (database, object, command) in commands {
+        scan_live_text(instance, &server, &database, &object, &command);
+    }
+}
+
+/// Runs module or job step T-SQL through the script scanner, with findings
+/// that name the server, database and object.
+fn scan_live_text(instance: &mut Instance, server: &str, database: &str, object: &str, text: &str) {
+    let path = format!("{server}/{database}/{object}");
+    let mut scanner = ScriptScanner::for_live_object(&path, server, database, object);
+    scanner.scan_text(text);
+    let facts = scanner.facts;
+    for (name, database_facts) in facts.databases {
+        match instance
+            .databases
+            .iter_mut()
+            .find(|db| db.name.eq_ignore_ascii_case(&name))
+        {
+            Some(existing) => existing.facts.extend(database_facts),
+            None => instance.unattributed.extend(database_facts),
+        }
+    }
+    instance.unattributed.extend(facts.unattributed);
+}
+
+/// User databases: options, state, files, AG membership, TDE, backups,
+/// objects, and the usages in their modules.
+fn lower_databases(raw: &RawServer, instance: &mut Instance) {
+    let server = raw.server.clone();
+    let found = |name: &str| raw.results.iter().find(|r| r.query == name);
+    let Some(databases) = found("databases").filter(|r| r.error.is_none()) else {
+        return;
+    };
+    let major = match instance.facts.version {
+        Known::Known(version) => version.major,
+        Known::Unknown(_) => 0,
+    };
+    let can_see_definitions = instance.facts.sysadmin == Known::Known(true)
+        || found(SERVER_PROPERTIES.name).and_then(|p| p.number("has_view_any_definition"))
+            == Some(1);
+    for row in databases.records() {
+        let Some(name) = row.text("name") else {
+            continue;
+        };
+        if is_system_database(&name) {
+            continue;
+        }
+        let mut facts = database_options(&server, &name, &row, major);
+        if let Some(result) = found("backups").filter(|r| r.error.is_none()) {
+            facts.backups = Some(Fact::new(
+                backup_history(result, &name, row.flag("log_chain_started")),
+                live_origin(&server, Some(&name), "msdb.dbo.backupset"),
+            ));
+        }
+        if let Some(result) = found("availability_groups").filter(|r| r.error.is_none()) {
+            let groups: Vec<Record<'_>> = result.records().collect();
+            if let Some(mine) = groups
+                .iter()
+                .find(|r| r.text("database_name").as_deref() == Some(name.as_str()))
+            {
+                let group = mine.text("availability_group").unwrap_or_default();
+                let databases_in_group = groups
+                    .iter()
+                    .filter(|r| r.text("availability_group").as_deref() == Some(group.as_str()))
+                    .count();
+                facts.availability_group = Some(Fact::new(
+                    AvailabilityGroupMembership {
+                        distributed: mine.flag("is_distributed"),
+                        databases_in_group,
+                        group: group.clone(),
+                    },
+                    live_origin(
+                        &server,
+                        Some(&name),
+                        format!("sys.availability_groups: {group}"),
+                    ),
+                ));
+            }
+        }
+        if let Some(result) = found("encryption_keys").filter(|r| r.error.is_none()) {
+            for key in result
+                .records()
+                .filter(|r| r.text("database_name").as_deref() == Some(name.as_str()))
+            {
+                facts.encryption_keys.push(Fact::new(
+                    DatabaseEncryptionKey {
+                        certificate: key.text("certificate"),
+                    },
+                    live_origin(&server, Some(&name), "sys.dm_database_encryption_keys"),
+                ));
+            }
+        }
+        lower_database_objects(raw, &server, &name, &mut facts);
+        if facts.incomplete.is_none() && !can_see_definitions {
+            // Catalog views return no rows, not an error, for what a login
+            // may not see.
+            facts.incomplete = Some("the login has neither sysadmin nor VIEW ANY DEFINITION: objects it cannot see are missing".to_string());
+        }
+        instance.database_mut(&name).facts.extend(facts);
+    }
+    let names: Vec<String> = instance
+        .databases
+        .iter()
+        .map(|db| db.name.clone())
+        .collect();
+    for database in names {
+        let modules = found(&format!("{}:{database}", queries::DATABASE_MODULES_NAME))
+            .filter(|r| r.error.is_none());
+        for row in modules.into_iter().flat_map(RawResult::records) {
+            if let (Some(object), Some(definition)) = (row.text("object"), row.text("definition")) {
+                scan_live_text(instance, &server, &database, &object, &definition);
+            }
+        }
+    }
+}
+
+/// The options, state and replication of one `sys.databases` row.
+fn database_options(server: &str, name: &str, row: &Record<'_>, major: u16) -> DatabaseFacts {
+    let origin = |column: &str| live_origin(server, Some(name), format!("sys.databases.{column}"));
+    let mut facts = DatabaseFacts {
+        state: Some(Fact::new(
+            DatabaseState {
+                state: row.text("state").unwrap_or_default(),
+                read_only: row.flag("is_read_only"),
+                user_access: row.text("user_access").unwrap_or_default(),
+                standby: row.flag("is_in_standby"),
+            },
+            origin("state_desc"),
+        )),
+        ..DatabaseFacts::default()
+    };
+    let recovery = match row.text("recovery_model").as_deref() {
+        Some("SIMPLE") => Some(RecoveryModel::Simple),
+        Some("BULK_LOGGED") => Some(RecoveryModel::BulkLogged),
+        Some("FULL") => Some(RecoveryModel::Full),
+        _ => None,
+    };
+    if let Some(model) = recovery {
+        facts.settings.push(Fact::new(
+            DatabaseSetting::RecoveryModel(model),
+            origin("recovery_model_desc"),
+        ));
+    }
+    if let Some(level) = row
+        .number("compatibility_level")
+        .and_then(|l| u16::try_from(l).ok())
+    {
+        facts.settings.push(Fact::new(
+            DatabaseSetting::CompatibilityLevel(level),
+            origin("compatibility_level"),
+        ));
+    }
+    if row.flag("is_encrypted") {
+        facts.settings.push(Fact::new(
+            DatabaseSetting::Encryption(true),
+            origin("is_encrypted"),
+        ));
+    }
+    if row.flag("is_stretch_enabled") {
+        facts.settings.push(Fact::new(
+            DatabaseSetting::RemoteDataArchive(true),
+            origin("is_remote_data_archive_enabled"),
+        ));
+    }
+    facts.settings.push(Fact::new(
+        DatabaseSetting::Broker(row.flag("is_broker_enabled")),
+        origin("is_broker_enabled"),
+    ));
+    if major >= 15
+        && let Some(adr) = row.number("is_adr_on")
+    {
+        facts.settings.push(Fact::new(
+            DatabaseSetting::AcceleratedRecovery {
+                enabled: adr != 0,
+                version_store_filegroup: None,
+            },
+            origin("is_accelerated_database_recovery_on"),
+        ));
+    }
+    for (column, feature) in [
+        ("is_published", ReplicationFeature::Publication),
+        ("is_subscribed", ReplicationFeature::Subscription),
+        ("is_cdc_enabled", ReplicationFeature::ChangeDataCapture),
+    ] {
+        if row.flag(column) {
+            facts.replication.push(Fact::new(feature, origin(column)));
+        }
+    }
+    facts
+}
+
+fn backup_history(result: &RawResult, database: &str, log_chain_started: bool) -> BackupHistory {
+    let mine: Vec<Record<'_>> = result
+        .records()
+        .filter(|r| r.text("database_name").as_deref() == Some(database))
+        .collect();
+    let sum = |kind: &str, copy_only: Option<bool>, column: &str| -> usize {
+        mine.iter()
+            .filter(|r| {
+                r.text("type").as_deref() == Some(kind)
+                    && copy_only.is_none_or(|c| r.flag("is_copy_only") == c)
+            })
+            .filter_map(|r| r.number(column))
+            .map(|n| usize::try_from(n).unwrap_or(0))
+            .sum()
+    };
+    BackupHistory {
+        log_chain_started,
+        full_backups: sum("D", Some(false), "backups"),
+        copy_only_full_backups: sum("D", Some(true), "backups"),
+        log_backups_last_day: sum("L", None, "last_day"),
+    }
+}
+
+/// Filegroups, files, FileTables, FILESTREAM columns, memory-optimized
+/// objects, stretch tables, assemblies, broker objects of one database.
+fn lower_database_objects(
+    raw: &RawServer,
+    server: &str,
+    database: &str,
+    facts: &mut DatabaseFacts,
+) {
+    let objects = raw
+        .results
+        .iter()
+        .find(|r| r.query == format!("{}:{database}", queries::DATABASE_OBJECTS_NAME));
+    let Some(objects) = objects.filter(|r| r.error.is_none()) else {
+        facts.incomplete = Some(match objects.and_then(|r| r.error.clone()) {
+            Some(error) => format!("objects of {database} not read: {error}"),
+            None => format!("objects of {database} not read (not online or not accessible)"),
+        });
+        // The files still come from sys.master_files.
+        let files = raw
+            .results
+            .iter()
+            .find(|r| r.query == "database_files" && r.error.is_none());
+        for row in files
+            .into_iter()
+            .flat_map(RawResult::records)
+            .filter(|r| r.text("database_name").as_deref() == Some(database))
+        {
+            let kind = match row.text("type").as_deref() {
+                Some("LOG") => FileKind::Log,
+                Some("FILESTREAM") => FileKind::Filestream,
+                _ => FileKind::Rows,
+            };
+            let name = row.text("name");
+            let origin = live_origin(
+                server,
+                Some(database),
+                format!("sys.master_files: {}", name.as_deref().unwrap_or("")),
+            );
+            facts.files.push(Fact::new(
+                DatabaseFile {
+                    logical_name: name,
+                    kind,
+                    filegroup: None,
+                    definition: FileDefinition::Catalog,
+                },
+                origin,
+            ));
+        }
+        return;
+    };
+    for row in objects.records() {
+        let name = row.text("name").unwrap_or_default();
+        let detail = row.text("detail").unwrap_or_default();
+        let kind = row.text("kind").unwrap_or_default();
+        let origin = live_origin(server, Some(database), format!("{kind}: {name}"));
+        match kind.as_str() {
+            "filegroup" => {
+                let kind = match detail.trim() {
+                    "FD" => FilegroupKind::Filestream,
+                    "FX" => FilegroupKind::MemoryOptimizedData,
+                    _ => FilegroupKind::Rows,
+                };
+                facts
+                    .filegroups
+                    .push(Fact::new(Filegroup { name, kind }, origin));
+            }
+            "file" => {
+                let (file_type, filegroup) =
+                    detail.split_once('|').unwrap_or((detail.as_str(), ""));
+                let kind = match file_type {
+                    "LOG" => FileKind::Log,
+                    "FILESTREAM" => FileKind::Filestream,
+                    _ => FileKind::Rows,
+                };
+                let filegroup = Some(filegroup.to_string()).filter(|f| !f.is_empty());
+                facts.files.push(Fact::new(
+                    DatabaseFile {
+                        logical_name: Some(name),
+                        kind,
+                        filegroup,
+                        definition: FileDefinition::Catalog,
+                    },
+                    origin,
+                ));
+            }
+            "filetable" => facts.filetables.push(Fact::new(name, origin)),
+            "filestream_column" => {
+                let (table, column) = name.rsplit_once('.').unwrap_or(("", name.as_str()));
+                facts.filestream_columns.push(Fact::new(
+                    ColumnName {
+                        table: table.to_string(),
+                        column: column.to_string(),
+                    },
+                    origin,
+                ));
+            }
+            "memory_optimized_table" | "memory_optimized_type" | "native_module" => {
+                let kind = match kind.as_str() {
+                    "memory_optimized_table" => MemoryOptimizedKind::Table,
+                    "memory_optimized_type" => MemoryOptimizedKind::TableType,
+                    _ => MemoryOptimizedKind::NativelyCompiledModule,
+                };
+                facts
+                    .memory_optimized_objects
+                    .push(Fact::new(MemoryOptimizedObject { name, kind }, origin));
+            }
+            "stretch_table" => facts.stretch_tables.push(Fact::new(name, origin)),
+            "assembly" => {
+                let permission = match detail.trim() {
+                    "EXTERNAL_ACCESS" => AssemblyPermission::ExternalAccess,
+                    "UNSAFE_ACCESS" | "UNSAFE" => AssemblyPermission::Unsafe,
+                    _ => AssemblyPermission::Safe,
+                };
+                facts.assemblies.push(Fact::new(
+                    Assembly {
+                        name,
+                        from_file: None,
+                        permission,
+                    },
+                    origin,
+                ));
+            }
+            "broker_queue" => facts.usages.push(Fact::new(
+                Usage::BrokerObject {
+                    kind: "queue".to_string(),
+                    name,
+                },
+                origin,
+            )),
+            "route" => facts.usages.push(Fact::new(
+                Usage::BrokerRoute {
+                    name,
+                    address: detail,
+                },
+                origin,
+            )),
+            _ => {}
+        }
+    }
+    // sys.database_files calls a memory-optimized container FILESTREAM too:
+    // its filegroup (FX) tells them apart.
+    for file in &mut facts.files {
+        let in_memory_optimized = file.value.filegroup.as_deref().is_some_and(|name| {
+            facts.filegroups.iter().any(|fg| {
+                fg.value.name == name && fg.value.kind == FilegroupKind::MemoryOptimizedData
+            })
+        });
+        if file.value.kind == FileKind::Filestream && in_memory_optimized {
+            file.value.kind = FileKind::MemoryOptimizedContainer;
+        }
+    }
 }

@@ -1,24 +1,37 @@
 //! The catalog queries, one definition each: the live collector runs them,
 //! and the offline collection script (a later issue) is generated from them.
 //!
-//! Every query starts with `-- linkready:<name>`, casts non-trivial values
-//! to nvarchar/int/bigint in SQL (so every version returns the same types),
-//! and only reads.
+//! Every query starts with `-- linkready:<name>` (per-database ones with
+//! `:<database>`), casts its values to nvarchar/int/bigint in SQL (so every
+//! version returns the same types), and only reads: SELECT, the read-only
+//! `sp_executesql` to run a SELECT in another database, `DBCC TRACESTATUS`.
+//! A query chosen per major version keeps one name, so lowering never asks
+//! which version answered.
 
 /// A read-only catalog query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QueryDefinition {
     pub name: &'static str,
-    /// The oldest major version whose catalog has what the query reads.
+    /// The major versions whose catalog has what this text reads.
     pub min_major: u16,
+    pub max_major: u16,
     pub sql: &'static str,
 }
+
+impl QueryDefinition {
+    pub fn applies_to(&self, major: Option<u16>) -> bool {
+        major.is_none_or(|major| (self.min_major..=self.max_major).contains(&major))
+    }
+}
+
+const ANY: u16 = u16::MAX;
 
 /// Server properties: works on every version (so the report can say when
 /// the link is impossible), and tells which other queries apply.
 pub const SERVER_PROPERTIES: QueryDefinition = QueryDefinition {
     name: "server_properties",
     min_major: 0,
+    max_major: ANY,
     sql: "-- linkready:server_properties
 SELECT CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS product_version,
        CAST(SERVERPROPERTY('Edition') AS nvarchar(128)) AS edition,
@@ -28,6 +41,9 @@ SELECT CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS product_versio
        CAST(@@SERVERNAME AS nvarchar(256)) AS server_name,
        CAST(@@VERSION AS nvarchar(4000)) AS version_text,
        CAST(IS_SRVROLEMEMBER('sysadmin') AS int) AS is_sysadmin,
+       CAST(HAS_PERMS_BY_NAME(NULL, NULL, 'VIEW SERVER STATE') AS int) AS has_view_server_state,
+       CAST(HAS_PERMS_BY_NAME(NULL, NULL, 'VIEW ANY DEFINITION') AS int) AS has_view_any_definition,
+       CAST(HAS_DBACCESS('msdb') AS int) AS has_msdb_access,
        CAST(CASE WHEN OBJECT_ID('sys.sp_certificate_add_issuer') IS NULL THEN 0 ELSE 1 END AS int) AS has_certificate_add_issuer;",
 };
 
@@ -35,14 +51,263 @@ SELECT CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS product_versio
 pub const MASTER_KEY: QueryDefinition = QueryDefinition {
     name: "master_key",
     min_major: 9,
+    max_major: ANY,
     sql: "-- linkready:master_key
 SELECT CAST(COUNT(*) AS int) AS master_keys
 FROM master.sys.symmetric_keys
 WHERE symmetric_key_id = 101;",
 };
 
+const DATABASES_COLUMNS_2016: &str = "-- linkready:databases
+SELECT CAST(d.name AS nvarchar(256)) AS name,
+       CAST(d.state_desc AS nvarchar(60)) AS state,
+       CAST(d.is_read_only AS int) AS is_read_only,
+       CAST(d.user_access_desc AS nvarchar(60)) AS user_access,
+       CAST(d.is_in_standby AS int) AS is_in_standby,
+       CAST(d.recovery_model_desc AS nvarchar(60)) AS recovery_model,
+       CAST(d.compatibility_level AS int) AS compatibility_level,
+       CAST(d.is_encrypted AS int) AS is_encrypted,
+       CAST(d.is_cdc_enabled AS int) AS is_cdc_enabled,
+       CAST(d.is_published | d.is_merge_published AS int) AS is_published,
+       CAST(d.is_subscribed AS int) AS is_subscribed,
+       CAST(d.is_broker_enabled AS int) AS is_broker_enabled,
+       CAST(d.is_remote_data_archive_enabled AS int) AS is_stretch_enabled,
+       CAST(NULL AS int) AS is_adr_on,
+       CAST(CASE WHEN rs.last_log_backup_lsn IS NULL THEN 0 ELSE 1 END AS int) AS log_chain_started,
+       CAST((SELECT SUM(CAST(mf.size AS bigint)) * 8 / 1024 FROM sys.master_files mf WHERE mf.database_id = d.database_id) AS bigint) AS size_mb,
+       CAST(HAS_DBACCESS(d.name) AS int) AS has_access
+FROM sys.databases AS d
+LEFT JOIN sys.database_recovery_status AS rs ON rs.database_id = d.database_id
+WHERE d.database_id > 4;";
+
+/// User databases and their options (SQL Server 2016 and 2017).
+pub const DATABASES_2016: QueryDefinition = QueryDefinition {
+    name: "databases",
+    min_major: 13,
+    max_major: 14,
+    sql: DATABASES_COLUMNS_2016,
+};
+
+/// User databases and their options, with ADR (SQL Server 2019 and later).
+pub const DATABASES_2019: QueryDefinition = QueryDefinition {
+    name: "databases",
+    min_major: 15,
+    max_major: ANY,
+    sql: "-- linkready:databases
+SELECT CAST(d.name AS nvarchar(256)) AS name,
+       CAST(d.state_desc AS nvarchar(60)) AS state,
+       CAST(d.is_read_only AS int) AS is_read_only,
+       CAST(d.user_access_desc AS nvarchar(60)) AS user_access,
+       CAST(d.is_in_standby AS int) AS is_in_standby,
+       CAST(d.recovery_model_desc AS nvarchar(60)) AS recovery_model,
+       CAST(d.compatibility_level AS int) AS compatibility_level,
+       CAST(d.is_encrypted AS int) AS is_encrypted,
+       CAST(d.is_cdc_enabled AS int) AS is_cdc_enabled,
+       CAST(d.is_published | d.is_merge_published AS int) AS is_published,
+       CAST(d.is_subscribed AS int) AS is_subscribed,
+       CAST(d.is_broker_enabled AS int) AS is_broker_enabled,
+       CAST(d.is_remote_data_archive_enabled AS int) AS is_stretch_enabled,
+       CAST(d.is_accelerated_database_recovery_on AS int) AS is_adr_on,
+       CAST(CASE WHEN rs.last_log_backup_lsn IS NULL THEN 0 ELSE 1 END AS int) AS log_chain_started,
+       CAST((SELECT SUM(CAST(mf.size AS bigint)) * 8 / 1024 FROM sys.master_files mf WHERE mf.database_id = d.database_id) AS bigint) AS size_mb,
+       CAST(HAS_DBACCESS(d.name) AS int) AS has_access
+FROM sys.databases AS d
+LEFT JOIN sys.database_recovery_status AS rs ON rs.database_id = d.database_id
+WHERE d.database_id > 4;",
+};
+
+/// Every database file, with its kind (ROWS, LOG, FILESTREAM).
+pub const DATABASE_FILES: QueryDefinition = QueryDefinition {
+    name: "database_files",
+    min_major: 13,
+    max_major: ANY,
+    sql: "-- linkready:database_files
+SELECT CAST(DB_NAME(mf.database_id) AS nvarchar(256)) AS database_name,
+       CAST(mf.name AS nvarchar(256)) AS name,
+       CAST(mf.type_desc AS nvarchar(60)) AS type,
+       CAST(mf.data_space_id AS int) AS data_space_id
+FROM sys.master_files AS mf
+WHERE mf.database_id > 4;",
+};
+
+/// Availability group membership of local databases.
+pub const AVAILABILITY_GROUPS: QueryDefinition = QueryDefinition {
+    name: "availability_groups",
+    min_major: 13,
+    max_major: ANY,
+    sql:
+        "-- linkready:availability_groups
+SELECT CAST(ag.name AS nvarchar(256)) AS availability_group,
+       CAST(ag.is_distributed AS int) AS is_distributed,
+       CAST(DB_NAME(drs.database_id) AS nvarchar(256)) AS database_name
+FROM sys.availability_groups AS ag
+JOIN sys.dm_hadr_database_replica_states AS drs ON drs.group_id = ag.group_id AND drs.is_local = 1;",
+};
+
+/// Transparent data encryption keys.
+pub const ENCRYPTION_KEYS: QueryDefinition = QueryDefinition {
+    name: "encryption_keys",
+    min_major: 13,
+    max_major: ANY,
+    sql: "-- linkready:encryption_keys
+SELECT CAST(DB_NAME(dek.database_id) AS nvarchar(256)) AS database_name,
+       CAST(dek.encryption_state AS int) AS encryption_state,
+       CAST(c.name AS nvarchar(256)) AS certificate
+FROM sys.dm_database_encryption_keys AS dek
+LEFT JOIN master.sys.certificates AS c ON c.thumbprint = dek.encryptor_thumbprint
+WHERE dek.database_id > 4;",
+};
+
+/// Backup history from msdb, matched to the current databases by GUID.
+pub const BACKUPS: QueryDefinition = QueryDefinition {
+    name: "backups",
+    min_major: 13,
+    max_major: ANY,
+    sql: "-- linkready:backups
+SELECT CAST(d.name AS nvarchar(256)) AS database_name,
+       CAST(bs.type AS nvarchar(1)) AS type,
+       CAST(bs.is_copy_only AS int) AS is_copy_only,
+       CAST(COUNT(*) AS int) AS backups,
+       CAST(SUM(CASE WHEN bs.backup_finish_date > DATEADD(day, -1, GETDATE()) THEN 1 ELSE 0 END) AS int) AS last_day
+FROM msdb.dbo.backupset AS bs
+JOIN sys.databases AS d ON d.name = bs.database_name AND d.database_guid = bs.database_guid
+GROUP BY d.name, bs.type, bs.is_copy_only;",
+};
+
+/// Database mirroring endpoints with their certificates.
+pub const ENDPOINTS: QueryDefinition = QueryDefinition {
+    name: "endpoints",
+    min_major: 13,
+    max_major: ANY,
+    sql: "-- linkready:endpoints
+SELECT CAST(e.name AS nvarchar(256)) AS name,
+       CAST(e.state_desc AS nvarchar(60)) AS state,
+       CAST(e.connection_auth_desc AS nvarchar(60)) AS authentication,
+       CAST(e.encryption_algorithm_desc AS nvarchar(60)) AS algorithm,
+       CAST(e.is_encryption_enabled AS int) AS encryption_enabled,
+       CAST(c.name AS nvarchar(256)) AS certificate,
+       CAST(DATEDIFF(day, GETDATE(), c.expiry_date) AS int) AS certificate_days_left,
+       CAST(t.port AS int) AS port
+FROM sys.database_mirroring_endpoints AS e
+LEFT JOIN sys.tcp_endpoints AS t ON t.endpoint_id = e.endpoint_id
+LEFT JOIN master.sys.certificates AS c ON c.certificate_id = e.certificate_id;",
+};
+
+/// Server configuration options the rules read.
+pub const CONFIGURATIONS: QueryDefinition = QueryDefinition {
+    name: "configurations",
+    min_major: 13,
+    max_major: ANY,
+    sql: "-- linkready:configurations
+SELECT CAST(name AS nvarchar(128)) AS name, CAST(value_in_use AS bigint) AS value
+FROM sys.configurations
+WHERE name IN (N'xp_cmdshell', N'clr enabled', N'clr strict security', N'remote data archive');",
+};
+
+/// Server objects the link does not replicate: logins, linked servers,
+/// audits, cryptographic providers (one result set, a kind per row).
+pub const SERVER_OBJECTS: QueryDefinition = QueryDefinition {
+    name: "server_objects",
+    min_major: 13,
+    max_major: ANY,
+    sql: "-- linkready:server_objects
+SELECT CAST(N'login' AS nvarchar(30)) AS kind, CAST(name AS nvarchar(256)) AS name, CAST(type AS nvarchar(60)) AS detail
+FROM sys.server_principals WHERE type IN ('S', 'U', 'G') AND name NOT LIKE N'##%' AND name NOT LIKE N'NT SERVICE\\%' AND name NOT LIKE N'NT AUTHORITY\\%' AND name <> N'sa'
+UNION ALL
+SELECT N'linked_server', CAST(name AS nvarchar(256)), CAST(provider AS nvarchar(60)) FROM sys.servers WHERE is_linked = 1
+UNION ALL
+SELECT N'server_audit', CAST(name AS nvarchar(256)), CAST(type_desc AS nvarchar(60)) FROM sys.server_audits
+UNION ALL
+SELECT N'cryptographic_provider', CAST(name AS nvarchar(256)), CAST(N'' AS nvarchar(60)) FROM sys.cryptographic_providers;",
+};
+
+/// SQL Server Agent job steps (their T-SQL commands go through the scanner).
+pub const JOB_STEPS: QueryDefinition = QueryDefinition {
+    name: "job_steps",
+    min_major: 13,
+    max_major: ANY,
+    sql: "-- linkready:job_steps
+SELECT CAST(j.name AS nvarchar(256)) AS job,
+       CAST(s.step_name AS nvarchar(256)) AS step,
+       CAST(s.subsystem AS nvarchar(60)) AS subsystem,
+       CAST(s.database_name AS nvarchar(256)) AS database_name,
+       CAST(s.command AS nvarchar(max)) AS command
+FROM msdb.dbo.sysjobsteps AS s
+JOIN msdb.dbo.sysjobs AS j ON j.job_id = s.job_id;",
+};
+
+/// Global trace flags (DBCC TRACESTATUS reads; it changes nothing).
+pub const TRACE_FLAGS: QueryDefinition = QueryDefinition {
+    name: "trace_flags",
+    min_major: 13,
+    max_major: ANY,
+    sql: "-- linkready:trace_flags
+DBCC TRACESTATUS(-1) WITH NO_INFOMSGS;",
+};
+
+/// On SQL Server 2016: the grants to NT AUTHORITY\SYSTEM the link needs.
+pub const SYSTEM_GRANTS_2016: QueryDefinition = QueryDefinition {
+    name: "system_grants",
+    min_major: 13,
+    max_major: 13,
+    sql: "-- linkready:system_grants
+SELECT CAST(p.permission_name AS nvarchar(128)) AS permission
+FROM sys.server_permissions AS p
+JOIN sys.server_principals AS sp ON sp.principal_id = p.grantee_principal_id
+WHERE sp.name = N'NT AUTHORITY\\SYSTEM' AND p.state IN ('G', 'W');",
+};
+
 /// The queries after server properties, in the order they run.
-pub const INSTANCE_QUERIES: &[QueryDefinition] = &[MASTER_KEY];
+pub const INSTANCE_QUERIES: &[QueryDefinition] = &[
+    MASTER_KEY,
+    DATABASES_2016,
+    DATABASES_2019,
+    DATABASE_FILES,
+    AVAILABILITY_GROUPS,
+    ENCRYPTION_KEYS,
+    BACKUPS,
+    ENDPOINTS,
+    CONFIGURATIONS,
+    SERVER_OBJECTS,
+    JOB_STEPS,
+    TRACE_FLAGS,
+    SYSTEM_GRANTS_2016,
+];
+
+/// What one database holds, one row per object: run in the database with
+/// `EXEC [db].sys.sp_executesql` (a read-only system procedure).
+pub const DATABASE_OBJECTS_NAME: &str = "database_objects";
+const DATABASE_OBJECTS_SELECT: &str = "SELECT CAST(N'filegroup' AS nvarchar(40)) AS kind, CAST(name AS nvarchar(512)) AS name, CAST(type AS nvarchar(256)) AS detail FROM sys.filegroups
+UNION ALL SELECT N'file', CAST(f.name AS nvarchar(512)), CAST(f.type_desc + N'|' + ISNULL(fg.name, N'') AS nvarchar(256)) FROM sys.database_files AS f LEFT JOIN sys.filegroups AS fg ON fg.data_space_id = f.data_space_id
+UNION ALL SELECT N'filetable', CAST(SCHEMA_NAME(schema_id) + N'.' + name AS nvarchar(512)), N'' FROM sys.tables WHERE is_filetable = 1
+UNION ALL SELECT N'filestream_column', CAST(SCHEMA_NAME(t.schema_id) + N'.' + t.name + N'.' + c.name AS nvarchar(512)), N'' FROM sys.columns AS c JOIN sys.tables AS t ON t.object_id = c.object_id WHERE c.is_filestream = 1
+UNION ALL SELECT N'memory_optimized_table', CAST(SCHEMA_NAME(schema_id) + N'.' + name AS nvarchar(512)), N'' FROM sys.tables WHERE is_memory_optimized = 1
+UNION ALL SELECT N'memory_optimized_type', CAST(SCHEMA_NAME(schema_id) + N'.' + name AS nvarchar(512)), N'' FROM sys.table_types WHERE is_memory_optimized = 1
+UNION ALL SELECT N'native_module', CAST(OBJECT_SCHEMA_NAME(object_id) + N'.' + OBJECT_NAME(object_id) AS nvarchar(512)), N'' FROM sys.sql_modules WHERE uses_native_compilation = 1
+UNION ALL SELECT N'stretch_table', CAST(SCHEMA_NAME(schema_id) + N'.' + name AS nvarchar(512)), N'' FROM sys.tables WHERE is_remote_data_archive_enabled = 1
+UNION ALL SELECT N'assembly', CAST(name AS nvarchar(512)), CAST(permission_set_desc AS nvarchar(256)) FROM sys.assemblies WHERE is_user_defined = 1
+UNION ALL SELECT N'broker_queue', CAST(SCHEMA_NAME(schema_id) + N'.' + name AS nvarchar(512)), N'' FROM sys.service_queues WHERE is_ms_shipped = 0
+UNION ALL SELECT N'route', CAST(name AS nvarchar(512)), CAST(address AS nvarchar(256)) FROM sys.routes WHERE name <> N'AutoCreatedLocal';";
+
+/// The T-SQL of every module (procedure, function, view, trigger), which
+/// goes through the same scanner as script files.
+pub const DATABASE_MODULES_NAME: &str = "database_modules";
+const DATABASE_MODULES_SELECT: &str = "SELECT CAST(OBJECT_SCHEMA_NAME(m.object_id) + N'.' + OBJECT_NAME(m.object_id) AS nvarchar(512)) AS object, CAST(m.definition AS nvarchar(max)) AS definition FROM sys.sql_modules AS m JOIN sys.objects AS o ON o.object_id = m.object_id WHERE o.is_ms_shipped = 0;";
+
+/// A per-database query's text for `database` (identifiers bracketed with
+/// `]` doubled; the tag line never holds a line break).
+pub fn database_query(name: &str, database: &str) -> String {
+    let select = match name {
+        DATABASE_OBJECTS_NAME => DATABASE_OBJECTS_SELECT,
+        _ => DATABASE_MODULES_SELECT,
+    };
+    let tag = database.replace(['\r', '\n'], " ");
+    format!(
+        "-- linkready:{name}:{tag}\nEXEC [{}].sys.sp_executesql N'{}';",
+        database.replace(']', "]]"),
+        select.replace('\'', "''")
+    )
+}
 
 #[cfg(test)]
 mod tests {
@@ -50,20 +315,60 @@ mod tests {
 
     #[test]
     fn every_query_is_tagged_and_reads_only() {
-        for query in std::iter::once(&SERVER_PROPERTIES).chain(INSTANCE_QUERIES) {
-            assert!(
-                query
-                    .sql
-                    .starts_with(&format!("-- linkready:{}\n", query.name)),
-                "{}",
-                query.name
-            );
-            let upper = query.sql.to_ascii_uppercase();
+        let per_database = [
+            database_query(DATABASE_OBJECTS_NAME, "a]b'c"),
+            database_query(DATABASE_MODULES_NAME, "Sales"),
+        ];
+        let texts = std::iter::once(SERVER_PROPERTIES.sql)
+            .chain(INSTANCE_QUERIES.iter().map(|q| q.sql))
+            .chain(per_database.iter().map(String::as_str));
+        for sql in texts {
+            assert!(sql.starts_with("-- linkready:"), "{sql}");
+            let upper = sql.to_ascii_uppercase();
             for verb in [
-                "INSERT ", "UPDATE ", "DELETE ", "CREATE ", "ALTER ", "DROP ", "EXEC",
+                "INSERT ",
+                "UPDATE ",
+                "DELETE ",
+                "CREATE ",
+                "ALTER ",
+                "DROP ",
+                "GRANT ",
+                "BACKUP ",
+                "RESTORE ",
+                "RECONFIGURE",
+                "SP_CONFIGURE",
             ] {
-                assert!(!upper.contains(verb), "{} contains {verb}", query.name);
+                assert!(!upper.contains(verb), "{sql} contains {verb}");
             }
         }
+    }
+
+    #[test]
+    fn one_text_per_name_and_version() {
+        for major in 13..=17 {
+            let mut names: Vec<&str> = INSTANCE_QUERIES
+                .iter()
+                .filter(|q| q.applies_to(Some(major)))
+                .map(|q| q.name)
+                .collect();
+            let count = names.len();
+            names.sort_unstable();
+            names.dedup();
+            assert_eq!(
+                names.len(),
+                count,
+                "two texts of one query for major {major}"
+            );
+        }
+    }
+
+    #[test]
+    fn database_names_are_quoted() {
+        let text = database_query(DATABASE_OBJECTS_NAME, "a]b'c");
+        assert!(
+            text.contains("EXEC [a]]b'c].sys.sp_executesql N'SELECT CAST(N''filegroup''"),
+            "{text}"
+        );
+        assert!(text.starts_with("-- linkready:database_objects:a]b'c\n"));
     }
 }

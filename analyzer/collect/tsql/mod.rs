@@ -61,6 +61,9 @@ pub struct ScriptScanner<'p> {
     dynamic_depth: u32,
     /// The SQLCMD variables of the batch being scanned.
     variables: Rc<Variables>,
+    /// For module text read from a server: findings name the server,
+    /// database and object instead of a file position.
+    live_object: Option<(String, String, String)>,
     pub facts: ScriptFacts,
 }
 
@@ -170,7 +173,24 @@ impl<'p> ScriptScanner<'p> {
             current_database: default_database,
             dynamic_depth: 0,
             variables: Rc::default(),
+            live_object: None,
             facts: ScriptFacts::default(),
+        }
+    }
+
+    /// A scanner for the definition of a module read live from `database`
+    /// on `server` (`sys.sql_modules`) or of a job step command.
+    pub fn for_live_object(path: &'p str, server: &str, database: &str, object: &str) -> Self {
+        let mut scanner = ScriptScanner::new(path, Some(database.to_string()));
+        scanner.live_object = Some((server.to_string(), database.to_string(), object.to_string()));
+        scanner
+    }
+
+    /// Scans a whole text (a module definition, a job step command).
+    pub fn scan_text(&mut self, text: &str) {
+        let split = split_batches(text, &Variables::new());
+        for batch in &split.batches {
+            self.scan_batch(batch);
         }
     }
 
@@ -274,6 +294,13 @@ impl<'p> ScriptScanner<'p> {
     }
 
     fn origin(&self, token: &Tok) -> Origin {
+        if let Some((server, database, object)) = &self.live_object {
+            return Origin::Live {
+                server: server.clone(),
+                database: Some(database.clone()),
+                object: format!("{object} (line {})", token.line),
+            };
+        }
         Origin::Script {
             path: self.path.to_string(),
             line: token.line,

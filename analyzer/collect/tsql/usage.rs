@@ -500,6 +500,7 @@ impl ScriptScanner<'_> {
                         step: text("@step_name", 3),
                         subsystem,
                         database,
+                        command: text("@command", 5),
                     },
                     origin,
                 ));
@@ -682,6 +683,8 @@ impl ScriptScanner<'_> {
                 certificate_authentication: authentication,
                 encryption,
                 algorithm,
+                certificate: None,
+                certificate_days_left: None,
             },
             origin,
         ));

@@ -1,5 +1,5 @@
 use crate::model::Instance;
-use crate::rule::{Outcomes, Rule, RuleMeta};
+use crate::rule::{Outcomes, Rule, RuleMeta, Source};
 
 crate::declare_rule! {
     /// # What it does
@@ -42,7 +42,27 @@ impl Rule for MirroringEndpoint {
     }
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
-        for endpoint in &instance.facts.objects.mirroring_endpoints {
+        let objects = &instance.facts.objects;
+        if objects.mirroring_endpoints.is_empty() && instance.source != Source::Script {
+            if objects.from_catalog {
+                out.finding(
+                    &Self::META,
+                    instance,
+                    None,
+                    Some("sys.database_mirroring_endpoints".to_string()),
+                    "no database mirroring endpoint: create one with certificate authentication and AES".to_string(),
+                    &super::lr101_unsupported_version::instance_origin(instance, "sys.database_mirroring_endpoints"),
+                );
+            } else {
+                out.unknown(
+                    &Self::META,
+                    instance,
+                    None,
+                    "sys.database_mirroring_endpoints not read",
+                );
+            }
+        }
+        for endpoint in &objects.mirroring_endpoints {
             let value = &endpoint.value;
             let mut problems = Vec::new();
             if let Some(state) = value

@@ -1,6 +1,6 @@
 use crate::finding::Severity;
 use crate::model::{FileKind, FilegroupKind, Instance, MemoryOptimizedKind};
-use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database};
+use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database, unknown_if_incomplete};
 
 crate::declare_rule! {
     /// # What it does
@@ -47,6 +47,7 @@ impl Rule for InMemoryOltp {
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
         for_each_database(instance, |database, facts| {
+            let before = out.findings.len();
             for filegroup in &facts.filegroups {
                 if filegroup.value.kind == FilegroupKind::MemoryOptimizedData {
                     out.finding(
@@ -99,6 +100,14 @@ impl Rule for InMemoryOltp {
                     &second.origin,
                 );
             }
+            unknown_if_incomplete(
+                &Self::META,
+                instance,
+                database,
+                facts,
+                out.findings.len() > before,
+                out,
+            );
         });
     }
 }

@@ -1,5 +1,5 @@
 use crate::model::{DatabaseSetting, Instance};
-use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database};
+use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database, unknown_if_incomplete};
 
 crate::declare_rule! {
     /// # What it does
@@ -38,6 +38,7 @@ impl Rule for StretchDatabase {
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
         for_each_database(instance, |database, facts| {
+            let before = out.findings.len();
             for setting in &facts.settings {
                 if setting.value == DatabaseSetting::RemoteDataArchive(true) {
                     out.finding(
@@ -61,6 +62,14 @@ impl Rule for StretchDatabase {
                     &table.origin,
                 );
             }
+            unknown_if_incomplete(
+                &Self::META,
+                instance,
+                database,
+                facts,
+                out.findings.len() > before,
+                out,
+            );
         });
     }
 }

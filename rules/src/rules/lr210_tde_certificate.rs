@@ -42,7 +42,13 @@ impl Rule for TdeCertificate {
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
         for_each_database(instance, |database, facts| {
-            for setting in &facts.settings {
+            // The key names the certificate to migrate; the setting alone
+            // is reported only when no key is known.
+            for setting in facts
+                .settings
+                .iter()
+                .filter(|_| facts.encryption_keys.is_empty())
+            {
                 if setting.value == DatabaseSetting::Encryption(true) {
                     out.finding(
                         &Self::META,

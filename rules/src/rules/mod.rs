@@ -1,15 +1,21 @@
 //! One file per rule. Adding a rule: its file here, a line in `registry.rs`,
-//! and `fixtures/rules/<ID>/{fires,passes}.sql`.
+//! and its fixtures (`fixtures/rules/<ID>/{fires,passes}.sql` for script
+//! sources, a scenario in `fixtures/tds/` for live ones).
 
 mod lr101_unsupported_version;
 mod lr102_missing_servicing_update;
 mod lr103_unsupported_edition;
 mod lr104_unsupported_host;
 mod lr105_hadr_disabled;
+mod lr106_wsfc_grants_2016;
 mod lr107_no_master_key;
 mod lr108_mirroring_endpoint;
+mod lr109_endpoint_certificate_expiry;
+mod lr110_recommended_trace_flags;
 mod lr111_insufficient_permissions;
+mod lr115_server_objects_not_replicated;
 mod lr116_windows_logins;
+mod lr117_unsupported_trace_flags;
 mod lr118_server_audit_file_target;
 mod lr119_cryptographic_provider;
 mod lr201_system_database;
@@ -17,9 +23,13 @@ mod lr202_filestream;
 mod lr203_filetable;
 mod lr204_multiple_log_files;
 mod lr205_in_memory_oltp;
+mod lr206_database_state;
+mod lr207_availability_group_membership;
 mod lr209_stretch_database;
 mod lr210_tde_certificate;
 mod lr211_recovery_model;
+mod lr212_no_full_backup;
+mod lr213_log_backups_during_seeding;
 mod lr215_compatibility_level;
 mod lr216_accelerated_recovery;
 mod lr301_cross_database_reference;
@@ -44,10 +54,15 @@ pub use lr102_missing_servicing_update::MissingServicingUpdate;
 pub use lr103_unsupported_edition::UnsupportedEdition;
 pub use lr104_unsupported_host::UnsupportedHost;
 pub use lr105_hadr_disabled::HadrDisabled;
+pub use lr106_wsfc_grants_2016::WsfcGrants2016;
 pub use lr107_no_master_key::NoMasterKey;
 pub use lr108_mirroring_endpoint::MirroringEndpoint;
+pub use lr109_endpoint_certificate_expiry::EndpointCertificateExpiry;
+pub use lr110_recommended_trace_flags::RecommendedTraceFlags;
 pub use lr111_insufficient_permissions::InsufficientPermissions;
+pub use lr115_server_objects_not_replicated::ServerObjectsNotReplicated;
 pub use lr116_windows_logins::WindowsLogins;
+pub use lr117_unsupported_trace_flags::UnsupportedTraceFlags;
 pub use lr118_server_audit_file_target::ServerAuditFileTarget;
 pub use lr119_cryptographic_provider::CryptographicProvider;
 pub use lr201_system_database::SystemDatabase;
@@ -55,9 +70,13 @@ pub use lr202_filestream::Filestream;
 pub use lr203_filetable::Filetable;
 pub use lr204_multiple_log_files::MultipleLogFiles;
 pub use lr205_in_memory_oltp::InMemoryOltp;
+pub use lr206_database_state::DatabaseState;
+pub use lr207_availability_group_membership::AvailabilityGroupMembership;
 pub use lr209_stretch_database::StretchDatabase;
 pub use lr210_tde_certificate::TdeCertificate;
 pub use lr211_recovery_model::RecoveryModelNotFull;
+pub use lr212_no_full_backup::NoFullBackup;
+pub use lr213_log_backups_during_seeding::LogBackupsDuringSeeding;
 pub use lr215_compatibility_level::CompatibilityLevel;
 pub use lr216_accelerated_recovery::AcceleratedRecovery;
 pub use lr301_cross_database_reference::CrossDatabaseReference;
