@@ -150,7 +150,21 @@ fn below_the_minimum_cumulative_update() {
 #[test]
 fn sql_server_2016_without_the_azure_connect_pack() {
     let run = assess("sql2016-sp3-no-azure-connect");
-    assert_eq!(found(&run), ["LR102:-"]);
+    assert_eq!(found(&run), ["LR102:-", "LR106:-"]);
+    let grants = run
+        .report
+        .assessment
+        .findings
+        .iter()
+        .find(|f| f.rule.id == "LR106")
+        .unwrap();
+    assert!(
+        grants
+            .message
+            .contains("ALTER ANY AVAILABILITY GROUP, VIEW SERVER STATE"),
+        "{}",
+        grants.message
+    );
     assert!(
         run.report.assessment.findings[0]
             .message
@@ -296,6 +310,22 @@ fn in_memory_oltp_with_two_containers() {
             .findings
             .iter()
             .any(|f| f.message.contains("2 memory-optimized containers"))
+    );
+    assert_read_only(&run);
+}
+
+#[test]
+fn a_restoring_database_is_not_ready_and_not_entered() {
+    let run = assess("restoring-database");
+    assert_eq!(found(&run), ["LR206:Reports"]);
+    assert_eq!(database_verdict(&run, "Reports"), "not-ready");
+    assert_eq!(database_verdict(&run, "Sales"), "ready");
+    assert!(
+        !run.server
+            .recorded()
+            .statements
+            .iter()
+            .any(|s| s.contains("database_objects:Reports"))
     );
     assert_read_only(&run);
 }

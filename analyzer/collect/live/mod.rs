@@ -6,6 +6,7 @@
 pub mod connection;
 pub mod queries;
 
+use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,6 +20,7 @@ use linkready_rules::{
 };
 
 use crate::collect::tsql::ScriptScanner;
+use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use tiberius::{AuthMethod, Client, ColumnData, Config, SqlBrowser};
 use tokio::net::TcpStream;
@@ -188,19 +190,35 @@ pub async fn collect_raw(
 ) -> Vec<RawServer> {
     let permits = Arc::new(Semaphore::new(options.jobs.max(1)));
     let password = Arc::new(password);
+    // Progress on stderr, only for a person watching a terminal.
+    let progress = if std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(servers.len() as u64);
+        if let Ok(style) =
+            ProgressStyle::with_template("{bar:30} {pos}/{len} servers assessed {msg}")
+        {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
     let tasks: Vec<_> = servers
         .into_iter()
         .map(|spec| {
             let permits = Arc::clone(&permits);
             let password = Arc::clone(&password);
             let options = options.clone();
+            let progress = progress.clone();
             tokio::spawn(async move {
                 let _permit = permits.acquire_owned().await;
-                read_server(&spec, password.as_deref(), &options).await
+                let raw = read_server(&spec, password.as_deref(), &options).await;
+                progress.inc(1);
+                raw
             })
         })
         .collect();
     let mut raw = Vec::with_capacity(tasks.len());
+    let _finish = FinishOnDrop(progress);
     for task in tasks {
         raw.push(task.await.unwrap_or_else(|error| RawServer {
             server: String::new(),
@@ -209,6 +227,15 @@ pub async fn collect_raw(
         }));
     }
     raw
+}
+
+/// Clears the progress bar when collection ends, however it ends.
+struct FinishOnDrop(ProgressBar);
+
+impl Drop for FinishOnDrop {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
 }
 
 async fn read_server(
