@@ -331,6 +331,32 @@ fn a_restoring_database_is_not_ready_and_not_entered() {
 }
 
 #[test]
+fn startup_trace_flags_count_and_log_shipping_is_found() {
+    let run = assess("startup-flags-log-shipping");
+    assert_eq!(found(&run), ["LR110:-", "LR311:Sales"]);
+    let flags = run
+        .report
+        .assessment
+        .findings
+        .iter()
+        .find(|f| f.rule.id == "LR110")
+        .unwrap();
+    assert!(
+        flags.message.contains("1800") && !flags.message.contains("9567"),
+        "{}",
+        flags.message
+    );
+    assert!(
+        run.report
+            .assessment
+            .findings
+            .iter()
+            .any(|f| f.message.contains("log shipping"))
+    );
+    assert_read_only(&run);
+}
+
+#[test]
 fn several_log_files() {
     let run = assess("several-log-files");
     assert_eq!(found(&run), ["LR204:Sales"]);

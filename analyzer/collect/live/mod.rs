@@ -587,13 +587,29 @@ fn lower_server_objects(raw: &RawServer, instance: &mut Instance) {
         }
     }
     objects.trace_flags = match found("trace_flags") {
-        Some(result) if result.error.is_none() => Known::Known(
-            result
+        Some(result) if result.error.is_none() => {
+            let active = result
                 .records()
                 .filter(|row| row.flag("Global") && row.flag("Status"))
-                .filter_map(|row| row.number("TraceFlag").and_then(|n| u16::try_from(n).ok()))
-                .collect(),
-        ),
+                .filter_map(|row| row.number("TraceFlag").and_then(|n| u16::try_from(n).ok()));
+            // `-T1800` in the startup parameters: global from the next start.
+            let at_startup = ok("startup_parameters")
+                .into_iter()
+                .flat_map(RawResult::records)
+                .filter_map(|row| {
+                    let parameter = row.text("parameter")?;
+                    let parameter = parameter.trim();
+                    parameter
+                        .strip_prefix("-T")
+                        .or_else(|| parameter.strip_prefix("-t"))?
+                        .parse::<u16>()
+                        .ok()
+                });
+            let mut flags: Vec<u16> = active.chain(at_startup).collect();
+            flags.sort_unstable();
+            flags.dedup();
+            Known::Known(flags)
+        }
         Some(result) => Known::unknown(format!(
             "DBCC TRACESTATUS: {}",
             result.error.clone().unwrap_or_default()
@@ -735,6 +751,22 @@ fn lower_databases(raw: &RawServer, instance: &mut Instance) {
                     live_origin(&server, Some(&name), "sys.dm_database_encryption_keys"),
                 ));
             }
+        }
+        let log_shipped = found("log_shipping")
+            .filter(|r| r.error.is_none())
+            .is_some_and(|r| {
+                r.records()
+                    .any(|row| row.text("database_name").as_deref() == Some(name.as_str()))
+            });
+        if log_shipped {
+            facts.replication.push(Fact::new(
+                ReplicationFeature::LogShipping,
+                live_origin(
+                    &server,
+                    Some(&name),
+                    "msdb.dbo.log_shipping_primary_databases",
+                ),
+            ));
         }
         lower_database_objects(raw, &server, &name, &mut facts);
         if facts.incomplete.is_none() && !can_see_definitions {

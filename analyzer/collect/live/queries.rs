@@ -245,6 +245,28 @@ pub const TRACE_FLAGS: QueryDefinition = QueryDefinition {
 DBCC TRACESTATUS(-1) WITH NO_INFOMSGS;",
 };
 
+/// Startup parameters (`-T1800` sets a trace flag at every start).
+pub const STARTUP_PARAMETERS: QueryDefinition = QueryDefinition {
+    name: "startup_parameters",
+    min_major: 13,
+    max_major: ANY,
+    sql: "-- linkready:startup_parameters
+SELECT CAST(value_data AS nvarchar(512)) AS parameter
+FROM sys.dm_server_registry
+WHERE value_name LIKE N'SQLArg%';",
+};
+
+/// Databases that are log shipping primaries or secondaries here.
+pub const LOG_SHIPPING: QueryDefinition = QueryDefinition {
+    name: "log_shipping",
+    min_major: 13,
+    max_major: ANY,
+    sql: "-- linkready:log_shipping
+SELECT CAST(primary_database AS nvarchar(256)) AS database_name FROM msdb.dbo.log_shipping_primary_databases
+UNION ALL
+SELECT CAST(secondary_database AS nvarchar(256)) FROM msdb.dbo.log_shipping_secondary_databases;",
+};
+
 /// On SQL Server 2016: the grants to NT AUTHORITY\SYSTEM the link needs.
 pub const SYSTEM_GRANTS_2016: QueryDefinition = QueryDefinition {
     name: "system_grants",
@@ -271,6 +293,8 @@ pub const INSTANCE_QUERIES: &[QueryDefinition] = &[
     SERVER_OBJECTS,
     JOB_STEPS,
     TRACE_FLAGS,
+    STARTUP_PARAMETERS,
+    LOG_SHIPPING,
     SYSTEM_GRANTS_2016,
 ];
 
