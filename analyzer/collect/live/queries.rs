@@ -58,7 +58,11 @@ FROM master.sys.symmetric_keys
 WHERE symmetric_key_id = 101;",
 };
 
-const DATABASES_COLUMNS_2016: &str = "-- linkready:databases
+/// The `databases` query with `$adr` as the ADR column (it exists from 2019).
+macro_rules! databases_query {
+    ($adr:literal) => {
+        concat!(
+            "-- linkready:databases
 SELECT CAST(d.name AS nvarchar(256)) AS name,
        CAST(d.state_desc AS nvarchar(60)) AS state,
        CAST(d.is_read_only AS int) AS is_read_only,
@@ -72,20 +76,25 @@ SELECT CAST(d.name AS nvarchar(256)) AS name,
        CAST(d.is_subscribed AS int) AS is_subscribed,
        CAST(d.is_broker_enabled AS int) AS is_broker_enabled,
        CAST(d.is_remote_data_archive_enabled AS int) AS is_stretch_enabled,
-       CAST(NULL AS int) AS is_adr_on,
+       CAST(",
+            $adr,
+            " AS int) AS is_adr_on,
        CAST(CASE WHEN rs.last_log_backup_lsn IS NULL THEN 0 ELSE 1 END AS int) AS log_chain_started,
        CAST((SELECT SUM(CAST(mf.size AS bigint)) * 8 / 1024 FROM sys.master_files mf WHERE mf.database_id = d.database_id) AS bigint) AS size_mb,
        CAST(HAS_DBACCESS(d.name) AS int) AS has_access
 FROM sys.databases AS d
 LEFT JOIN sys.database_recovery_status AS rs ON rs.database_id = d.database_id
-WHERE d.database_id > 4;";
+WHERE d.database_id > 4;"
+        )
+    };
+}
 
 /// User databases and their options (SQL Server 2016 and 2017).
 pub const DATABASES_2016: QueryDefinition = QueryDefinition {
     name: "databases",
     min_major: 13,
     max_major: 14,
-    sql: DATABASES_COLUMNS_2016,
+    sql: databases_query!("NULL"),
 };
 
 /// User databases and their options, with ADR (SQL Server 2019 and later).
@@ -93,27 +102,7 @@ pub const DATABASES_2019: QueryDefinition = QueryDefinition {
     name: "databases",
     min_major: 15,
     max_major: ANY,
-    sql: "-- linkready:databases
-SELECT CAST(d.name AS nvarchar(256)) AS name,
-       CAST(d.state_desc AS nvarchar(60)) AS state,
-       CAST(d.is_read_only AS int) AS is_read_only,
-       CAST(d.user_access_desc AS nvarchar(60)) AS user_access,
-       CAST(d.is_in_standby AS int) AS is_in_standby,
-       CAST(d.recovery_model_desc AS nvarchar(60)) AS recovery_model,
-       CAST(d.compatibility_level AS int) AS compatibility_level,
-       CAST(d.is_encrypted AS int) AS is_encrypted,
-       CAST(d.is_cdc_enabled AS int) AS is_cdc_enabled,
-       CAST(d.is_published | d.is_merge_published AS int) AS is_published,
-       CAST(d.is_subscribed AS int) AS is_subscribed,
-       CAST(d.is_broker_enabled AS int) AS is_broker_enabled,
-       CAST(d.is_remote_data_archive_enabled AS int) AS is_stretch_enabled,
-       CAST(d.is_accelerated_database_recovery_on AS int) AS is_adr_on,
-       CAST(CASE WHEN rs.last_log_backup_lsn IS NULL THEN 0 ELSE 1 END AS int) AS log_chain_started,
-       CAST((SELECT SUM(CAST(mf.size AS bigint)) * 8 / 1024 FROM sys.master_files mf WHERE mf.database_id = d.database_id) AS bigint) AS size_mb,
-       CAST(HAS_DBACCESS(d.name) AS int) AS has_access
-FROM sys.databases AS d
-LEFT JOIN sys.database_recovery_status AS rs ON rs.database_id = d.database_id
-WHERE d.database_id > 4;",
+    sql: databases_query!("d.is_accelerated_database_recovery_on"),
 };
 
 /// Every database file, with its kind (ROWS, LOG, FILESTREAM).
