@@ -55,6 +55,7 @@ pub fn assess(estate: &Estate, suppressions: &[Suppression]) -> Assessment {
                 let blocker_unknown = outcomes.unknowns.iter().any(|u| {
                     u.database.as_deref() == Some(database.name.as_str())
                         && u.rule.severity == Severity::Blocker
+                        && !u.needs_target
                 });
                 let verdict = verdict_for(worst, blocker_unknown);
                 DatabaseAssessment {
@@ -81,10 +82,9 @@ pub fn assess(estate: &Estate, suppressions: &[Suppression]) -> Assessment {
         // Scripts never show instance facts; a live instance whose blocker
         // rules could not decide is unknown too.
         let facts_unknown = instance.source == Source::Script
-            || outcomes
-                .unknowns
-                .iter()
-                .any(|u| u.database.is_none() && u.rule.severity == Severity::Blocker);
+            || outcomes.unknowns.iter().any(|u| {
+                u.database.is_none() && u.rule.severity == Severity::Blocker && !u.needs_target
+            });
         let own = verdict_for(instance_worst, facts_unknown);
         let verdict = databases.iter().map(|db| db.verdict).fold(own, Ord::max);
         let score = instance_score(verdict, &instance_counts, &databases);

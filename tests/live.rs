@@ -132,6 +132,33 @@ fn sql_server_2022_ready() {
         run.report.assessment.instances[0].errors
     );
     assert_eq!(run.report.assessment.instances[0].score, Some(100));
+    // Target-dependent rules say what they would need, without spoiling the verdict.
+    let needs: Vec<&str> = run
+        .report
+        .assessment
+        .unknowns
+        .iter()
+        .filter(|u| u.needs_target)
+        .map(|u| u.rule.id)
+        .collect();
+    assert_eq!(needs, ["LR112", "LR113", "LR114", "LR208", "LR214"]);
+    let size = run
+        .report
+        .assessment
+        .unknowns
+        .iter()
+        .find(|u| u.rule.id == "LR208")
+        .unwrap();
+    assert!(size.reason.contains("2048 MB"), "{}", size.reason);
+    assert!(
+        run.report
+            .assessment
+            .unknowns
+            .iter()
+            .all(|u| u.needs_target),
+        "{:?}",
+        run.report.assessment.unknowns
+    );
 }
 
 #[test]

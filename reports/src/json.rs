@@ -82,6 +82,8 @@ struct JsonUnknown<'a> {
     instance: &'a str,
     database: Option<&'a str>,
     reason: &'a str,
+    /// Needs the target managed instance's description (config).
+    needs_target: bool,
 }
 
 #[derive(Serialize)]
@@ -138,6 +140,7 @@ fn unknown(unknown: &RuleUnknown) -> JsonUnknown<'_> {
         instance: &unknown.instance,
         database: unknown.database.as_deref(),
         reason: &unknown.reason,
+        needs_target: unknown.needs_target,
     }
 }
 

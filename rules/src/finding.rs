@@ -63,6 +63,9 @@ pub struct RuleUnknown {
     pub instance: String,
     pub database: Option<String>,
     pub reason: String,
+    /// The rule needs the target managed instance's description (config),
+    /// not a fact of the source: it does not make the verdict unknown.
+    pub needs_target: bool,
 }
 
 /// Whether a suppression comment covers one line or the whole file.

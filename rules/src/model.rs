@@ -167,6 +167,8 @@ pub struct InstanceFacts {
     pub link_support_probe: Known<bool>,
     /// The collecting login is sysadmin.
     pub sysadmin: Known<bool>,
+    /// `SERVERPROPERTY('Collation')`.
+    pub collation: Known<String>,
     /// Server objects as defined (scripts) or as they are (live). Scripts
     /// show some of them; their absence in scripts proves nothing.
     pub objects: ServerObjects,
@@ -308,6 +310,7 @@ impl InstanceFacts {
             version_text: Known::unknown(reason),
             link_support_probe: Known::unknown(reason),
             sysadmin: Known::unknown(reason),
+            collation: Known::unknown(reason),
             objects: ServerObjects::default(),
         }
     }
@@ -397,6 +400,8 @@ pub struct DatabaseFacts {
     pub availability_group: Option<Fact<AvailabilityGroupMembership>>,
     /// Backups that matter for seeding (live, inventory).
     pub backups: Option<Fact<BackupHistory>>,
+    /// Size of all files, in MB (live, inventory).
+    pub size_mb: Option<Fact<u64>>,
     /// Why some object facts may be missing (the login could not see them).
     pub incomplete: Option<String>,
 }
@@ -450,6 +455,7 @@ impl DatabaseFacts {
         self.state = other.state.or(self.state.take());
         self.availability_group = other.availability_group.or(self.availability_group.take());
         self.backups = other.backups.or(self.backups.take());
+        self.size_mb = other.size_mb.or(self.size_mb.take());
         self.incomplete = other.incomplete.or(self.incomplete.take());
     }
 
@@ -488,6 +494,7 @@ impl DatabaseFacts {
             && self.state.is_none()
             && self.availability_group.is_none()
             && self.backups.is_none()
+            && self.size_mb.is_none()
     }
 }
 

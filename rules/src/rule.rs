@@ -143,6 +143,25 @@ impl Outcomes {
             instance: instance.name.clone(),
             database: database.map(str::to_string),
             reason: reason.into(),
+            needs_target: false,
+        });
+    }
+
+    /// A target-dependent rule without the target's description: says what
+    /// it saw and what it would need, without making the verdict unknown.
+    pub fn needs_target(
+        &mut self,
+        rule: &'static RuleMeta,
+        instance: &Instance,
+        database: Option<&str>,
+        reason: impl Into<String>,
+    ) {
+        self.unknowns.push(RuleUnknown {
+            rule,
+            instance: instance.name.clone(),
+            database: database.map(str::to_string),
+            reason: reason.into(),
+            needs_target: true,
         });
     }
 }

@@ -454,6 +454,9 @@ pub fn lower_server(raw: &RawServer) -> Instance {
                 || Known::unknown("IS_SRVROLEMEMBER not readable"),
                 |v| Known::Known(v == 1),
             );
+            facts.collation = p
+                .text("collation")
+                .map_or_else(|| Known::unknown("Collation not readable"), Known::Known);
             facts.link_support_probe = p.number("has_certificate_add_issuer").map_or_else(
                 || Known::unknown("probe not readable"),
                 |v| Known::Known(v == 1),
@@ -795,7 +798,12 @@ fn lower_databases(raw: &RawServer, instance: &mut Instance) {
 /// The options, state and replication of one `sys.databases` row.
 fn database_options(server: &str, name: &str, row: &Record<'_>, major: u16) -> DatabaseFacts {
     let origin = |column: &str| live_origin(server, Some(name), format!("sys.databases.{column}"));
+    let size_mb = row
+        .number("size_mb")
+        .and_then(|mb| u64::try_from(mb).ok())
+        .map(|mb| Fact::new(mb, live_origin(server, Some(name), "sys.master_files.size")));
     let mut facts = DatabaseFacts {
+        size_mb,
         state: Some(Fact::new(
             DatabaseState {
                 state: row.text("state").unwrap_or_default(),

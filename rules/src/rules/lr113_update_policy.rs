@@ -1,0 +1,60 @@
+use crate::model::{Instance, Known};
+use crate::rule::{Outcomes, Rule, RuleMeta};
+
+crate::declare_rule! {
+    /// # What it does
+    /// Matches the SQL Server version with the target managed instance's
+    /// update policy: SQL Server 2025 toward a target on the SQL Server 2022
+    /// policy is a blocker; a source where failback is impossible (2016–2019,
+    /// or an Always-up-to-date target) is info. Until the target is described
+    /// (linkready.toml, `[target] update_policy`), it says which policies fit.
+    ///
+    /// # Why it matters for the link
+    /// The link from a SQL Server 2025 needs the 2025 policy; failing back
+    /// online needs the policy matching the source's version.
+    ///
+    /// # Example
+    /// SQL Server 2019 toward any policy: one-way (migration) only.
+    ///
+    /// # How to fix
+    /// Choose the update policy that matches your plan before creating the
+    /// managed instance (the policy can only move forward).
+    pub struct UpdatePolicy {
+        id: "LR113",
+        name: "update-policy",
+        severity: Blocker,
+        scope: Instance,
+        sources: [Live, Inventory],
+        aliases: [],
+        summary: "the target's update policy does not fit the source version",
+    }
+}
+
+impl Rule for UpdatePolicy {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, instance: &Instance, out: &mut Outcomes) {
+        let version = match &instance.facts.version {
+            Known::Known(version) => version,
+            Known::Unknown(reason) => {
+                return out.unknown(&Self::META, instance, None, reason.clone());
+            }
+        };
+        let fits = match version.major {
+            17 => {
+                "SQLServer2025 (or AlwaysUpToDate, without failback); SQLServer2022 cannot take this source"
+            }
+            16 => "any policy; failback needs SQLServer2022",
+            13..=15 => "any policy; the link is one-way (no failback) from this version",
+            _ => return,
+        };
+        out.needs_target(
+            &Self::META,
+            instance,
+            None,
+            format!("SQL Server {version}: {fits} ([target] update_policy in linkready.toml)"),
+        );
+    }
+}

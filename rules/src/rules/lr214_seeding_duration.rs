@@ -1,0 +1,54 @@
+use crate::model::Instance;
+use crate::rule::{Outcomes, Rule, RuleMeta};
+
+crate::declare_rule! {
+    /// # What it does
+    /// Estimates how long seeding takes (size divided by the bandwidth to the
+    /// managed instance) and fires beyond 6 days. Until the bandwidth is
+    /// configured (linkready.toml, `[target] bandwidth_mbps`), it reports the
+    /// size and the bandwidth that 6 days would need.
+    ///
+    /// # Why it matters for the link
+    /// Seeding restarts after any interruption and is cancelled after 6 days.
+    ///
+    /// # Example
+    /// 12 TB over 100 Mbit/s: about 11 days.
+    ///
+    /// # How to fix
+    /// Raise the bandwidth (ExpressRoute), enable trace flag 9567
+    /// (compression), or seed from a backup and link afterwards.
+    pub struct SeedingDuration {
+        id: "LR214",
+        name: "seeding-duration",
+        severity: Warning,
+        scope: Database,
+        sources: [Live, Inventory],
+        aliases: [],
+        summary: "seeding would take longer than the 6 days the link allows",
+    }
+}
+
+impl Rule for SeedingDuration {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, instance: &Instance, out: &mut Outcomes) {
+        for database in &instance.databases {
+            let Some(size) = &database.facts.size_mb else {
+                continue;
+            };
+            // MB × 8 bits over 6 days of seconds, in Mbit/s.
+            let needed_mbps = (size.value as f64 * 8.0 / (6.0 * 24.0 * 3600.0)).max(0.01);
+            out.needs_target(
+                &Self::META,
+                instance,
+                Some(&database.name),
+                format!(
+                    "{} MB needs at least {needed_mbps:.2} Mbit/s to seed within 6 days ([target] bandwidth_mbps in linkready.toml)",
+                    size.value
+                ),
+            );
+        }
+    }
+}
