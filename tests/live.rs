@@ -399,6 +399,41 @@ fn availability_group_with_other_databases() {
 }
 
 #[test]
+fn contained_ag_blocks_and_a_single_database_ag_is_reusable() {
+    let run = assess("contained-and-single-ags");
+    let findings: Vec<String> = run
+        .report
+        .assessment
+        .findings
+        .iter()
+        .filter(|f| f.rule.id == "LR207")
+        .map(|f| {
+            format!(
+                "{}:{}:{}",
+                f.database.as_deref().unwrap_or("-"),
+                f.severity,
+                f.object.as_deref().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        ["Billing:info:AG_Billing", "Sales:blocker:CAG_Sales"]
+    );
+    assert_eq!(database_verdict(&run, "Billing"), "ready");
+    assert_eq!(database_verdict(&run, "Sales"), "not-ready");
+    assert!(
+        run.server
+            .recorded()
+            .statements
+            .iter()
+            .any(|s| s.contains("ag.is_contained")),
+        "2022 reads contained AGs"
+    );
+    assert_read_only(&run);
+}
+
+#[test]
 fn tde_certificate_must_be_migrated() {
     let run = assess("tde");
     assert_eq!(found(&run), ["LR210:Sales"]);

@@ -423,6 +423,7 @@ pub struct AvailabilityGroupMembership {
     /// Local databases in the same group, this one included.
     pub databases_in_group: usize,
     pub distributed: bool,
+    pub contained: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -731,6 +731,7 @@ fn lower_databases(raw: &RawServer, instance: &mut Instance) {
                 facts.availability_group = Some(Fact::new(
                     AvailabilityGroupMembership {
                         distributed: mine.flag("is_distributed"),
+                        contained: mine.flag("is_contained"),
                         databases_in_group,
                         group: group.clone(),
                     },

@@ -119,18 +119,38 @@ FROM sys.master_files AS mf
 WHERE mf.database_id > 4;",
 };
 
-/// Availability group membership of local databases.
-pub const AVAILABILITY_GROUPS: QueryDefinition = QueryDefinition {
-    name: "availability_groups",
-    min_major: 13,
-    max_major: ANY,
-    sql:
-        "-- linkready:availability_groups
+/// The `availability_groups` query with `$contained` as the contained-AG
+/// column (it exists from 2022).
+macro_rules! availability_groups_query {
+    ($contained:literal) => {
+        concat!(
+            "-- linkready:availability_groups
 SELECT CAST(ag.name AS nvarchar(256)) AS availability_group,
        CAST(ag.is_distributed AS int) AS is_distributed,
+       CAST(",
+            $contained,
+            " AS int) AS is_contained,
        CAST(DB_NAME(drs.database_id) AS nvarchar(256)) AS database_name
 FROM sys.availability_groups AS ag
-JOIN sys.dm_hadr_database_replica_states AS drs ON drs.group_id = ag.group_id AND drs.is_local = 1;",
+JOIN sys.dm_hadr_database_replica_states AS drs ON drs.group_id = ag.group_id AND drs.is_local = 1;"
+        )
+    };
+}
+
+/// Availability group membership of local databases (2016–2019).
+pub const AVAILABILITY_GROUPS_2016: QueryDefinition = QueryDefinition {
+    name: "availability_groups",
+    min_major: 13,
+    max_major: 15,
+    sql: availability_groups_query!("0"),
+};
+
+/// Availability group membership of local databases, with contained AGs (2022+).
+pub const AVAILABILITY_GROUPS_2022: QueryDefinition = QueryDefinition {
+    name: "availability_groups",
+    min_major: 16,
+    max_major: ANY,
+    sql: availability_groups_query!("ag.is_contained"),
 };
 
 /// Transparent data encryption keys.
@@ -274,7 +294,8 @@ pub const INSTANCE_QUERIES: &[QueryDefinition] = &[
     DATABASES_2016,
     DATABASES_2019,
     DATABASE_FILES,
-    AVAILABILITY_GROUPS,
+    AVAILABILITY_GROUPS_2016,
+    AVAILABILITY_GROUPS_2022,
     ENCRYPTION_KEYS,
     BACKUPS,
     ENDPOINTS,

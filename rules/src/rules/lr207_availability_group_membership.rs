@@ -47,6 +47,14 @@ impl Rule for AvailabilityGroupMembership {
                     Severity::Blocker,
                     format!("in distributed availability group {}", value.group),
                 )
+            } else if value.contained {
+                (
+                    Severity::Blocker,
+                    format!(
+                        "in contained availability group {}, which the link cannot use",
+                        value.group
+                    ),
+                )
             } else if value.databases_in_group > 1 {
                 (
                     Severity::Blocker,
