@@ -10,8 +10,9 @@ use linkready_reports::{OutputFormat, render, render_rule_list};
 use linkready_rules::{RULES, Severity, find_rule};
 
 use crate::collect::files::ScriptOptions;
-use crate::collect::live::LiveOptions;
+use crate::collect::inventory::to_document;
 use crate::collect::live::connection::{ServerSpec, parse_server, parse_server_list};
+use crate::collect::live::{LiveOptions, collect_raw};
 use crate::{ScanRequest, run_scan};
 
 /// Tells whether SQL Server databases can be linked to Azure SQL Managed
@@ -34,6 +35,25 @@ pub enum Command {
         /// The rule ID or name.
         id: String,
     },
+    /// Read one live server's catalog and write it as an offline inventory.
+    Collect(CollectArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CollectArgs {
+    /// The server (see `scan --server`); the password comes from SQLCMDPASSWORD or a prompt.
+    #[arg(long = "server", value_name = "CONN")]
+    pub server: String,
+    /// Where to write the inventory (a name ending in .inventory.json is
+    /// found by `scan DIR`).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Seconds to wait for a connection and login.
+    #[arg(long, default_value_t = 15, value_name = "SECONDS")]
+    pub connect_timeout: u64,
+    /// Seconds to wait for each catalog query.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub query_timeout: u64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -74,6 +94,11 @@ pub struct ScanArgs {
     /// Seconds to wait for each catalog query.
     #[arg(long, default_value_t = 30, value_name = "SECONDS")]
     pub query_timeout: u64,
+    /// An offline inventory written by `linkready collect` or the collection
+    /// script (repeatable). Directories given as PATH are also searched for
+    /// `*.inventory.json`.
+    #[arg(long = "inventory", value_name = "FILE")]
+    pub inventories: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -111,6 +136,7 @@ pub const EXIT_ERROR: u8 = 2;
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Scan(args) => scan(args),
+        Command::Collect(args) => collect(args),
         Command::Rules => {
             let metas: Vec<_> = RULES.iter().map(|rule| rule.meta()).collect();
             write_stdout(&render_rule_list(&metas))?;
@@ -149,7 +175,7 @@ pub fn run(cli: Cli) -> Result<u8> {
 fn scan(args: ScanArgs) -> Result<u8> {
     let servers = server_specs(&args.servers, &args.server_files)?;
     // No path and no server: the current directory, as ripgrep does.
-    let paths = if args.paths.is_empty() && servers.is_empty() {
+    let paths = if args.paths.is_empty() && servers.is_empty() && args.inventories.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths
@@ -178,6 +204,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
             connect_timeout: Duration::from_secs(args.connect_timeout),
             query_timeout: Duration::from_secs(args.query_timeout),
         },
+        inventories: args.inventories,
     };
     let report = run_scan(&request);
     let format = match args.format {
@@ -189,6 +216,18 @@ fn scan(args: ScanArgs) -> Result<u8> {
         Some(path) => std::fs::write(path, text)
             .with_context(|| format!("cannot write the report to {}", path.display()))?,
         None => write_stdout(&text)?,
+    }
+    let rejected: Vec<&str> = report
+        .inventories
+        .iter()
+        .filter_map(|i| i.error.as_deref())
+        .collect();
+    if !rejected.is_empty() {
+        // The report lists them as not assessed; the run did not get what it was given.
+        for error in rejected {
+            eprintln!("linkready: {error}");
+        }
+        return Ok(EXIT_ERROR);
     }
     if !missing.is_empty() {
         // The report lists them; the exit code says the run was not what was asked.
@@ -206,6 +245,68 @@ fn scan(args: ScanArgs) -> Result<u8> {
             .any(|f| f.severity >= threshold)
     });
     Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+fn collect(args: CollectArgs) -> Result<u8> {
+    let spec = parse_server(&args.server)?;
+    let password = if spec.user.is_some() {
+        Some(password()?)
+    } else {
+        None
+    };
+    let options = LiveOptions {
+        jobs: 1,
+        connect_timeout: Duration::from_secs(args.connect_timeout),
+        query_timeout: Duration::from_secs(args.query_timeout),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the network runtime")?;
+    let raw = runtime
+        .block_on(collect_raw(vec![spec], password, options))
+        .pop()
+        .context("the collector returned nothing")?;
+    let document = to_document(&raw, utc_now());
+    let mut text = serde_json::to_string_pretty(&document).context("cannot write the inventory")?;
+    text.push('\n');
+    std::fs::write(&args.output, text)
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    if let Some(error) = &raw.error {
+        bail!("{}: not collected: {error}", raw.server);
+    }
+    let failed = raw.results.iter().filter(|r| r.error.is_some()).count();
+    eprintln!(
+        "linkready: wrote {} ({} queries, {failed} failed: see their errors in the file)",
+        args.output.display(),
+        raw.results.len()
+    );
+    Ok(EXIT_CLEAN)
+}
+
+/// Now, in UTC, as ISO 8601 (`2026-11-27T13:04:25Z`).
+fn utc_now() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = i64::try_from(seconds / 86_400).unwrap_or(0);
+    let rest = seconds % 86_400;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
 }
 
 /// The servers of `--server` and `--servers FILE`, in that order.

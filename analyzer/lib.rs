@@ -10,14 +10,15 @@ pub mod collect;
 pub mod engine;
 pub mod score;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use linkready_reports::{FileStatus, InputFile, Report};
-use linkready_rules::Estate;
+use linkready_reports::{FileStatus, InputFile, InputInventory, Report};
+use linkready_rules::{Estate, Instance, Source};
 
-use collect::files::{ScriptOptions, scan_paths, script_instance};
+use collect::files::{ScriptOptions, find_inventories, scan_paths, script_instance};
+use collect::inventory::read_inventory;
 use collect::live::connection::ServerSpec;
-use collect::live::{LiveOptions, collect_servers};
+use collect::live::{LiveOptions, collect_servers, lower_server};
 
 /// The name of the pseudo-instance that holds script input.
 pub const SCRIPT_INSTANCE: &str = "scripts";
@@ -34,6 +35,38 @@ pub struct ScanRequest {
     /// The SQL authentication password (from SQLCMDPASSWORD or a prompt).
     pub password: Option<String>,
     pub live: LiveOptions,
+    /// Offline inventories to assess (`--inventory`), besides those found
+    /// under `paths` (`*.inventory.json`).
+    pub inventories: Vec<PathBuf>,
+}
+
+/// An inventory file as an instance; one that cannot be read is an
+/// instance that was not assessed, named by the file.
+pub fn inventory_instance(path: &Path) -> (Instance, InputInventory) {
+    let shown = path.display().to_string();
+    match read_inventory(path) {
+        Ok(raw) => {
+            let input = InputInventory {
+                path: shown,
+                status: FileStatus::Scanned,
+                server: Some(raw.server.clone()),
+                error: None,
+            };
+            (lower_server(&raw, Source::Inventory), input)
+        }
+        Err(error) => {
+            let mut instance = Instance::new(shown.clone(), Source::Inventory);
+            instance.facts = linkready_rules::InstanceFacts::unknown(&error.to_string());
+            instance.errors.push(format!("not assessed: {error}"));
+            let input = InputInventory {
+                path: shown,
+                status: FileStatus::Error,
+                server: None,
+                error: Some(error.to_string()),
+            };
+            (instance, input)
+        }
+    }
 }
 
 /// Scans, assesses, and builds the report. Live servers are read on their
@@ -60,6 +93,12 @@ pub fn run_scan(request: &ScanRequest) -> Report {
         (files, live)
     });
     let mut instances = Vec::new();
+    let mut inventory_paths = request.inventories.clone();
+    inventory_paths.extend(find_inventories(&request.paths, &request.options));
+    let (inventories, inventory_inputs): (Vec<Instance>, Vec<InputInventory>) = inventory_paths
+        .iter()
+        .map(|path| inventory_instance(path))
+        .unzip();
     if !request.paths.is_empty() {
         instances.push(script_instance(
             SCRIPT_INSTANCE,
@@ -69,6 +108,7 @@ pub fn run_scan(request: &ScanRequest) -> Report {
         ));
     }
     instances.extend(live);
+    instances.extend(inventories);
     let estate = Estate { instances };
     let suppressions: Vec<_> = files
         .iter_mut()
@@ -90,5 +130,7 @@ pub fn run_scan(request: &ScanRequest) -> Report {
             warnings: file.warnings,
         })
         .collect();
-    Report::new(assessment, inputs)
+    let mut report = Report::new(assessment, inputs);
+    report.inventories = inventory_inputs;
+    report
 }

@@ -13,6 +13,7 @@ use walkdir::WalkDir;
 
 use super::batches::{Variables, fill_template_parameters, split_batches};
 use super::decode::decode;
+use super::inventory::is_inventory_name;
 use super::tsql::{ScriptFacts, ScriptScanner};
 
 /// How to find and read scripts.
@@ -145,6 +146,24 @@ fn discover(paths: &[PathBuf], options: &ScriptOptions) -> Vec<Candidate> {
         }
     }
     candidates
+}
+
+/// The inventory files (`*.inventory.json`) under `paths`, in the same
+/// order as scripts are found; files named on the command line are the
+/// caller's to pass with `--inventory`.
+pub fn find_inventories(paths: &[PathBuf], options: &ScriptOptions) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for root in paths.iter().filter(|path| path.is_dir()) {
+        let walker = WalkDir::new(root)
+            .follow_links(options.follow_symlinks)
+            .sort_by_file_name();
+        for entry in walker.into_iter().filter_map(Result::ok) {
+            if entry.file_type().is_file() && is_inventory_name(entry.path()) {
+                found.push(entry.into_path());
+            }
+        }
+    }
+    found
 }
 
 fn has_sql_extension(path: &Path) -> bool {

@@ -3,5 +3,6 @@
 pub mod batches;
 pub mod decode;
 pub mod files;
+pub mod inventory;
 pub mod live;
 pub mod tsql;

@@ -89,6 +89,15 @@ struct JsonUnknown<'a> {
 #[derive(Serialize)]
 struct Inputs<'a> {
     files: Vec<JsonFile<'a>>,
+    inventories: Vec<JsonInventory<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonInventory<'a> {
+    path: &'a str,
+    status: &'a str,
+    server: Option<&'a str>,
+    error: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -207,6 +216,19 @@ pub fn render_json(report: &Report) -> String {
                     statements: file.statements,
                     error: file.error.as_deref(),
                     warnings: &file.warnings,
+                })
+                .collect(),
+            inventories: report
+                .inventories
+                .iter()
+                .map(|inventory| JsonInventory {
+                    path: &inventory.path,
+                    status: match inventory.status {
+                        FileStatus::Scanned => "read",
+                        FileStatus::Error => "error",
+                    },
+                    server: inventory.server.as_deref(),
+                    error: inventory.error.as_deref(),
                 })
                 .collect(),
         },

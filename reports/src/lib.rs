@@ -6,7 +6,7 @@ mod model;
 mod table;
 
 pub use json::{JSON_SCHEMA_VERSION, render_json};
-pub use model::{FileStatus, InputFile, Report};
+pub use model::{FileStatus, InputFile, InputInventory, Report};
 pub use table::{render_rule_list, render_table};
 
 /// The output formats of `linkready scan`.

@@ -20,6 +20,16 @@ pub struct InputFile {
     pub warnings: Vec<String>,
 }
 
+/// One inventory file and what became of it.
+#[derive(Debug, Clone)]
+pub struct InputInventory {
+    pub path: String,
+    pub status: FileStatus,
+    /// The server it describes, when it could be read.
+    pub server: Option<String>,
+    pub error: Option<String>,
+}
+
 /// Everything a report shows.
 #[derive(Debug, Clone)]
 pub struct Report {
@@ -27,6 +37,7 @@ pub struct Report {
     pub tool_version: &'static str,
     pub assessment: Assessment,
     pub files: Vec<InputFile>,
+    pub inventories: Vec<InputInventory>,
 }
 
 impl Report {
@@ -36,6 +47,7 @@ impl Report {
             tool_version: env!("CARGO_PKG_VERSION"),
             assessment,
             files,
+            inventories: Vec::new(),
         }
     }
 }

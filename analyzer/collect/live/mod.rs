@@ -169,17 +169,22 @@ pub fn collect_servers(
             return servers
                 .iter()
                 .map(|spec| {
-                    lower_server(&RawServer {
-                        server: spec.display.clone(),
-                        error: Some(format!("cannot start the network runtime: {error}")),
-                        results: Vec::new(),
-                    })
+                    lower_server(
+                        &RawServer {
+                            server: spec.display.clone(),
+                            error: Some(format!("cannot start the network runtime: {error}")),
+                            results: Vec::new(),
+                        },
+                        Source::Live,
+                    )
                 })
                 .collect();
         }
     };
     let raw = runtime.block_on(collect_raw(servers, password, options.clone()));
-    raw.iter().map(lower_server).collect()
+    raw.iter()
+        .map(|server| lower_server(server, Source::Live))
+        .collect()
 }
 
 /// Reads every server's raw rows concurrently (bounded by a semaphore).
@@ -417,8 +422,8 @@ fn raw_value(data: ColumnData<'static>) -> RawValue {
 }
 
 /// Lowers one server's raw rows into an instance of the fact model.
-pub fn lower_server(raw: &RawServer) -> Instance {
-    let mut instance = Instance::new(&raw.server, Source::Live);
+pub fn lower_server(raw: &RawServer, source: Source) -> Instance {
+    let mut instance = Instance::new(&raw.server, source);
     if let Some(error) = &raw.error {
         instance.errors.push(format!("not assessed: {error}"));
         instance.facts = linkready_rules::InstanceFacts::unknown(error);
@@ -492,17 +497,36 @@ pub fn lower_server(raw: &RawServer) -> Instance {
     instance
 }
 
-fn live_origin(server: &str, database: Option<&str>, object: impl Into<String>) -> Origin {
-    Origin::Live {
-        server: server.to_string(),
-        database: database.map(str::to_string),
-        object: object.into(),
+/// Where a catalog fact came from: a live server, or an inventory of one.
+fn live_origin(
+    source: Source,
+    server: &str,
+    database: Option<&str>,
+    object: impl Into<String>,
+) -> Origin {
+    let (server, database, object) = (
+        server.to_string(),
+        database.map(str::to_string),
+        object.into(),
+    );
+    match source {
+        Source::Inventory => Origin::Inventory {
+            server,
+            database,
+            object,
+        },
+        _ => Origin::Live {
+            server,
+            database,
+            object,
+        },
     }
 }
 
 /// Endpoints, logins, linked servers, audits, providers, configuration,
 /// job steps (their T-SQL scanned), trace flags, 2016 grants.
 fn lower_server_objects(raw: &RawServer, instance: &mut Instance) {
+    let source = instance.source;
     let server = raw.server.clone();
     let found = |name: &str| raw.results.iter().find(|r| r.query == name);
     let ok = |name: &str| found(name).filter(|r| r.error.is_none());
@@ -531,6 +555,7 @@ fn lower_server_objects(raw: &RawServer, instance: &mut Instance) {
                     name: name.clone(),
                 },
                 live_origin(
+                    source,
                     &server,
                     None,
                     format!("sys.database_mirroring_endpoints: {name}"),
@@ -546,7 +571,7 @@ fn lower_server_objects(raw: &RawServer, instance: &mut Instance) {
                         name: name.to_ascii_lowercase(),
                         value,
                     },
-                    live_origin(&server, None, format!("sys.configurations: {name}")),
+                    live_origin(source, &server, None, format!("sys.configurations: {name}")),
                 ));
             }
         }
@@ -561,25 +586,31 @@ fn lower_server_objects(raw: &RawServer, instance: &mut Instance) {
                         windows: matches!(detail.trim(), "U" | "G"),
                         name: name.clone(),
                     },
-                    live_origin(&server, None, format!("sys.server_principals: {name}")),
+                    live_origin(
+                        source,
+                        &server,
+                        None,
+                        format!("sys.server_principals: {name}"),
+                    ),
                 )),
                 Some("linked_server") => objects.linked_servers.push(Fact::new(
                     LinkedServer {
                         provider: Some(detail).filter(|p| !p.is_empty()),
                         name: name.clone(),
                     },
-                    live_origin(&server, None, format!("sys.servers: {name}")),
+                    live_origin(source, &server, None, format!("sys.servers: {name}")),
                 )),
                 Some("server_audit") => objects.server_audits.push(Fact::new(
                     ServerAudit {
                         target: detail.trim().replace(' ', "_").to_ascii_uppercase(),
                         name: name.clone(),
                     },
-                    live_origin(&server, None, format!("sys.server_audits: {name}")),
+                    live_origin(source, &server, None, format!("sys.server_audits: {name}")),
                 )),
                 Some("cryptographic_provider") => objects.cryptographic_providers.push(Fact::new(
                     name.clone(),
                     live_origin(
+                        source,
                         &server,
                         None,
                         format!("sys.cryptographic_providers: {name}"),
@@ -659,7 +690,7 @@ fn lower_server_objects(raw: &RawServer, instance: &mut Instance) {
                     database,
                     command,
                 },
-                live_origin(&server, None, object),
+                live_origin(source, &server, None, object),
             ));
         }
     }
@@ -672,7 +703,8 @@ fn lower_server_objects(raw: &RawServer, instance: &mut Instance) {
 /// that name the server, database and object.
 fn scan_live_text(instance: &mut Instance, server: &str, database: &str, object: &str, text: &str) {
     let path = format!("{server}/{database}/{object}");
-    let mut scanner = ScriptScanner::for_live_object(&path, server, database, object);
+    let mut scanner =
+        ScriptScanner::for_live_object(&path, instance.source, server, database, object);
     scanner.scan_text(text);
     let facts = scanner.facts;
     for (name, database_facts) in facts.databases {
@@ -691,6 +723,7 @@ fn scan_live_text(instance: &mut Instance, server: &str, database: &str, object:
 /// User databases: options, state, files, AG membership, TDE, backups,
 /// objects, and the usages in their modules.
 fn lower_databases(raw: &RawServer, instance: &mut Instance) {
+    let source = instance.source;
     let server = raw.server.clone();
     let found = |name: &str| raw.results.iter().find(|r| r.query == name);
     let Some(databases) = found("databases").filter(|r| r.error.is_none()) else {
@@ -710,11 +743,11 @@ fn lower_databases(raw: &RawServer, instance: &mut Instance) {
         if is_system_database(&name) {
             continue;
         }
-        let mut facts = database_options(&server, &name, &row, major);
+        let mut facts = database_options(source, &server, &name, &row, major);
         if let Some(result) = found("backups").filter(|r| r.error.is_none()) {
             facts.backups = Some(Fact::new(
                 backup_history(result, &name, row.flag("log_chain_started")),
-                live_origin(&server, Some(&name), "msdb.dbo.backupset"),
+                live_origin(source, &server, Some(&name), "msdb.dbo.backupset"),
             ));
         }
         if let Some(result) = found("availability_groups").filter(|r| r.error.is_none()) {
@@ -736,6 +769,7 @@ fn lower_databases(raw: &RawServer, instance: &mut Instance) {
                         group: group.clone(),
                     },
                     live_origin(
+                        source,
                         &server,
                         Some(&name),
                         format!("sys.availability_groups: {group}"),
@@ -752,7 +786,12 @@ fn lower_databases(raw: &RawServer, instance: &mut Instance) {
                     DatabaseEncryptionKey {
                         certificate: key.text("certificate"),
                     },
-                    live_origin(&server, Some(&name), "sys.dm_database_encryption_keys"),
+                    live_origin(
+                        source,
+                        &server,
+                        Some(&name),
+                        "sys.dm_database_encryption_keys",
+                    ),
                 ));
             }
         }
@@ -766,13 +805,14 @@ fn lower_databases(raw: &RawServer, instance: &mut Instance) {
             facts.replication.push(Fact::new(
                 ReplicationFeature::LogShipping,
                 live_origin(
+                    source,
                     &server,
                     Some(&name),
                     "msdb.dbo.log_shipping_primary_databases",
                 ),
             ));
         }
-        lower_database_objects(raw, &server, &name, &mut facts);
+        lower_database_objects(raw, source, &server, &name, &mut facts);
         if facts.incomplete.is_none() && !can_see_definitions {
             // Catalog views return no rows, not an error, for what a login
             // may not see.
@@ -797,12 +837,30 @@ fn lower_databases(raw: &RawServer, instance: &mut Instance) {
 }
 
 /// The options, state and replication of one `sys.databases` row.
-fn database_options(server: &str, name: &str, row: &Record<'_>, major: u16) -> DatabaseFacts {
-    let origin = |column: &str| live_origin(server, Some(name), format!("sys.databases.{column}"));
+fn database_options(
+    source: Source,
+    server: &str,
+    name: &str,
+    row: &Record<'_>,
+    major: u16,
+) -> DatabaseFacts {
+    let origin = |column: &str| {
+        live_origin(
+            source,
+            server,
+            Some(name),
+            format!("sys.databases.{column}"),
+        )
+    };
     let size_mb = row
         .number("size_mb")
         .and_then(|mb| u64::try_from(mb).ok())
-        .map(|mb| Fact::new(mb, live_origin(server, Some(name), "sys.master_files.size")));
+        .map(|mb| {
+            Fact::new(
+                mb,
+                live_origin(source, server, Some(name), "sys.master_files.size"),
+            )
+        });
     let mut facts = DatabaseFacts {
         size_mb,
         state: Some(Fact::new(
@@ -903,6 +961,7 @@ fn backup_history(result: &RawResult, database: &str, log_chain_started: bool) -
 /// objects, stretch tables, assemblies, broker objects of one database.
 fn lower_database_objects(
     raw: &RawServer,
+    source: Source,
     server: &str,
     database: &str,
     facts: &mut DatabaseFacts,
@@ -933,6 +992,7 @@ fn lower_database_objects(
             };
             let name = row.text("name");
             let origin = live_origin(
+                source,
                 server,
                 Some(database),
                 format!("sys.master_files: {}", name.as_deref().unwrap_or("")),
@@ -953,7 +1013,7 @@ fn lower_database_objects(
         let name = row.text("name").unwrap_or_default();
         let detail = row.text("detail").unwrap_or_default();
         let kind = row.text("kind").unwrap_or_default();
-        let origin = live_origin(server, Some(database), format!("{kind}: {name}"));
+        let origin = live_origin(source, server, Some(database), format!("{kind}: {name}"));
         match kind.as_str() {
             "filegroup" => {
                 let kind = match detail.trim() {

@@ -10,7 +10,7 @@
 use linkready_rules::{
     ColumnName, DatabaseEncryptionKey, DatabaseFacts, DatabaseFile, DatabaseSetting, Fact,
     FileDefinition, FileKind, Filegroup, FilegroupKind, MemoryOptimizedKind, MemoryOptimizedObject,
-    Origin, RecoveryModel, ServerObjects, is_system_database,
+    Origin, RecoveryModel, ServerObjects, Source, is_system_database,
 };
 use std::rc::Rc;
 
@@ -63,7 +63,7 @@ pub struct ScriptScanner<'p> {
     variables: Rc<Variables>,
     /// For module text read from a server: findings name the server,
     /// database and object instead of a file position.
-    live_object: Option<(String, String, String)>,
+    live_object: Option<(Source, String, String, String)>,
     pub facts: ScriptFacts,
 }
 
@@ -180,9 +180,20 @@ impl<'p> ScriptScanner<'p> {
 
     /// A scanner for the definition of a module read live from `database`
     /// on `server` (`sys.sql_modules`) or of a job step command.
-    pub fn for_live_object(path: &'p str, server: &str, database: &str, object: &str) -> Self {
+    pub fn for_live_object(
+        path: &'p str,
+        source: Source,
+        server: &str,
+        database: &str,
+        object: &str,
+    ) -> Self {
         let mut scanner = ScriptScanner::new(path, Some(database.to_string()));
-        scanner.live_object = Some((server.to_string(), database.to_string(), object.to_string()));
+        scanner.live_object = Some((
+            source,
+            server.to_string(),
+            database.to_string(),
+            object.to_string(),
+        ));
         scanner
     }
 
@@ -294,11 +305,23 @@ impl<'p> ScriptScanner<'p> {
     }
 
     fn origin(&self, token: &Tok) -> Origin {
-        if let Some((server, database, object)) = &self.live_object {
-            return Origin::Live {
-                server: server.clone(),
-                database: Some(database.clone()),
-                object: format!("{object} (line {})", token.line),
+        if let Some((source, server, database, object)) = &self.live_object {
+            let (server, database, object) = (
+                server.clone(),
+                Some(database.clone()),
+                format!("{object} (line {})", token.line),
+            );
+            return match source {
+                Source::Inventory => Origin::Inventory {
+                    server,
+                    database,
+                    object,
+                },
+                _ => Origin::Live {
+                    server,
+                    database,
+                    object,
+                },
             };
         }
         Origin::Script {
