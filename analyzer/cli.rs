@@ -12,6 +12,7 @@ use linkready_rules::{RULES, Severity, find_rule};
 use crate::collect::files::ScriptOptions;
 use crate::collect::inventory::to_document;
 use crate::collect::live::connection::{ServerSpec, parse_server, parse_server_list};
+use crate::collect::live::script::collection_script;
 use crate::collect::live::{LiveOptions, collect_raw};
 use crate::{ScanRequest, run_scan};
 
@@ -37,6 +38,13 @@ pub enum Command {
     },
     /// Read one live server's catalog and write it as an offline inventory.
     Collect(CollectArgs),
+    /// Write the T-SQL collection script that produces an inventory where
+    /// linkready cannot connect (run it with SSMS or sqlcmd).
+    CollectScript {
+        /// Write the script to FILE instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -137,6 +145,15 @@ pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Scan(args) => scan(args),
         Command::Collect(args) => collect(args),
+        Command::CollectScript { output } => {
+            let script = collection_script();
+            match output {
+                Some(path) => std::fs::write(&path, script)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => write_stdout(&script)?,
+            }
+            Ok(EXIT_CLEAN)
+        }
         Command::Rules => {
             let metas: Vec<_> = RULES.iter().map(|rule| rule.meta()).collect();
             write_stdout(&render_rule_list(&metas))?;

@@ -93,6 +93,7 @@ fn offline_equals_live_for_every_scenario() {
                 .unwrap(),
         )
         .unwrap();
+        validate(&path);
         let offline = run_scan(&ScanRequest {
             inventories: vec![path.clone()],
             ..ScanRequest::default()
@@ -115,6 +116,39 @@ fn offline_equals_live_for_every_scenario() {
             Some(live.assessment.instances[0].name.as_str())
         );
     }
+}
+
+/// Checks an inventory file against docs/inventory.schema.json.
+fn validate(path: &Path) {
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/inventory.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let document: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&document)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+}
+
+#[test]
+fn the_schema_accepts_the_sample_estate_and_rejects_a_wrong_type() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample-estate/inventories");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        validate(&entry.unwrap().path());
+    }
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/inventory.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let wrong = serde_json::json!({"linkready_inventory": 1, "script_version": "0.1.0", "server": "s", "collected_at": "t",
+        "results": [{"query": "q", "rows": [{"a": 1.5}]}]});
+    assert!(
+        !validator.is_valid(&wrong),
+        "a float is not a value the collector casts to"
+    );
 }
 
 fn linkready(args: &[&str]) -> std::process::Output {

@@ -5,6 +5,7 @@
 
 pub mod connection;
 pub mod queries;
+pub mod script;
 
 use std::io::IsTerminal;
 use std::sync::Arc;

@@ -311,7 +311,7 @@ pub const INSTANCE_QUERIES: &[QueryDefinition] = &[
 /// What one database holds, one row per object: run in the database with
 /// `EXEC [db].sys.sp_executesql` (a read-only system procedure).
 pub const DATABASE_OBJECTS_NAME: &str = "database_objects";
-const DATABASE_OBJECTS_SELECT: &str = "SELECT CAST(N'filegroup' AS nvarchar(40)) AS kind, CAST(name AS nvarchar(512)) AS name, CAST(type AS nvarchar(256)) AS detail FROM sys.filegroups
+pub const DATABASE_OBJECTS_SELECT: &str = "SELECT CAST(N'filegroup' AS nvarchar(40)) AS kind, CAST(name AS nvarchar(512)) AS name, CAST(type AS nvarchar(256)) AS detail FROM sys.filegroups
 UNION ALL SELECT N'file', CAST(f.name AS nvarchar(512)), CAST(f.type_desc + N'|' + ISNULL(fg.name, N'') AS nvarchar(256)) FROM sys.database_files AS f LEFT JOIN sys.filegroups AS fg ON fg.data_space_id = f.data_space_id
 UNION ALL SELECT N'filetable', CAST(SCHEMA_NAME(schema_id) + N'.' + name AS nvarchar(512)), N'' FROM sys.tables WHERE is_filetable = 1
 UNION ALL SELECT N'filestream_column', CAST(SCHEMA_NAME(t.schema_id) + N'.' + t.name + N'.' + c.name AS nvarchar(512)), N'' FROM sys.columns AS c JOIN sys.tables AS t ON t.object_id = c.object_id WHERE c.is_filestream = 1
@@ -326,7 +326,7 @@ UNION ALL SELECT N'route', CAST(name AS nvarchar(512)), CAST(address AS nvarchar
 /// The T-SQL of every module (procedure, function, view, trigger), which
 /// goes through the same scanner as script files.
 pub const DATABASE_MODULES_NAME: &str = "database_modules";
-const DATABASE_MODULES_SELECT: &str = "SELECT CAST(OBJECT_SCHEMA_NAME(m.object_id) + N'.' + OBJECT_NAME(m.object_id) AS nvarchar(512)) AS object, CAST(m.definition AS nvarchar(max)) AS definition FROM sys.sql_modules AS m JOIN sys.objects AS o ON o.object_id = m.object_id WHERE o.is_ms_shipped = 0;";
+pub const DATABASE_MODULES_SELECT: &str = "SELECT CAST(OBJECT_SCHEMA_NAME(m.object_id) + N'.' + OBJECT_NAME(m.object_id) AS nvarchar(512)) AS object, CAST(m.definition AS nvarchar(max)) AS definition FROM sys.sql_modules AS m JOIN sys.objects AS o ON o.object_id = m.object_id WHERE o.is_ms_shipped = 0;";
 
 /// A per-database query's text for `database` (identifiers bracketed with
 /// `]` doubled; the tag line never holds a line break).
