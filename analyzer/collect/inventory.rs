@@ -4,13 +4,18 @@
 //! the same lowering as a live server. Rows are objects keyed by column, as
 //! SQL Server's `FOR JSON PATH, INCLUDE_NULL_VALUES` writes them.
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 
+use linkready_rules::Source;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
 use thiserror::Error;
 
-use super::live::{RawResult, RawServer, RawValue};
+use super::live::queries::DATABASE_MODULES_NAME;
+use super::live::{RawResult, RawServer, RawValue, ScannedModules, scan_module};
+use super::tsql::ScriptFacts;
 
 /// The inventory format this build reads and writes.
 pub const INVENTORY_VERSION: u32 = 1;
@@ -110,91 +115,353 @@ fn json_value(value: &RawValue) -> Value {
     }
 }
 
-/// Reads an inventory file back into raw rows. Text before the JSON
-/// object (sqlcmd's column header) and after it ("(1 rows affected)") is
-/// ignored; anything else that is not an inventory is an error naming the
-/// file and the problem.
+/// Reads an inventory file back into raw rows, streaming: the file is
+/// never held whole, and module code is scanned as it is read and kept as
+/// facts only, so a large inventory is read in bounded memory. Text before
+/// the JSON object (sqlcmd's column header) and after it ("(1 rows
+/// affected)") is ignored; anything that is not an inventory is an error
+/// naming the file and the problem.
 pub fn read_inventory(path: &Path) -> Result<RawServer, InventoryError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| InventoryError::Read {
+    let file = std::fs::File::open(path).map_err(|source| InventoryError::Read {
         path: shown.clone(),
         source,
     })?;
-    let bytes = bytes
-        .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
-        .unwrap_or(&bytes);
-    let start = bytes
-        .iter()
-        .position(|&b| b == b'{')
-        .ok_or_else(|| InventoryError::NoJson {
+    let mut reader = BufReader::with_capacity(1 << 16, file);
+    // Skip to the first `{` (a BOM, sqlcmd's header and dashes).
+    loop {
+        let buffer = reader.fill_buf().map_err(|source| InventoryError::Read {
             path: shown.clone(),
+            source,
         })?;
-    let mut documents =
-        serde_json::Deserializer::from_slice(&bytes[start..]).into_iter::<InventoryDocument>();
-    let document = match documents.next() {
-        Some(Ok(document)) => document,
-        Some(Err(source)) => {
-            return Err(InventoryError::Json {
-                path: shown,
-                source,
-            });
+        if buffer.is_empty() {
+            return Err(InventoryError::NoJson { path: shown });
         }
-        None => return Err(InventoryError::NoJson { path: shown }),
-    };
-    if document.linkready_inventory != INVENTORY_VERSION {
-        return Err(InventoryError::Version {
-            path: shown,
-            found: document.linkready_inventory,
-        });
+        match buffer.iter().position(|&b| b == b'{') {
+            Some(at) => {
+                reader.consume(at);
+                break;
+            }
+            None => {
+                let len = buffer.len();
+                reader.consume(len);
+            }
+        }
     }
-    from_document(document, &shown)
+    let mut deserializer = serde_json::Deserializer::from_reader(reader);
+    let mut failure = None;
+    let seed = DocumentSeed {
+        path: &shown,
+        failure: &mut failure,
+    };
+    let result = seed.deserialize(&mut deserializer);
+    if let Some(error) = failure {
+        return Err(error);
+    }
+    result.map_err(|source| InventoryError::Json {
+        path: shown,
+        source,
+    })
 }
 
-/// Turns a document into raw rows, checking every value's type.
-pub fn from_document(document: InventoryDocument, path: &str) -> Result<RawServer, InventoryError> {
-    let mut results = Vec::with_capacity(document.results.len());
-    for result in document.results {
-        let columns: Vec<String> = result
-            .rows
-            .first()
-            .map(|row| row.keys().cloned().collect())
-            .unwrap_or_default();
-        let mut rows = Vec::with_capacity(result.rows.len());
-        for row in result.rows {
-            let mut values = Vec::with_capacity(columns.len());
-            for column in &columns {
-                let value = match row.get(column) {
-                    None | Some(Value::Null) => RawValue::Null,
-                    Some(Value::Bool(flag)) => RawValue::Bool(*flag),
-                    Some(Value::String(text)) => RawValue::Text(text.clone()),
-                    Some(Value::Number(number)) if number.is_i64() => {
+/// Reads the document; a problem that is not JSON syntax (format version,
+/// value types) is left in `failure` with its own message.
+struct DocumentSeed<'a> {
+    path: &'a str,
+    failure: &'a mut Option<InventoryError>,
+}
+
+impl<'de> DeserializeSeed<'de> for DocumentSeed<'_> {
+    type Value = RawServer;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<RawServer, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DocumentSeed<'_> {
+    type Value = RawServer;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a linkready inventory object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawServer, A::Error> {
+        let mut version = None;
+        let mut script_version = None;
+        let mut collected_at = None;
+        let mut raw = RawServer::default();
+        let mut server = None;
+        let mut results = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "linkready_inventory" => {
+                    let found: u32 = map.next_value()?;
+                    if found != INVENTORY_VERSION {
+                        *self.failure = Some(InventoryError::Version {
+                            path: self.path.to_string(),
+                            found,
+                        });
+                        return Err(de::Error::custom("unsupported inventory format"));
+                    }
+                    version = Some(found);
+                }
+                "script_version" => script_version = Some(map.next_value::<String>()?),
+                "server" => server = Some(map.next_value::<String>()?),
+                "collected_at" => collected_at = Some(map.next_value::<String>()?),
+                "error" => raw.error = map.next_value::<Option<String>>()?,
+                "results" => {
+                    let seed = ResultsSeed {
+                        path: self.path,
+                        server: server.as_deref(),
+                        scanned: &mut raw.scanned_modules,
+                        failure: &mut *self.failure,
+                    };
+                    results = Some(map.next_value_seed(seed)?);
+                }
+                _ => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+        }
+        version.ok_or_else(|| de::Error::missing_field("linkready_inventory"))?;
+        script_version.ok_or_else(|| de::Error::missing_field("script_version"))?;
+        collected_at.ok_or_else(|| de::Error::missing_field("collected_at"))?;
+        raw.server = server.ok_or_else(|| de::Error::missing_field("server"))?;
+        raw.results = results.ok_or_else(|| de::Error::missing_field("results"))?;
+        Ok(raw)
+    }
+}
+
+struct ResultsSeed<'a> {
+    path: &'a str,
+    /// The server, when the document named it before its results (both
+    /// writers do): module code is then scanned as it streams by.
+    server: Option<&'a str>,
+    scanned: &'a mut Vec<ScannedModules>,
+    failure: &'a mut Option<InventoryError>,
+}
+
+impl<'de> DeserializeSeed<'de> for ResultsSeed<'_> {
+    type Value = Vec<RawResult>;
+
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Vec<RawResult>, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ResultsSeed<'_> {
+    type Value = Vec<RawResult>;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a sequence of query results")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<RawResult>, A::Error> {
+        let mut results = Vec::new();
+        loop {
+            let seed = ResultSeed {
+                path: self.path,
+                server: self.server,
+                scanned: &mut *self.scanned,
+                failure: &mut *self.failure,
+            };
+            match seq.next_element_seed(seed)? {
+                Some(result) => results.push(result),
+                None => return Ok(results),
+            }
+        }
+    }
+}
+
+struct ResultSeed<'a> {
+    path: &'a str,
+    server: Option<&'a str>,
+    scanned: &'a mut Vec<ScannedModules>,
+    failure: &'a mut Option<InventoryError>,
+}
+
+impl<'de> DeserializeSeed<'de> for ResultSeed<'_> {
+    type Value = RawResult;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<RawResult, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ResultSeed<'_> {
+    type Value = RawResult;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a query result: query, rows, error")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawResult, A::Error> {
+        let mut query: Option<String> = None;
+        let mut result = RawResult {
+            query: String::new(),
+            columns: Vec::new(),
+            rows: Vec::new(),
+            error: None,
+        };
+        let mut saw_rows = false;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "query" => query = Some(map.next_value()?),
+                "error" => result.error = map.next_value()?,
+                "rows" => {
+                    saw_rows = true;
+                    let module_database = query
+                        .as_deref()
+                        .and_then(|q| q.strip_prefix(DATABASE_MODULES_NAME))
+                        .and_then(|rest| rest.strip_prefix(':'));
+                    match (module_database, self.server) {
+                        (Some(database), Some(server)) => {
+                            let mut facts = ScriptFacts::default();
+                            map.next_value_seed(ModuleRowsSeed {
+                                server,
+                                database,
+                                facts: &mut facts,
+                            })?;
+                            self.scanned.push(ScannedModules {
+                                database: database.to_string(),
+                                facts,
+                            });
+                        }
+                        _ => {
+                            let rows = RowsSeed {
+                                path: self.path,
+                                query: query.as_deref().unwrap_or("?"),
+                                columns: &mut result.columns,
+                                failure: &mut *self.failure,
+                            };
+                            result.rows = map.next_value_seed(rows)?;
+                        }
+                    }
+                }
+                _ => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+        }
+        result.query = query.ok_or_else(|| de::Error::missing_field("query"))?;
+        if !saw_rows {
+            return Err(de::Error::missing_field("rows"));
+        }
+        Ok(result)
+    }
+}
+
+/// Rows as objects, turned into values by column as they are read.
+struct RowsSeed<'a> {
+    path: &'a str,
+    query: &'a str,
+    columns: &'a mut Vec<String>,
+    failure: &'a mut Option<InventoryError>,
+}
+
+impl<'de> DeserializeSeed<'de> for RowsSeed<'_> {
+    type Value = Vec<Vec<RawValue>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RowsSeed<'_> {
+    type Value = Vec<Vec<RawValue>>;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a sequence of rows")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut rows: Vec<Vec<RawValue>> = Vec::new();
+        while let Some(row) = seq.next_element::<Map<String, Value>>()? {
+            let mut values = vec![RawValue::Null; self.columns.len()];
+            for (column, value) in row {
+                let value = match value {
+                    Value::Null => RawValue::Null,
+                    Value::Bool(flag) => RawValue::Bool(flag),
+                    Value::String(text) => RawValue::Text(text),
+                    Value::Number(number) if number.is_i64() => {
                         RawValue::Int(number.as_i64().unwrap_or_default())
                     }
-                    Some(other) => {
-                        return Err(InventoryError::ValueType {
-                            path: path.to_string(),
-                            query: result.query.clone(),
-                            column: column.clone(),
+                    other => {
+                        *self.failure = Some(InventoryError::ValueType {
+                            path: self.path.to_string(),
+                            query: self.query.to_string(),
+                            column,
                             found: other.to_string(),
                         });
+                        return Err(de::Error::custom("a value of the wrong type"));
                     }
                 };
-                values.push(value);
+                match self.columns.iter().position(|c| *c == column) {
+                    Some(index) => values[index] = value,
+                    None => {
+                        // A column the first rows did not have.
+                        self.columns.push(column);
+                        for earlier in &mut rows {
+                            earlier.push(RawValue::Null);
+                        }
+                        values.push(value);
+                    }
+                }
             }
             rows.push(values);
         }
-        results.push(RawResult {
-            query: result.query,
-            columns,
-            rows,
-            error: result.error,
-        });
+        Ok(rows)
     }
-    Ok(RawServer {
-        server: document.server,
-        error: document.error,
-        results,
-    })
+}
+
+/// The rows of a `database_modules` result: each definition is scanned as
+/// it is read, and only the facts stay.
+struct ModuleRowsSeed<'a> {
+    server: &'a str,
+    database: &'a str,
+    facts: &'a mut ScriptFacts,
+}
+
+#[derive(Deserialize)]
+struct ModuleRow {
+    object: Option<String>,
+    definition: Option<String>,
+}
+
+impl<'de> DeserializeSeed<'de> for ModuleRowsSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ModuleRowsSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a sequence of module rows (object, definition)")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(row) = seq.next_element::<ModuleRow>()? {
+            if let (Some(object), Some(definition)) = (row.object, row.definition) {
+                let facts = scan_module(
+                    Source::Inventory,
+                    self.server,
+                    self.database,
+                    &object,
+                    &definition,
+                );
+                self.facts.merge(facts);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Whether a file name marks an inventory found while walking a tree.
@@ -239,6 +506,7 @@ mod tests {
                 ]],
                 error: None,
             }],
+            scanned_modules: Vec::new(),
         };
         let text =
             serde_json::to_string(&to_document(&raw, "2026-11-27T12:00:00Z".into())).unwrap();

@@ -20,7 +20,7 @@ use linkready_rules::{
     is_system_database,
 };
 
-use crate::collect::tsql::ScriptScanner;
+use crate::collect::tsql::{ScriptFacts, ScriptScanner};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use tiberius::{AuthMethod, Client, ColumnData, Config, SqlBrowser};
@@ -144,12 +144,23 @@ impl RawResult {
 }
 
 /// Everything read from one server: the raw rows of each query.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct RawServer {
     pub server: String,
     /// Why nothing could be read (connection, login, timeout), if so.
     pub error: Option<String>,
     pub results: Vec<RawResult>,
+    /// Module code already scanned while it was read (a large inventory is
+    /// not kept in memory): the facts, by database.
+    #[serde(skip)]
+    pub scanned_modules: Vec<ScannedModules>,
+}
+
+/// The facts of a database's module code, scanned as it was read.
+#[derive(Debug, Clone, Default)]
+pub struct ScannedModules {
+    pub database: String,
+    pub facts: ScriptFacts,
 }
 
 type TdsClient = Client<Compat<TcpStream>>;
@@ -174,7 +185,7 @@ pub fn collect_servers(
                         &RawServer {
                             server: spec.display.clone(),
                             error: Some(format!("cannot start the network runtime: {error}")),
-                            results: Vec::new(),
+                            ..RawServer::default()
                         },
                         Source::Live,
                     )
@@ -229,7 +240,7 @@ pub async fn collect_raw(
         raw.push(task.await.unwrap_or_else(|error| RawServer {
             server: String::new(),
             error: Some(format!("collector task failed: {error}")),
-            results: Vec::new(),
+            ..RawServer::default()
         }));
     }
     raw
@@ -703,11 +714,26 @@ fn lower_server_objects(raw: &RawServer, instance: &mut Instance) {
 /// Runs module or job step T-SQL through the script scanner, with findings
 /// that name the server, database and object.
 fn scan_live_text(instance: &mut Instance, server: &str, database: &str, object: &str, text: &str) {
+    let facts = scan_module(instance.source, server, database, object, text);
+    merge_scanned(instance, facts);
+}
+
+/// Scans module or job step T-SQL read from `database` on `server`.
+pub fn scan_module(
+    source: Source,
+    server: &str,
+    database: &str,
+    object: &str,
+    text: &str,
+) -> ScriptFacts {
     let path = format!("{server}/{database}/{object}");
-    let mut scanner =
-        ScriptScanner::for_live_object(&path, instance.source, server, database, object);
+    let mut scanner = ScriptScanner::for_live_object(&path, source, server, database, object);
     scanner.scan_text(text);
-    let facts = scanner.facts;
+    scanner.facts
+}
+
+/// Adds scanned facts to the databases they name (or to the instance).
+fn merge_scanned(instance: &mut Instance, facts: ScriptFacts) {
     for (name, database_facts) in facts.databases {
         match instance
             .databases
@@ -834,6 +860,9 @@ fn lower_databases(raw: &RawServer, instance: &mut Instance) {
                 scan_live_text(instance, &server, &database, &object, &definition);
             }
         }
+    }
+    for scanned in &raw.scanned_modules {
+        merge_scanned(instance, scanned.facts.clone());
     }
 }
 

@@ -22,7 +22,7 @@ use super::batches::{Batch, Variables, split_batches, substitute};
 mod usage;
 
 /// Facts found in one script, by database.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ScriptFacts {
     /// User databases in the order the script first names them.
     pub databases: Vec<(String, DatabaseFacts)>,
@@ -36,6 +36,16 @@ pub struct ScriptFacts {
 }
 
 impl ScriptFacts {
+    /// Adds the facts of another scan (database by database).
+    pub fn merge(&mut self, other: ScriptFacts) {
+        for (name, facts) in other.databases {
+            self.database(&name).extend(facts);
+        }
+        self.unattributed.extend(other.unattributed);
+        self.server.extend(other.server);
+        self.warnings.extend(other.warnings);
+    }
+
     fn database(&mut self, name: &str) -> &mut DatabaseFacts {
         let index = match self
             .databases
