@@ -141,6 +141,8 @@ struct DynamicSql {
     exec_paren_pending: bool,
     /// Inside `EXEC ( … )`: the depth of its parentheses.
     exec_depth: Option<i64>,
+    /// How many direct strings there were when that `EXEC (` opened.
+    exec_direct_start: usize,
     /// Inside the first argument of `sp_executesql`: the depth of the call.
     executesql_depth: Option<i64>,
     /// `@var =` or `@var +=`: the variable (as a [`variable_key`]) and its depth.
@@ -348,6 +350,14 @@ impl<'a> Splitter<'a> {
                         self.name_start = i;
                     }
                     b'.' => self.name_dot(i),
+                    // `$(Var)`: an SQLCMD variable standing for a name.
+                    b'$' if bytes.get(i + 1) == Some(&b'(') => {
+                        if let Some(close) = bytes[i..end].iter().position(|&b| b == b')') {
+                            self.name_end(i, i + close + 1);
+                            i += close + 1;
+                            continue;
+                        }
+                    }
                     b'*' if bytes.get(i + 1) == Some(&b'=') => self.current.triggers.push(i),
                     b'=' if bytes.get(i + 1) == Some(&b'*') => self.current.triggers.push(i),
                     b'(' => {
@@ -355,12 +365,18 @@ impl<'a> Splitter<'a> {
                         state.depth += 1;
                         if std::mem::take(&mut state.dynamic.exec_paren_pending) {
                             state.dynamic.exec_depth = Some(state.depth);
+                            state.dynamic.exec_direct_start = state.dynamic.direct.len();
                         }
                     }
                     b')' => {
                         let state = &mut self.current;
                         if state.dynamic.exec_depth == Some(state.depth) {
                             state.dynamic.exec_depth = None;
+                            // EXEC (…) AT server runs on the linked server.
+                            if next_word(bytes, i + 1).eq_ignore_ascii_case(b"at") {
+                                let keep = state.dynamic.exec_direct_start;
+                                state.dynamic.direct.truncate(keep);
+                            }
                         }
                         state.depth -= 1;
                     }
@@ -498,6 +514,21 @@ impl<'a> Splitter<'a> {
             && inner.eq_ignore_ascii_case(b"next")
         {
             self.current.triggers.push(start);
+        }
+        // `EXEC [master].[dbo].[xp_cmdshell]`: a procedure name in brackets
+        // is still that procedure.
+        if inner.len() <= WORD_LIMIT {
+            let mut lower = [0u8; WORD_LIMIT];
+            for (to, from) in lower.iter_mut().zip(inner) {
+                *to = from.to_ascii_lowercase();
+            }
+            let lower = &lower[..inner.len()];
+            let state = &mut self.current;
+            if is_usage_trigger(lower) || lower == b"sp_dbcmptlevel" {
+                state.triggers.push(start);
+            } else if lower == b"sp_executesql" {
+                state.dynamic.executesql_depth = Some(state.depth);
+            }
         }
         self.name_end(start, end);
     }
@@ -685,6 +716,13 @@ impl<'a> Splitter<'a> {
             }
             b"update" => Some(PreviousWord::Update),
             b"declare" => Some(PreviousWord::Declare),
+            // WITH EXECUTE AS OWNER (module options), EXECUTE AS USER: a clause.
+            b"exec" | b"execute"
+                if next_word(self.text.as_bytes(), offset + word.len())
+                    .eq_ignore_ascii_case(b"as") =>
+            {
+                None
+            }
             // BULK INSERT is one statement.
             b"insert" if previous == PreviousWord::Bulk => None,
             b"insert" => Some(PreviousWord::Insert),
@@ -705,6 +743,12 @@ impl<'a> Splitter<'a> {
             }
             b"union" | b"except" | b"intersect" | b"all" => {
                 state.previous = PreviousWord::SetOperator;
+                state.dynamic.assigning = None;
+                None
+            }
+            // SELECT @v = … FROM … WHERE name = N'…': the value ends at FROM.
+            b"from" | b"where" | b"group" | b"order" | b"having" | b"option" => {
+                state.dynamic.assigning = None;
                 None
             }
             b"select" | b"delete" | b"merge" | b"drop" | b"truncate" | b"exec" | b"execute"
@@ -716,9 +760,7 @@ impl<'a> Splitter<'a> {
         };
         if let Some(kind) = statement {
             // A new statement ends any assignment or sp_executesql argument.
-            if !matches!(lower, b"exec" | b"execute") {
-                state.dynamic.executesql_depth = None;
-            }
+            state.dynamic.executesql_depth = None;
             state.dynamic.assigning = None;
             state.dynamic.declared = None;
             state.statements += 1;

@@ -226,17 +226,20 @@ impl<'p> ScriptScanner<'p> {
     fn scan_batch_at(&mut self, batch: &Batch<'_>, first_line: u32, first_column: u32) {
         let text: &str = &batch.text;
         self.variables = Rc::clone(&batch.variables);
+        // Windows and executed strings in the order they stand, so that a
+        // string runs in the database of the USE before it.
         let mut positions = Positions::new(text, first_line, first_column);
+        let mut strings = batch.executed_strings.iter().peekable();
         for window in &batch.windows {
+            while let Some(content) = strings.next_if(|content| content.start < window.start) {
+                let (line, column) = positions.at(content.start);
+                self.scan_dynamic(&text[content.clone()], line, column, &batch.variables);
+            }
             let (line, column) = positions.at(window.start);
             let tokens = self.tokenize(&text[window.clone()], line, column, &batch.variables);
             self.scan_tokens(&tokens, window.start == 0);
         }
-        if batch.executed_strings.is_empty() || self.dynamic_depth >= MAX_DYNAMIC_DEPTH {
-            return;
-        }
-        let mut positions = Positions::new(text, first_line, first_column);
-        for content in &batch.executed_strings {
+        for content in strings {
             let (line, column) = positions.at(content.start);
             self.scan_dynamic(&text[content.clone()], line, column, &batch.variables);
         }
@@ -425,7 +428,11 @@ impl<'p> ScriptScanner<'p> {
             .get(at + 1)
             .filter(|t| t.is_name() && !t.is_any(&["PLAN", "HINT"]))?;
         self.current_database = Some(name.text.clone());
-        self.note_database(&name.text);
+        // A USE inside executed strings or module code names a database the
+        // scan does not hold.
+        if self.dynamic_depth == 0 && self.live_object.is_none() {
+            self.note_database(&name.text);
+        }
         Some(at + 2)
     }
 
@@ -914,7 +921,11 @@ impl<'p> ScriptScanner<'p> {
                     native = Some(token);
                 }
                 // The body starts: options are behind us.
-                if token.is("BEGIN") || (token.is_any(STATEMENT_STARTS) && !token.is("SET")) {
+                let execute_as = token.is_any(&["EXEC", "EXECUTE"])
+                    && tokens.get(i + 1).is_some_and(|t| t.is("AS"));
+                if token.is("BEGIN")
+                    || (token.is_any(STATEMENT_STARTS) && !token.is("SET") && !execute_as)
+                {
                     break;
                 }
             }
@@ -961,8 +972,11 @@ struct Positions<'t> {
     text: &'t str,
     first_line: u32,
     first_column: u32,
+    /// The last offset asked, its line, and the characters from its line's
+    /// start to it: each call only reads what lies past the previous one.
     counted: usize,
     line: u32,
+    column_chars: usize,
 }
 
 impl<'t> Positions<'t> {
@@ -973,17 +987,23 @@ impl<'t> Positions<'t> {
             first_column,
             counted: 0,
             line: first_line,
+            column_chars: 0,
         }
     }
 
     fn at(&mut self, offset: usize) -> (u32, u32) {
-        let before = &self.text.as_bytes()[self.counted.min(offset)..offset];
-        self.line += u32::try_from(memchr::memchr_iter(b'\n', before).count()).unwrap_or(u32::MAX);
+        let offset = offset.max(self.counted);
+        let before = &self.text.as_bytes()[self.counted..offset];
+        let newlines = memchr::memchr_iter(b'\n', before).count();
+        if newlines > 0 {
+            self.line += u32::try_from(newlines).unwrap_or(u32::MAX);
+            let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| self.counted + i + 1);
+            self.column_chars = self.text[line_start..offset].chars().count();
+        } else {
+            self.column_chars += self.text[self.counted..offset].chars().count();
+        }
         self.counted = offset;
-        let line_start =
-            memchr::memrchr(b'\n', &self.text.as_bytes()[..offset]).map_or(0, |i| i + 1);
-        let column =
-            1 + u32::try_from(self.text[line_start..offset].chars().count()).unwrap_or(u32::MAX);
+        let column = 1 + u32::try_from(self.column_chars).unwrap_or(u32::MAX);
         // The text's first line may start mid-line in the file.
         let column = if self.line == self.first_line {
             column + self.first_column - 1
@@ -1391,6 +1411,29 @@ mod tests {
         assert_eq!(
             db(&facts, "Older").settings[0].value,
             DatabaseSetting::CompatibilityLevel(90)
+        );
+    }
+
+    #[test]
+    fn executed_strings_run_in_the_database_of_the_use_before_them() {
+        let facts = scan(
+            "USE Sales;\nEXEC sp_executesql N'SELECT * FROM Archive.dbo.T';\nUSE Reporting;\nSELECT 1;\n",
+        );
+        let sales = &db(&facts, "Sales").usages;
+        assert!(
+            matches!(&sales[..], [usage] if matches!(&usage.value, linkready_rules::Usage::ObjectReference(r) if r.database.as_deref() == Some("Archive"))),
+            "{sales:?}"
+        );
+        assert!(db(&facts, "Reporting").usages.is_empty());
+    }
+
+    #[test]
+    fn a_use_inside_executed_strings_adds_no_database() {
+        let facts = scan("USE Sales;\nEXEC ('USE Archive; SELECT 1');\n");
+        assert!(
+            facts.databases.iter().all(|(name, _)| name != "Archive"),
+            "{:?}",
+            facts.databases
         );
     }
 

@@ -79,6 +79,7 @@ impl ScriptScanner<'_> {
     /// One pass over every token of a window, at every depth: object
     /// references by role, rowset functions, legacy syntax.
     pub(super) fn scan_usages(&mut self, tokens: &[Tok]) {
+        let aliases = table_aliases(tokens);
         // Per parenthesis depth: are we in a FROM clause (commas list tables)?
         let mut in_from: Vec<bool> = vec![false];
         let mut expect: Option<ReferenceRole> = None;
@@ -145,7 +146,11 @@ impl ScriptScanner<'_> {
                 {
                     *top = true;
                 }
-                let role = if token.is_any(&["FROM", "JOIN", "APPLY", "USING", "REFERENCES"]) {
+                let delete_from = token.is("FROM") && i > 0 && tokens[i - 1].is("DELETE");
+                let role = if delete_from {
+                    // DELETE FROM target: still the target.
+                    Some(ReferenceRole::Write)
+                } else if token.is_any(&["FROM", "JOIN", "APPLY", "USING", "REFERENCES"]) {
                     Some(ReferenceRole::Read)
                 } else if token.is_any(&["INSERT", "INTO", "UPDATE", "MERGE", "DELETE", "TRUNCATE"])
                 {
@@ -182,11 +187,15 @@ impl ScriptScanner<'_> {
             let role = match expect.take() {
                 Some(_) if after_apply && called && is_type_method(&parts) => None,
                 Some(role) => Some(role),
-                // A function in another database: `Other.dbo.fn(…)`.
+                // A function in another database, `Other.dbo.fn(…)`, unless
+                // its first part is a table alias (`c.Location.Method(…)`).
                 None if called
                     && parts.len() == 3
                     && !is_type_method(&parts)
-                    && is_dbo_or_empty(&parts[1]) =>
+                    && (is_dbo_or_empty(&parts[1])
+                        || !aliases
+                            .iter()
+                            .any(|alias| alias.eq_ignore_ascii_case(&parts[0]))) =>
                 {
                     Some(ReferenceRole::Read)
                 }
@@ -350,6 +359,10 @@ impl ScriptScanner<'_> {
     /// `EXEC …` at the top level: a procedure call, `EXEC (…) [AT server]`.
     pub(super) fn execute(&mut self, tokens: &[Tok], at: usize) -> Option<usize> {
         let mut i = at + 1;
+        // EXECUTE AS USER / LOGIN / OWNER: an impersonation, not a call.
+        if tokens.get(i)?.is("AS") {
+            return Some(i + 1);
+        }
         if tokens.get(i)?.kind == Kind::LParen {
             let close = matching_paren(tokens, i);
             let mut end = close + 1;
@@ -393,7 +406,12 @@ impl ScriptScanner<'_> {
             name: parts.join("."),
             arguments: call_arguments(&tokens[after_name..end]),
         };
-        if parts.len() >= 3 {
+        // `[Sales].[dbo].[sp_fulltext_database]` runs a system procedure in
+        // Sales' context (SSMS writes it under USE master): not a dependency.
+        let system_procedure = parts
+            .last()
+            .is_some_and(|name| name.len() > 3 && name[..3].eq_ignore_ascii_case("sp_"));
+        if parts.len() >= 3 && !system_procedure {
             self.object_reference(&parts, ReferenceRole::Execute, first);
         }
         self.lower_call(&call, &tokens[at]);
@@ -490,10 +508,9 @@ impl ScriptScanner<'_> {
             "sp_add_jobstep" | "sp_update_jobstep" => {
                 // Positions as documented for sp_add_jobstep.
                 let subsystem = text("@subsystem", 4).unwrap_or_else(|| "TSQL".to_string());
+                // The step's database is not added to the scan: a job in msdb
+                // does not tell that scripts of that database were given.
                 let database = text("@database_name", 13);
-                if let Some(database) = &database {
-                    self.note_database(database);
-                }
                 self.facts.server.job_steps.push(Fact::new(
                     JobStep {
                         job: text("@job_name", 1),
@@ -850,6 +867,81 @@ pub(super) fn name_parts(tokens: &[Tok], at: usize) -> (Vec<String>, usize) {
         }
     }
     (parts, i)
+}
+
+/// Words that cannot be a table alias (what follows a table name instead).
+const NOT_ALIASES: &[&str] = &[
+    "WHERE",
+    "ON",
+    "JOIN",
+    "INNER",
+    "LEFT",
+    "RIGHT",
+    "FULL",
+    "CROSS",
+    "OUTER",
+    "GROUP",
+    "ORDER",
+    "HAVING",
+    "UNION",
+    "EXCEPT",
+    "INTERSECT",
+    "SET",
+    "WITH",
+    "OPTION",
+    "SELECT",
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "EXEC",
+    "EXECUTE",
+    "PIVOT",
+    "UNPIVOT",
+    "FOR",
+    "VALUES",
+    "OUTPUT",
+    "WHEN",
+    "THEN",
+    "ELSE",
+    "END",
+    "AND",
+    "OR",
+    "APPLY",
+    "TABLESAMPLE",
+    "DEFAULT",
+    "SELECT",
+];
+
+/// The names tables go by in a window: their last name part and their alias
+/// (`FROM dbo.Customers AS c` gives customers and c).
+fn table_aliases(tokens: &[Tok]) -> Vec<String> {
+    let mut aliases = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if !tokens[i].is_any(&["FROM", "JOIN", "APPLY", "UPDATE", "INTO", "USING"]) {
+            i += 1;
+            continue;
+        }
+        let (parts, after) = name_parts(tokens, i + 1);
+        if let Some(last) = parts.last().filter(|p| !p.is_empty()) {
+            aliases.push(last.clone());
+        }
+        let mut at = after;
+        if tokens.get(at).is_some_and(|t| t.kind == Kind::LParen) {
+            at = matching_paren(tokens, at) + 1;
+        }
+        if tokens.get(at).is_some_and(|t| t.is("AS")) {
+            at += 1;
+        }
+        if let Some(alias) = tokens
+            .get(at)
+            .filter(|t| t.kind == Kind::Word && (t.quoted || !t.is_any(NOT_ALIASES)))
+        {
+            aliases.push(alias.text.clone());
+        }
+        i = after.max(i + 1);
+    }
+    aliases
 }
 
 fn is_type_method(parts: &[String]) -> bool {
