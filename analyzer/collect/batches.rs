@@ -313,17 +313,19 @@ impl<'a> Splitter<'a> {
         while i < end {
             // Inside comments, strings and delimited names only one or two
             // bytes matter: jump to the next of them.
-            let skip = match self.mode {
-                Mode::Code => None,
-                Mode::BlockComment(_) => Some(memchr::memchr2(b'*', b'/', &bytes[i..end])),
-                Mode::String => Some(memchr::memchr(b'\'', &bytes[i..end])),
-                Mode::QuotedIdentifier => Some(memchr::memchr(b'"', &bytes[i..end])),
-                Mode::BracketIdentifier => Some(memchr::memchr(b']', &bytes[i..end])),
-            };
-            match skip {
-                Some(Some(ahead)) => i += ahead,
-                Some(None) => return,
-                None => {}
+            // (Code, the common case, is tested first: one predictable branch.)
+            if let Mode::Code = self.mode {
+            } else {
+                let ahead = match self.mode {
+                    Mode::BlockComment(_) => memchr::memchr2(b'*', b'/', &bytes[i..end]),
+                    Mode::String => memchr::memchr(b'\'', &bytes[i..end]),
+                    Mode::QuotedIdentifier => memchr::memchr(b'"', &bytes[i..end]),
+                    Mode::BracketIdentifier | Mode::Code => memchr::memchr(b']', &bytes[i..end]),
+                };
+                match ahead {
+                    Some(ahead) => i += ahead,
+                    None => return,
+                }
             }
             let byte = bytes[i];
             match self.mode {
@@ -516,8 +518,12 @@ impl<'a> Splitter<'a> {
             self.current.triggers.push(start);
         }
         // `EXEC [master].[dbo].[xp_cmdshell]`: a procedure name in brackets
-        // is still that procedure.
-        if inner.len() <= WORD_LIMIT {
+        // is still that procedure (they all start with sp_ or xp_).
+        let procedure_like = inner.len() > 3
+            && matches!(inner[0] | 0x20, b's' | b'x')
+            && matches!(inner[1] | 0x20, b'p')
+            && inner[2] == b'_';
+        if procedure_like && inner.len() <= WORD_LIMIT {
             let mut lower = [0u8; WORD_LIMIT];
             for (to, from) in lower.iter_mut().zip(inner) {
                 *to = from.to_ascii_lowercase();
@@ -1164,7 +1170,8 @@ mod tests {
 /// The value is padded with spaces to the parameter's length, so lines and
 /// columns still match the file.
 pub fn fill_template_parameters(text: &str) -> Cow<'_, str> {
-    if !text.contains('<') || !text.contains(',') {
+    let bytes = text.as_bytes();
+    if memchr::memchr(b'<', bytes).is_none() || memchr::memchr(b',', bytes).is_none() {
         return Cow::Borrowed(text);
     }
     let mut out = String::new();

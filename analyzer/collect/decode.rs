@@ -54,7 +54,7 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<(String, Encoding), DecodeError> {
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&byte| byte == 0)
+    memchr::memchr(0, bytes)
 }
 
 fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, DecodeError> {
