@@ -113,6 +113,10 @@ pub struct ScanArgs {
 pub enum Format {
     Table,
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning and other SARIF viewers).
+    Sarif,
+    /// One row per finding, UTF-8 with BOM (Excel).
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -227,6 +231,8 @@ fn scan(args: ScanArgs) -> Result<u8> {
     let format = match args.format {
         Format::Table => OutputFormat::Table,
         Format::Json => OutputFormat::Json,
+        Format::Sarif => OutputFormat::Sarif,
+        Format::Csv => OutputFormat::Csv,
     };
     let text = render(&report, format);
     match &args.output {

@@ -649,3 +649,38 @@ fn cli_reads_the_password_from_sqlcmdpassword_and_reports_live_findings() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("SQLCMDPASSWORD"));
 }
+
+#[test]
+fn live_findings_in_sarif_are_logical_locations() {
+    let run = assess("after-failover");
+    let log: serde_json::Value =
+        serde_json::from_str(&linkready_reports::render_sarif(&run.report)).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../shared/schemas/sarif-schema-2.1.0.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let xp = results.iter().find(|r| r["ruleId"] == "LR303").unwrap();
+    let location = &xp["locations"][0];
+    assert!(location["physicalLocation"].is_null());
+    let names: Vec<&str> = location["logicalLocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["name"].as_str().unwrap())
+        .collect();
+    assert!(names[0].starts_with("dbo.Export"), "{names:?}");
+    assert_eq!(names[1], "Sales");
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!(xp["properties"]["object"], "master..xp_cmdshell");
+}

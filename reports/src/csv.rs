@@ -1,0 +1,133 @@
+//! CSV: one row per finding, for spreadsheets.
+//!
+//! Excel opens it cleanly: UTF-8 with a byte order mark (without it Excel
+//! reads Windows-1252), CRLF line ends, every field quoted with `"` doubled,
+//! one header row. A field that starts with `=`, `+`, `-`, `@`, tab or
+//! carriage return gets a leading `'` so Excel shows it as text instead of
+//! evaluating it (object names and messages come from customers' servers).
+
+use linkready_rules::{Finding, Origin};
+
+use crate::model::Report;
+
+/// The columns, in order (documented in the README).
+pub const CSV_COLUMNS: [&str; 15] = [
+    "rule",
+    "name",
+    "severity",
+    "instance",
+    "database",
+    "object",
+    "message",
+    "origin",
+    "path",
+    "line",
+    "column",
+    "dynamic",
+    "aliases",
+    "suppressed",
+    "database_verdict",
+];
+
+fn push_field(row: &mut String, value: &str) {
+    if !row.is_empty() {
+        row.push(',');
+    }
+    row.push('"');
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        row.push('\'');
+    }
+    row.push_str(&value.replace('"', "\"\""));
+    row.push('"');
+}
+
+fn push_row(out: &mut String, fields: &[&str]) {
+    let mut row = String::new();
+    for field in fields {
+        push_field(&mut row, field);
+    }
+    out.push_str(&row);
+    out.push_str("\r\n");
+}
+
+fn database_verdict<'a>(report: &'a Report, finding: &Finding) -> &'a str {
+    let Some(database) = finding.database.as_deref() else {
+        return "";
+    };
+    report
+        .assessment
+        .instances
+        .iter()
+        .filter(|instance| instance.name == finding.instance)
+        .flat_map(|instance| &instance.databases)
+        .find(|db| db.name == database)
+        .map_or("", |db| db.verdict.as_str())
+}
+
+/// Renders the findings (then the suppressed ones) as CSV with a BOM.
+pub fn render_csv(report: &Report) -> String {
+    let mut out = String::from("\u{feff}");
+    push_row(&mut out, &CSV_COLUMNS);
+    let assessment = &report.assessment;
+    let rows = assessment
+        .findings
+        .iter()
+        .map(|finding| (finding, false))
+        .chain(assessment.suppressed.iter().map(|finding| (finding, true)));
+    for (finding, suppressed) in rows {
+        let (path, line, column, dynamic) = match &finding.origin {
+            Origin::Script {
+                path,
+                line,
+                column,
+                dynamic,
+            } => (
+                path.as_str(),
+                line.to_string(),
+                column.to_string(),
+                *dynamic,
+            ),
+            _ => ("", String::new(), String::new(), false),
+        };
+        let aliases = finding.rule.aliases.join(" ");
+        push_row(
+            &mut out,
+            &[
+                finding.rule.id,
+                finding.rule.name,
+                finding.severity.as_str(),
+                &finding.instance,
+                finding.database.as_deref().unwrap_or(""),
+                finding.object.as_deref().unwrap_or(""),
+                &finding.message,
+                finding.origin.source().as_str(),
+                path,
+                &line,
+                &column,
+                if dynamic { "true" } else { "false" },
+                &aliases,
+                if suppressed { "true" } else { "false" },
+                database_verdict(report, finding),
+            ],
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_quoted_and_formulas_defused() {
+        let mut row = String::new();
+        push_field(&mut row, "a\"b,c\r\nd");
+        push_field(&mut row, "=HYPERLINK(\"x\")");
+        push_field(&mut row, "-1");
+        push_field(&mut row, "");
+        assert_eq!(
+            row,
+            "\"a\"\"b,c\r\nd\",\"'=HYPERLINK(\"\"x\"\")\",\"'-1\",\"\""
+        );
+    }
+}
