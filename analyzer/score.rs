@@ -79,4 +79,80 @@ mod tests {
             Some(100)
         );
     }
+
+    fn database(verdict: Verdict, score: Option<u8>) -> DatabaseAssessment {
+        DatabaseAssessment {
+            name: "db".to_string(),
+            verdict,
+            score,
+            counts: SeverityCounts::default(),
+        }
+    }
+
+    #[test]
+    fn an_instance_without_databases_scores_its_own_findings() {
+        let own = SeverityCounts {
+            prerequisite: 1,
+            ..SeverityCounts::default()
+        };
+        assert_eq!(
+            instance_score(Verdict::ReadyWithConditions, &own, &[]),
+            Some(90)
+        );
+        assert_eq!(
+            instance_score(Verdict::Ready, &SeverityCounts::default(), &[]),
+            Some(100)
+        );
+    }
+
+    #[test]
+    fn unknown_databases_do_not_count_as_perfect_or_zero() {
+        // All databases unknown: the instance is unknown too (worst verdict)
+        // and has no score.
+        let all_unknown = [
+            database(Verdict::Unknown, None),
+            database(Verdict::Unknown, None),
+        ];
+        assert_eq!(
+            instance_score(Verdict::Unknown, &SeverityCounts::default(), &all_unknown),
+            None
+        );
+        // One unknown beside a scored one: only the scored one caps.
+        let mixed = [
+            database(Verdict::Unknown, None),
+            database(Verdict::ReadyWithConditions, Some(97)),
+        ];
+        assert_eq!(
+            instance_score(Verdict::Unknown, &SeverityCounts::default(), &mixed),
+            None
+        );
+        assert_eq!(
+            instance_score(
+                Verdict::ReadyWithConditions,
+                &SeverityCounts::default(),
+                &mixed[1..]
+            ),
+            Some(97)
+        );
+    }
+
+    #[test]
+    fn blockers_only_at_instance_level() {
+        let own = SeverityCounts {
+            blocker: 1,
+            ..SeverityCounts::default()
+        };
+        let ready = [database(Verdict::Ready, Some(100))];
+        assert_eq!(instance_score(Verdict::NotReady, &own, &ready), Some(40));
+        // The database itself keeps its own score.
+        assert_eq!(
+            database_score(Verdict::Ready, &SeverityCounts::default()),
+            Some(100)
+        );
+        let two = SeverityCounts {
+            blocker: 2,
+            ..SeverityCounts::default()
+        };
+        assert_eq!(instance_score(Verdict::NotReady, &two, &ready), Some(0));
+    }
 }

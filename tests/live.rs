@@ -505,6 +505,11 @@ fn login_failure_is_not_assessed() {
     );
     assert!(rules(&run).is_empty());
     assert!(run.server.recorded().statements.is_empty());
+    let estate = run.report.assessment.estate();
+    assert_eq!(estate.instances.unknown, 1);
+    assert_eq!(estate.databases.total(), 0);
+    assert_eq!(estate.not_assessed.len(), 1);
+    assert!(estate.not_assessed[0].reasons[0].contains("Login failed"));
 }
 
 #[test]

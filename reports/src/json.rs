@@ -1,6 +1,6 @@
 //! The JSON report: its own output structs, versioned; never internal types.
 
-use linkready_rules::{Finding, Origin, RuleUnknown, SuppressionScope};
+use linkready_rules::{Finding, Origin, RuleUnknown, SuppressionScope, VerdictCounts};
 use serde::Serialize;
 
 use crate::model::{FileStatus, Report};
@@ -13,6 +13,7 @@ struct JsonReport<'a> {
     schema_version: u32,
     tool: Tool<'a>,
     instances: Vec<JsonInstance<'a>>,
+    estate: JsonEstate<'a>,
     findings: Vec<JsonFinding<'a>>,
     unknowns: Vec<JsonUnknown<'a>>,
     /// Findings that `-- linkready: ignore` comments suppressed.
@@ -20,6 +21,31 @@ struct JsonReport<'a> {
     /// Suppression comments that matched no finding.
     unused_suppressions: Vec<JsonSuppression<'a>>,
     inputs: Inputs<'a>,
+}
+
+/// The roll-up of every instance and database.
+#[derive(Serialize)]
+struct JsonEstate<'a> {
+    instances: VerdictCounts,
+    databases: VerdictCounts,
+    /// Blocker rules, the most widespread first.
+    blockers: Vec<JsonBlocker<'a>>,
+    not_assessed: Vec<JsonNotAssessed>,
+}
+
+#[derive(Serialize)]
+struct JsonBlocker<'a> {
+    rule: &'a str,
+    name: &'a str,
+    /// Databases (and instances, for instance-level findings) it blocks.
+    places: usize,
+    findings: usize,
+}
+
+#[derive(Serialize)]
+struct JsonNotAssessed {
+    instance: String,
+    reasons: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -156,6 +182,7 @@ fn unknown(unknown: &RuleUnknown) -> JsonUnknown<'_> {
 /// Renders the report as pretty-printed JSON, ending with a newline.
 pub fn render_json(report: &Report) -> String {
     let assessment = &report.assessment;
+    let estate = assessment.estate();
     let document = JsonReport {
         schema_version: JSON_SCHEMA_VERSION,
         tool: Tool {
@@ -182,6 +209,28 @@ pub fn render_json(report: &Report) -> String {
                     .collect(),
             })
             .collect(),
+        estate: JsonEstate {
+            instances: estate.instances,
+            databases: estate.databases,
+            blockers: estate
+                .blockers
+                .iter()
+                .map(|blocker| JsonBlocker {
+                    rule: blocker.rule.id,
+                    name: blocker.rule.name,
+                    places: blocker.places,
+                    findings: blocker.findings,
+                })
+                .collect(),
+            not_assessed: estate
+                .not_assessed
+                .into_iter()
+                .map(|n| JsonNotAssessed {
+                    instance: n.instance,
+                    reasons: n.reasons,
+                })
+                .collect(),
+        },
         findings: assessment.findings.iter().map(finding).collect(),
         unknowns: assessment.unknowns.iter().map(unknown).collect(),
         suppressed: assessment.suppressed.iter().map(finding).collect(),

@@ -3,7 +3,7 @@
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
-use linkready_rules::{Origin, RuleMeta, SeverityCounts};
+use linkready_rules::{EstateSummary, Origin, RuleMeta, SeverityCounts, VerdictCounts};
 
 use crate::model::{FileStatus, Report};
 
@@ -118,6 +118,8 @@ pub fn render_table(report: &Report) -> String {
         }
     }
 
+    out.push_str(&estate_section(&assessment.estate()));
+
     let scanned = report
         .files
         .iter()
@@ -137,6 +139,65 @@ pub fn render_table(report: &Report) -> String {
         totals.info,
         assessment.suppressed.len()
     ));
+    out
+}
+
+fn verdict_counts(counts: &VerdictCounts) -> String {
+    format!(
+        "{} ready, {} ready-with-conditions, {} not-ready, {} unknown",
+        counts.ready, counts.ready_with_conditions, counts.not_ready, counts.unknown
+    )
+}
+
+/// The roll-up: verdict counts, the five most common blockers, and the
+/// instances not assessed.
+fn estate_section(estate: &EstateSummary) -> String {
+    let mut out = String::from(
+        "
+Estate
+",
+    );
+    out.push_str(&wrap(
+        &format!(
+            "instances ({}): {}",
+            estate.instances.total(),
+            verdict_counts(&estate.instances)
+        ),
+        "  ",
+    ));
+    out.push_str(&wrap(
+        &format!(
+            "databases ({}): {}",
+            estate.databases.total(),
+            verdict_counts(&estate.databases)
+        ),
+        "  ",
+    ));
+    if !estate.blockers.is_empty() {
+        out.push_str(
+            "  most common blockers:
+",
+        );
+        for blocker in estate.blockers.iter().take(5) {
+            out.push_str(&wrap(
+                &format!(
+                    "- {} {}: {} place(s), {} finding(s)",
+                    blocker.rule.id, blocker.rule.name, blocker.places, blocker.findings
+                ),
+                "    ",
+            ));
+        }
+    }
+    for not_assessed in &estate.not_assessed {
+        out.push_str(&wrap(
+            &format!(
+                "not assessed: {}: {}",
+                not_assessed.instance,
+                not_assessed.reasons.join("; ")
+            ),
+            "  ",
+        ));
+    }
     out
 }
 

@@ -81,3 +81,121 @@ pub struct Assessment {
     /// Suppressions that matched no finding (a stale comment, or a typo).
     pub unused_suppressions: Vec<Suppression>,
 }
+
+/// How many instances or databases have each verdict.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct VerdictCounts {
+    pub ready: usize,
+    pub ready_with_conditions: usize,
+    pub unknown: usize,
+    pub not_ready: usize,
+}
+
+impl VerdictCounts {
+    pub fn add(&mut self, verdict: Verdict) {
+        match verdict {
+            Verdict::Ready => self.ready += 1,
+            Verdict::ReadyWithConditions => self.ready_with_conditions += 1,
+            Verdict::Unknown => self.unknown += 1,
+            Verdict::NotReady => self.not_ready += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.ready + self.ready_with_conditions + self.unknown + self.not_ready
+    }
+}
+
+/// A blocker rule and how much of the estate it blocks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockerCount {
+    pub rule: &'static crate::rule::RuleMeta,
+    /// Databases with at least one of its findings (instance-level findings
+    /// count their instance once).
+    pub places: usize,
+    pub findings: usize,
+}
+
+/// An instance that could not be assessed, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotAssessed {
+    pub instance: String,
+    pub reasons: Vec<String>,
+}
+
+/// The estate at a glance: verdict counts, the most common blockers, and the
+/// instances not assessed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EstateSummary {
+    pub instances: VerdictCounts,
+    pub databases: VerdictCounts,
+    /// Most places first, then rule ID.
+    pub blockers: Vec<BlockerCount>,
+    pub not_assessed: Vec<NotAssessed>,
+}
+
+impl Assessment {
+    /// Rolls the instances and findings up to the estate.
+    pub fn estate(&self) -> EstateSummary {
+        let mut summary = EstateSummary::default();
+        for instance in &self.instances {
+            summary.instances.add(instance.verdict);
+            for db in &instance.databases {
+                summary.databases.add(db.verdict);
+            }
+            if instance.verdict == Verdict::Unknown {
+                let mut reasons = instance.errors.clone();
+                if reasons.is_empty() {
+                    reasons = self
+                        .unknowns
+                        .iter()
+                        .filter(|u| u.instance == instance.name && !u.needs_target)
+                        .map(|u| match &u.database {
+                            Some(db) => format!("{} ({db}): {}", u.rule.id, u.reason),
+                            None => format!("{}: {}", u.rule.id, u.reason),
+                        })
+                        .collect();
+                }
+                summary.not_assessed.push(NotAssessed {
+                    instance: instance.name.clone(),
+                    reasons,
+                });
+            }
+        }
+        // Per blocker rule: the (instance, database) places and the count.
+        type Places<'a> = Vec<(&'a str, Option<&'a str>)>;
+        let mut by_rule: Vec<(&'static crate::rule::RuleMeta, Places<'_>, usize)> = Vec::new();
+        for finding in self
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Blocker)
+        {
+            let place = (finding.instance.as_str(), finding.database.as_deref());
+            match by_rule
+                .iter_mut()
+                .find(|(rule, ..)| rule.id == finding.rule.id)
+            {
+                Some((_, places, count)) => {
+                    if !places.contains(&place) {
+                        places.push(place);
+                    }
+                    *count += 1;
+                }
+                None => by_rule.push((finding.rule, vec![place], 1)),
+            }
+        }
+        summary.blockers = by_rule
+            .into_iter()
+            .map(|(rule, places, findings)| BlockerCount {
+                rule,
+                places: places.len(),
+                findings,
+            })
+            .collect();
+        summary
+            .blockers
+            .sort_by(|a, b| b.places.cmp(&a.places).then(a.rule.id.cmp(b.rule.id)));
+        summary
+    }
+}

@@ -11,7 +11,10 @@ mod registry;
 mod rule;
 pub mod rules;
 
-pub use assessment::{Assessment, DatabaseAssessment, InstanceAssessment, SeverityCounts, Verdict};
+pub use assessment::{
+    Assessment, BlockerCount, DatabaseAssessment, EstateSummary, InstanceAssessment, NotAssessed,
+    SeverityCounts, Verdict, VerdictCounts,
+};
 pub use finding::{Finding, RuleUnknown, Severity, Suppression, SuppressionScope};
 pub use model::*;
 pub use registry::{RULES, find_rule};
