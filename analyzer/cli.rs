@@ -117,6 +117,8 @@ pub enum Format {
     Sarif,
     /// One row per finding, UTF-8 with BOM (Excel).
     Csv,
+    /// One self-contained page (no script, nothing from the network).
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -233,6 +235,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
         Format::Json => OutputFormat::Json,
         Format::Sarif => OutputFormat::Sarif,
         Format::Csv => OutputFormat::Csv,
+        Format::Html => OutputFormat::Html,
     };
     let text = render(&report, format);
     match &args.output {

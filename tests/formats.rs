@@ -70,6 +70,7 @@ fn snapshots_of_every_format() {
     assert_snapshot("sample-estate.json", &sample("json"));
     assert_snapshot("sample-estate.sarif", &sample("sarif"));
     assert_snapshot("sample-estate.csv", &sample("csv"));
+    assert_snapshot("sample-estate.html", &sample("html"));
 }
 
 fn sarif_validator() -> jsonschema::Validator {

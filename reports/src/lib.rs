@@ -2,12 +2,14 @@
 //! output format.
 
 mod csv;
+mod html;
 mod json;
 mod model;
 mod sarif;
 mod table;
 
 pub use csv::{CSV_COLUMNS, render_csv};
+pub use html::render_html;
 pub use json::{JSON_SCHEMA_VERSION, render_json};
 pub use model::{FileStatus, InputFile, InputInventory, Report};
 pub use sarif::{path_to_uri, render_sarif, sarif_level};
@@ -20,6 +22,7 @@ pub enum OutputFormat {
     Json,
     Sarif,
     Csv,
+    Html,
 }
 
 /// Renders the report in the chosen format.
@@ -29,5 +32,18 @@ pub fn render(report: &Report, format: OutputFormat) -> String {
         OutputFormat::Json => render_json(report),
         OutputFormat::Sarif => render_sarif(report),
         OutputFormat::Csv => render_csv(report),
+        // The template is compiled into the binary and tested; a failure
+        // here is a bug, reported in the page rather than as a panic.
+        OutputFormat::Html => render_html(report).unwrap_or_else(|error| {
+            format!(
+                "<!DOCTYPE html><title>linkready</title><p>report template error: {}</p>\n",
+                html_escape(&error.to_string())
+            )
+        }),
     }
+}
+
+/// Escapes text for HTML element content and quoted attributes.
+pub fn html_escape(text: &str) -> String {
+    handlebars::html_escape(text)
 }

@@ -1,0 +1,404 @@
+//! The HTML report: one self-contained file from reports/templates/report.html.hbs.
+//!
+//! No script at all (mail gateways and intranet policies strip it, and the
+//! report must work opened from disk): sorting and filtering are radio
+//! buttons and checkboxes driving CSS; the chart is inline SVG. Handlebars
+//! runs in strict mode with its HTML escaping on, so every value the
+//! template shows is escaped (object names can hold anything).
+
+use handlebars::Handlebars;
+use linkready_rules::{Finding, Origin, RuleMeta, Severity, Verdict, VerdictCounts};
+use serde::Serialize;
+
+use crate::model::{FileStatus, Report};
+
+const TEMPLATE: &str = include_str!("../templates/report.html.hbs");
+const FINDING_ROW: &str = include_str!("../templates/finding.html.hbs");
+
+#[derive(Serialize)]
+struct Page<'a> {
+    tool: &'a str,
+    version: &'a str,
+    estate: Estate<'a>,
+    estate_counts: EstateCounts,
+    instances: Vec<Instance<'a>>,
+    /// The same findings in three orders; CSS shows the chosen one.
+    by_severity: Vec<Row<'a>>,
+    by_rule: Vec<Row<'a>>,
+    by_place: Vec<Row<'a>>,
+    rules: Vec<RuleDocs>,
+    unknowns: Vec<Unknown<'a>>,
+    suppressed: Vec<Row<'a>>,
+    inputs: Inputs<'a>,
+}
+
+#[derive(Serialize)]
+struct EstateCounts {
+    instances: Counts,
+    databases: Counts,
+}
+
+/// Verdict counts with names a template can use.
+#[derive(Serialize)]
+struct Counts {
+    ready: usize,
+    ready_with_conditions: usize,
+    unknown: usize,
+    not_ready: usize,
+}
+
+impl From<VerdictCounts> for Counts {
+    fn from(counts: VerdictCounts) -> Self {
+        Counts {
+            ready: counts.ready,
+            ready_with_conditions: counts.ready_with_conditions,
+            unknown: counts.unknown,
+            not_ready: counts.not_ready,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Estate<'a> {
+    instances: Chart,
+    databases: Chart,
+    findings: usize,
+    blockers: Vec<Blocker<'a>>,
+    not_assessed: Vec<NotAssessed>,
+}
+
+/// One stacked bar: a segment per verdict, widths in percent of 600 px.
+#[derive(Serialize)]
+struct Chart {
+    total: usize,
+    segments: Vec<Segment>,
+}
+
+#[derive(Serialize)]
+struct Segment {
+    verdict: &'static str,
+    count: usize,
+    x: usize,
+    width: usize,
+}
+
+#[derive(Serialize)]
+struct Blocker<'a> {
+    rule: &'a str,
+    name: &'a str,
+    places: usize,
+    findings: usize,
+}
+
+#[derive(Serialize)]
+struct NotAssessed {
+    instance: String,
+    reasons: String,
+}
+
+#[derive(Serialize)]
+struct Instance<'a> {
+    name: &'a str,
+    verdict: &'static str,
+    score: String,
+    errors: &'a [String],
+    databases: Vec<Database<'a>>,
+}
+
+#[derive(Serialize)]
+struct Database<'a> {
+    name: &'a str,
+    verdict: &'static str,
+    score: String,
+    blocker: usize,
+    prerequisite: usize,
+    warning: usize,
+    info: usize,
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    severity: &'static str,
+    rule: &'static str,
+    name: &'static str,
+    aliases: String,
+    instance: &'a str,
+    database: &'a str,
+    object: &'a str,
+    message: &'a str,
+    origin: &'static str,
+    location: String,
+    dynamic: bool,
+}
+
+#[derive(Serialize)]
+struct RuleDocs {
+    id: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    summary: &'static str,
+    aliases: String,
+    why: String,
+    fix: String,
+}
+
+#[derive(Serialize)]
+struct Unknown<'a> {
+    rule: &'static str,
+    instance: &'a str,
+    database: &'a str,
+    reason: &'a str,
+    needs_target: bool,
+}
+
+#[derive(Serialize)]
+struct Inputs<'a> {
+    files: usize,
+    unreadable: Vec<Unreadable<'a>>,
+    inventories: usize,
+}
+
+#[derive(Serialize)]
+struct Unreadable<'a> {
+    path: &'a str,
+    error: &'a str,
+}
+
+const CHART_WIDTH: usize = 600;
+
+fn chart(counts: &VerdictCounts) -> Chart {
+    let total = counts.total();
+    let mut segments = Vec::new();
+    let mut x = 0;
+    for (verdict, count) in [
+        (Verdict::Ready, counts.ready),
+        (Verdict::ReadyWithConditions, counts.ready_with_conditions),
+        (Verdict::Unknown, counts.unknown),
+        (Verdict::NotReady, counts.not_ready),
+    ] {
+        if count == 0 || total == 0 {
+            continue;
+        }
+        let width = (count * CHART_WIDTH / total).max(1);
+        segments.push(Segment {
+            verdict: verdict.as_str(),
+            count,
+            x,
+            width,
+        });
+        x += width;
+    }
+    // Rounding: the last segment reaches the end.
+    if let Some(last) = segments.last_mut() {
+        last.width = CHART_WIDTH - last.x;
+    }
+    Chart { total, segments }
+}
+
+fn location(origin: &Origin) -> String {
+    match origin {
+        Origin::Script {
+            path, line, column, ..
+        } => format!("{path}:{line}:{column}"),
+        Origin::Live {
+            server,
+            database,
+            object,
+        }
+        | Origin::Inventory {
+            server,
+            database,
+            object,
+        } => match database {
+            Some(database) => format!("{server} / {database} / {object}"),
+            None => format!("{server} / {object}"),
+        },
+        Origin::Selection { argument, .. } => argument.clone(),
+    }
+}
+
+fn row(finding: &Finding) -> Row<'_> {
+    Row {
+        severity: finding.severity.as_str(),
+        rule: finding.rule.id,
+        name: finding.rule.name,
+        aliases: finding.rule.aliases.join(", "),
+        instance: &finding.instance,
+        database: finding.database.as_deref().unwrap_or(""),
+        object: finding.object.as_deref().unwrap_or(""),
+        message: &finding.message,
+        origin: finding.origin.source().as_str(),
+        location: location(&finding.origin),
+        dynamic: matches!(finding.origin, Origin::Script { dynamic: true, .. }),
+    }
+}
+
+fn score(score: Option<u8>) -> String {
+    score.map_or_else(|| "–".to_string(), |s| s.to_string())
+}
+
+fn severity_rank(severity: Severity) -> u8 {
+    match severity {
+        Severity::Blocker => 0,
+        Severity::Prerequisite => 1,
+        Severity::Warning => 2,
+        Severity::Info => 3,
+    }
+}
+
+fn rule_docs(meta: &'static RuleMeta) -> RuleDocs {
+    RuleDocs {
+        id: meta.id,
+        name: meta.name,
+        severity: meta.severity.as_str(),
+        summary: meta.summary,
+        aliases: meta.aliases.join(", "),
+        why: meta
+            .docs_section("Why it matters for the link")
+            .unwrap_or_default(),
+        fix: meta.docs_section("How to fix").unwrap_or_default(),
+    }
+}
+
+/// Renders the report as one self-contained HTML page.
+pub fn render_html(report: &Report) -> Result<String, handlebars::RenderError> {
+    let assessment = &report.assessment;
+    let estate = assessment.estate();
+    let findings = &assessment.findings;
+
+    let mut by_severity: Vec<&Finding> = findings.iter().collect();
+    by_severity.sort_by_key(|f| severity_rank(f.severity));
+    let mut by_rule: Vec<&Finding> = findings.iter().collect();
+    by_rule.sort_by_key(|f| f.rule.id);
+
+    let mut fired: Vec<&'static RuleMeta> = Vec::new();
+    for finding in findings.iter().chain(&assessment.suppressed) {
+        if !fired.iter().any(|meta| meta.id == finding.rule.id) {
+            fired.push(finding.rule);
+        }
+    }
+    fired.sort_by_key(|meta| meta.id);
+
+    let page = Page {
+        tool: report.tool_name,
+        version: report.tool_version,
+        estate_counts: EstateCounts {
+            instances: estate.instances.into(),
+            databases: estate.databases.into(),
+        },
+        estate: Estate {
+            instances: chart(&estate.instances),
+            databases: chart(&estate.databases),
+            findings: findings.len(),
+            blockers: estate
+                .blockers
+                .iter()
+                .map(|b| Blocker {
+                    rule: b.rule.id,
+                    name: b.rule.name,
+                    places: b.places,
+                    findings: b.findings,
+                })
+                .collect(),
+            not_assessed: estate
+                .not_assessed
+                .into_iter()
+                .map(|n| NotAssessed {
+                    instance: n.instance,
+                    reasons: n.reasons.join("; "),
+                })
+                .collect(),
+        },
+        instances: assessment
+            .instances
+            .iter()
+            .map(|instance| Instance {
+                name: &instance.name,
+                verdict: instance.verdict.as_str(),
+                score: score(instance.score),
+                errors: &instance.errors,
+                databases: instance
+                    .databases
+                    .iter()
+                    .map(|db| Database {
+                        name: &db.name,
+                        verdict: db.verdict.as_str(),
+                        score: score(db.score),
+                        blocker: db.counts.blocker,
+                        prerequisite: db.counts.prerequisite,
+                        warning: db.counts.warning,
+                        info: db.counts.info,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        by_severity: by_severity.into_iter().map(row).collect(),
+        by_rule: by_rule.into_iter().map(row).collect(),
+        by_place: findings.iter().map(row).collect(),
+        rules: fired.into_iter().map(rule_docs).collect(),
+        unknowns: assessment
+            .unknowns
+            .iter()
+            .map(|u| Unknown {
+                rule: u.rule.id,
+                instance: &u.instance,
+                database: u.database.as_deref().unwrap_or(""),
+                reason: &u.reason,
+                needs_target: u.needs_target,
+            })
+            .collect(),
+        suppressed: assessment.suppressed.iter().map(row).collect(),
+        inputs: Inputs {
+            files: report.files.len(),
+            unreadable: report
+                .files
+                .iter()
+                .filter(|f| f.status == FileStatus::Error)
+                .map(|f| Unreadable {
+                    path: &f.path,
+                    error: f.error.as_deref().unwrap_or(""),
+                })
+                .chain(report.inventories.iter().filter_map(|i| {
+                    i.error.as_deref().map(|error| Unreadable {
+                        path: &i.path,
+                        error,
+                    })
+                }))
+                .collect(),
+            inventories: report.inventories.len(),
+        },
+    };
+
+    let mut handlebars = Handlebars::new();
+    handlebars.set_strict_mode(true);
+    handlebars.register_partial("finding", FINDING_ROW)?;
+    handlebars.register_template_string("report", TEMPLATE)?;
+    handlebars.render("report", &page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_template_compiles_and_renders_an_empty_report() {
+        let report = Report::new(linkready_rules::Assessment::default(), Vec::new());
+        let html = render_html(&report).unwrap();
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        assert!(!html.contains("<script"));
+    }
+
+    #[test]
+    fn chart_segments_fill_the_width() {
+        let counts = VerdictCounts {
+            ready: 1,
+            ready_with_conditions: 1,
+            unknown: 0,
+            not_ready: 1,
+        };
+        let chart = chart(&counts);
+        assert_eq!(chart.segments.len(), 3);
+        let last = chart.segments.last().unwrap();
+        assert_eq!(last.x + last.width, CHART_WIDTH);
+    }
+}
