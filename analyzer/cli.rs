@@ -107,6 +107,10 @@ pub struct ScanArgs {
     /// `*.inventory.json`.
     #[arg(long = "inventory", value_name = "FILE")]
     pub inventories: Vec<PathBuf>,
+    /// linkready.toml: the target managed instance, rule settings, scoring
+    /// weights, suppressions (default: ./linkready.toml when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -196,6 +200,8 @@ pub fn run(cli: Cli) -> Result<u8> {
 }
 
 fn scan(args: ScanArgs) -> Result<u8> {
+    // Read first: a bad configuration stops before any server is contacted.
+    let config = crate::config::load(args.config.as_deref(), crate::config::today())?;
     let servers = server_specs(&args.servers, &args.server_files)?;
     // No path and no server: the current directory, as ripgrep does.
     let paths = if args.paths.is_empty() && servers.is_empty() && args.inventories.is_empty() {
@@ -228,6 +234,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
             query_timeout: Duration::from_secs(args.query_timeout),
         },
         inventories: args.inventories,
+        config,
     };
     let report = run_scan(&request);
     let format = match args.format {

@@ -3,40 +3,72 @@
 use std::cmp::Ordering;
 
 use linkready_rules::{
-    Assessment, DatabaseAssessment, Estate, Finding, InstanceAssessment, Origin, RULES, Severity,
-    SeverityCounts, Source, Suppression, Verdict,
+    Assessment, ConfigSuppressionUse, DatabaseAssessment, Estate, Finding, InstanceAssessment,
+    Origin, RULES, RuleMeta, Severity, SeverityCounts, Source, Suppression, Verdict,
 };
 
+use crate::config::Config;
 use crate::score::{database_score, instance_score};
 
-/// Runs every rule that the instance's source can feed, applies the
-/// suppression comments, sorts the findings, and assigns verdicts.
-pub fn assess(estate: &Estate, suppressions: &[Suppression]) -> Assessment {
+/// Runs every enabled rule that the instance's source can feed, applies the
+/// configured severities, the suppression comments and linkready.toml's
+/// suppressions, sorts the findings, and assigns verdicts and scores.
+pub fn assess(estate: &Estate, suppressions: &[Suppression], config: &Config) -> Assessment {
     let mut used = vec![false; suppressions.len()];
+    let mut matched = vec![0usize; config.suppressions.len()];
     let mut assessment = Assessment::default();
+    let severity_of = |rule: &RuleMeta| {
+        config
+            .rules
+            .get(rule.id)
+            .and_then(|settings| settings.severity)
+            .unwrap_or(rule.severity)
+    };
     for instance in &estate.instances {
-        let mut outcomes = linkready_rules::Outcomes::default();
+        let mut outcomes = linkready_rules::Outcomes::with_settings(config.settings.clone());
         for rule in RULES {
             // A rule that this source cannot feed is not run: scripts never show
             // a database's state, so that rule says nothing about them.
-            if rule.meta().has_source(instance.source) {
+            if rule.meta().has_source(instance.source) && config.enabled(rule.meta().id) {
                 rule.check(instance, &mut outcomes);
             }
         }
+        for finding in &mut outcomes.findings {
+            if let Some(severity) = config.rules.get(finding.rule.id).and_then(|r| r.severity) {
+                finding.severity = severity;
+            }
+        }
         outcomes.findings.sort_by(compare_findings);
-        let (kept, suppressed): (Vec<Finding>, Vec<Finding>) =
-            outcomes.findings.into_iter().partition(|finding| {
-                let mut covered = false;
-                for (index, suppression) in suppressions.iter().enumerate() {
-                    if suppression.covers(finding) {
-                        used[index] = true;
-                        covered = true;
+        let mut kept = Vec::with_capacity(outcomes.findings.len());
+        for mut finding in outcomes.findings {
+            for (index, suppression) in suppressions.iter().enumerate() {
+                if suppression.covers(&finding) {
+                    used[index] = true;
+                    finding.suppressed_by.get_or_insert_with(|| {
+                        format!(
+                            "-- linkready: ignore at {}:{}",
+                            suppression.path, suppression.line
+                        )
+                    });
+                }
+            }
+            for (index, suppression) in config.suppressions.iter().enumerate() {
+                if suppression.matches(&finding) {
+                    matched[index] += 1;
+                    if !suppression.expired {
+                        finding.suppressed_by.get_or_insert_with(|| {
+                            format!("{}: {}", suppression.place, suppression.reason)
+                        });
                     }
                 }
-                !covered
-            });
+            }
+            if finding.suppressed_by.is_some() {
+                assessment.suppressed.push(finding);
+            } else {
+                kept.push(finding);
+            }
+        }
         outcomes.findings = kept;
-        assessment.suppressed.extend(suppressed);
 
         let databases: Vec<DatabaseAssessment> = instance
             .databases
@@ -44,24 +76,25 @@ pub fn assess(estate: &Estate, suppressions: &[Suppression]) -> Assessment {
             .map(|database| {
                 let mut counts = SeverityCounts::default();
                 let mut worst = None;
-                for finding in outcomes
+                let mine: Vec<&Finding> = outcomes
                     .findings
                     .iter()
                     .filter(|f| f.database.as_deref() == Some(database.name.as_str()))
-                {
+                    .collect();
+                for finding in &mine {
                     counts.add(finding.severity);
                     worst = worst.max(Some(finding.severity));
                 }
                 let blocker_unknown = outcomes.unknowns.iter().any(|u| {
                     u.database.as_deref() == Some(database.name.as_str())
-                        && u.rule.severity == Severity::Blocker
+                        && severity_of(u.rule) == Severity::Blocker
                         && !u.needs_target
                 });
                 let verdict = verdict_for(worst, blocker_unknown);
                 DatabaseAssessment {
                     name: database.name.clone(),
                     verdict,
-                    score: database_score(verdict, &counts),
+                    score: database_score(verdict, config.weights.lost(mine)),
                     counts,
                 }
             })
@@ -69,25 +102,28 @@ pub fn assess(estate: &Estate, suppressions: &[Suppression]) -> Assessment {
 
         // Findings outside any listed database (instance rules, scripts
         // without USE) count toward the instance.
-        let mut instance_counts = SeverityCounts::default();
         let mut instance_worst = None;
-        for finding in outcomes.findings.iter().filter(|f| {
-            f.database
-                .as_deref()
-                .is_none_or(|name| !instance.databases.iter().any(|db| db.name == name))
-        }) {
-            instance_counts.add(finding.severity);
+        let own_findings: Vec<&Finding> = outcomes
+            .findings
+            .iter()
+            .filter(|f| {
+                f.database
+                    .as_deref()
+                    .is_none_or(|name| !instance.databases.iter().any(|db| db.name == name))
+            })
+            .collect();
+        for finding in &own_findings {
             instance_worst = instance_worst.max(Some(finding.severity));
         }
         // Scripts never show instance facts; a live instance whose blocker
         // rules could not decide is unknown too.
         let facts_unknown = instance.source == Source::Script
             || outcomes.unknowns.iter().any(|u| {
-                u.database.is_none() && u.rule.severity == Severity::Blocker && !u.needs_target
+                u.database.is_none() && severity_of(u.rule) == Severity::Blocker && !u.needs_target
             });
         let own = verdict_for(instance_worst, facts_unknown);
         let verdict = databases.iter().map(|db| db.verdict).fold(own, Ord::max);
-        let score = instance_score(verdict, &instance_counts, &databases);
+        let score = instance_score(verdict, config.weights.lost(own_findings), &databases);
 
         assessment.instances.push(InstanceAssessment {
             name: instance.name.clone(),
@@ -106,6 +142,22 @@ pub fn assess(estate: &Estate, suppressions: &[Suppression]) -> Assessment {
         .zip(used)
         .filter(|(_, used)| !used)
         .map(|(suppression, _)| suppression.clone())
+        .collect();
+    assessment.config_suppressions = config
+        .suppressions
+        .iter()
+        .zip(matched)
+        .map(|(suppression, matched)| ConfigSuppressionUse {
+            rule: suppression.rule.clone(),
+            instance: suppression.instance.clone(),
+            database: suppression.database.clone(),
+            object: suppression.object.clone(),
+            reason: suppression.reason.clone(),
+            expires: suppression.expires.clone(),
+            expired: suppression.expired,
+            matched,
+            place: suppression.place.clone(),
+        })
         .collect();
     assessment
 }

@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod collect;
+pub mod config;
 pub mod engine;
 pub mod score;
 
@@ -38,6 +39,8 @@ pub struct ScanRequest {
     /// Offline inventories to assess (`--inventory`), besides those found
     /// under `paths` (`*.inventory.json`).
     pub inventories: Vec<PathBuf>,
+    /// linkready.toml (defaults when there is none).
+    pub config: config::Config,
 }
 
 /// An inventory file as an instance; one that cannot be read is an
@@ -114,7 +117,7 @@ pub fn run_scan(request: &ScanRequest) -> Report {
         .iter_mut()
         .flat_map(|file| std::mem::take(&mut file.suppressions))
         .collect();
-    let assessment = engine::assess(&estate, &suppressions);
+    let assessment = engine::assess(&estate, &suppressions, &request.config);
     let inputs = files
         .into_iter()
         .map(|file| InputFile {

@@ -106,7 +106,11 @@ pub fn render_csv(report: &Report) -> String {
                 &column,
                 if dynamic { "true" } else { "false" },
                 &aliases,
-                if suppressed { "true" } else { "false" },
+                if suppressed {
+                    finding.suppressed_by.as_deref().unwrap_or("suppressed")
+                } else {
+                    ""
+                },
                 database_verdict(report, finding),
             ],
         );

@@ -29,7 +29,19 @@ struct Page<'a> {
     rules: Vec<RuleDocs>,
     unknowns: Vec<Unknown<'a>>,
     suppressed: Vec<Row<'a>>,
+    config_suppressions: Vec<ConfigSuppression<'a>>,
     inputs: Inputs<'a>,
+}
+
+#[derive(Serialize)]
+struct ConfigSuppression<'a> {
+    rule: &'a str,
+    scope: String,
+    reason: &'a str,
+    expires: &'a str,
+    expired: bool,
+    matched: usize,
+    place: &'a str,
 }
 
 #[derive(Serialize)]
@@ -129,6 +141,7 @@ struct Row<'a> {
     origin: &'static str,
     location: String,
     dynamic: bool,
+    suppressed_by: &'a str,
 }
 
 #[derive(Serialize)]
@@ -230,6 +243,7 @@ fn row(finding: &Finding) -> Row<'_> {
         origin: finding.origin.source().as_str(),
         location: location(&finding.origin),
         dynamic: matches!(finding.origin, Origin::Script { dynamic: true, .. }),
+        suppressed_by: finding.suppressed_by.as_deref().unwrap_or(""),
     }
 }
 
@@ -348,6 +362,27 @@ pub fn render_html(report: &Report) -> Result<String, handlebars::RenderError> {
             })
             .collect(),
         suppressed: assessment.suppressed.iter().map(row).collect(),
+        config_suppressions: assessment
+            .config_suppressions
+            .iter()
+            .map(|c| ConfigSuppression {
+                rule: &c.rule,
+                scope: [
+                    ("instance", &c.instance),
+                    ("database", &c.database),
+                    ("object", &c.object),
+                ]
+                .iter()
+                .filter_map(|(key, value)| value.as_ref().map(|v| format!("{key} {v}")))
+                .collect::<Vec<_>>()
+                .join(", "),
+                reason: &c.reason,
+                expires: c.expires.as_deref().unwrap_or(""),
+                expired: c.expired,
+                matched: c.matched,
+                place: &c.place,
+            })
+            .collect(),
         inputs: Inputs {
             files: report.files.len(),
             unreadable: report

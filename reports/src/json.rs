@@ -20,6 +20,8 @@ struct JsonReport<'a> {
     suppressed: Vec<JsonFinding<'a>>,
     /// Suppression comments that matched no finding.
     unused_suppressions: Vec<JsonSuppression<'a>>,
+    /// linkready.toml `[[suppress]]` entries and what they matched.
+    config_suppressions: Vec<JsonConfigSuppression<'a>>,
     inputs: Inputs<'a>,
 }
 
@@ -46,6 +48,20 @@ struct JsonBlocker<'a> {
 struct JsonNotAssessed {
     instance: String,
     reasons: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct JsonConfigSuppression<'a> {
+    rule: &'a str,
+    instance: Option<&'a str>,
+    database: Option<&'a str>,
+    object: Option<&'a str>,
+    reason: &'a str,
+    expires: Option<&'a str>,
+    /// Past its date: it no longer suppresses; `matched` counts what it would.
+    expired: bool,
+    matched: usize,
+    place: &'a str,
 }
 
 #[derive(Serialize)]
@@ -92,6 +108,9 @@ struct JsonFinding<'a> {
     location: Option<Location<'a>>,
     /// The construct was in a string the script executes.
     dynamic: bool,
+    /// Only in `suppressed`: the comment or linkready.toml entry that did it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed_by: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -165,6 +184,7 @@ fn finding(finding: &Finding) -> JsonFinding<'_> {
         origin: finding.origin.source().as_str(),
         location,
         dynamic,
+        suppressed_by: finding.suppressed_by.as_deref(),
     }
 }
 
@@ -249,6 +269,21 @@ pub fn render_json(report: &Report) -> String {
                     line: suppression.line,
                     column: suppression.column,
                 },
+            })
+            .collect(),
+        config_suppressions: assessment
+            .config_suppressions
+            .iter()
+            .map(|c| JsonConfigSuppression {
+                rule: &c.rule,
+                instance: c.instance.as_deref(),
+                database: c.database.as_deref(),
+                object: c.object.as_deref(),
+                reason: &c.reason,
+                expires: c.expires.as_deref(),
+                expired: c.expired,
+                matched: c.matched,
+                place: &c.place,
             })
             .collect(),
         inputs: Inputs {

@@ -157,7 +157,7 @@ struct Fingerprints {
 #[derive(Serialize)]
 struct Suppression {
     kind: &'static str,
-    justification: &'static str,
+    justification: String,
 }
 
 #[derive(Serialize)]
@@ -385,9 +385,16 @@ fn result<'a>(report: &'a Report, finding: &'a Finding, suppressed: bool) -> Sar
             ]),
         },
         suppressions: if suppressed {
+            let by = finding.suppressed_by.clone().unwrap_or_default();
             vec![Suppression {
-                kind: "inSource",
-                justification: "-- linkready: ignore comment in the script",
+                // A comment in the analysed file is in source; a
+                // linkready.toml entry is kept outside it.
+                kind: if by.starts_with("-- linkready:") {
+                    "inSource"
+                } else {
+                    "external"
+                },
+                justification: by,
             }]
         } else {
             Vec::new()

@@ -118,6 +118,27 @@ pub fn render_table(report: &Report) -> String {
         }
     }
 
+    if !assessment.config_suppressions.is_empty() {
+        out.push_str("\nSuppressions in linkready.toml:\n");
+        for entry in &assessment.config_suppressions {
+            let state = match (&entry.expires, entry.expired) {
+                (Some(date), true) => format!(
+                    "EXPIRED {date}, no longer suppresses ({} finding(s) reported again)",
+                    entry.matched
+                ),
+                (Some(date), false) => format!("{} suppressed, until {date}", entry.matched),
+                (None, _) => format!("{} suppressed", entry.matched),
+            };
+            out.push_str(&wrap(
+                &format!(
+                    "- {} at {}: {} — {state}",
+                    entry.rule, entry.place, entry.reason
+                ),
+                "  ",
+            ));
+        }
+    }
+
     out.push_str(&estate_section(&assessment.estate()));
 
     let scanned = report

@@ -80,6 +80,25 @@ pub struct Assessment {
     pub suppressed: Vec<Finding>,
     /// Suppressions that matched no finding (a stale comment, or a typo).
     pub unused_suppressions: Vec<Suppression>,
+    /// The `[[suppress]]` entries of linkready.toml and what they matched.
+    pub config_suppressions: Vec<ConfigSuppressionUse>,
+}
+
+/// A linkready.toml `[[suppress]]` entry and its effect in this run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigSuppressionUse {
+    pub rule: String,
+    pub instance: Option<String>,
+    pub database: Option<String>,
+    pub object: Option<String>,
+    pub reason: String,
+    pub expires: Option<String>,
+    /// Past its date: it no longer suppresses (what it would match is reported).
+    pub expired: bool,
+    /// Findings it suppressed (or, expired, would have).
+    pub matched: usize,
+    /// file:line of the entry.
+    pub place: String,
 }
 
 /// How many instances or databases have each verdict.

@@ -54,6 +54,9 @@ pub struct Finding {
     pub object: Option<String>,
     pub message: String,
     pub origin: Origin,
+    /// Why the finding is suppressed (a comment in the script, or a
+    /// linkready.toml entry), for findings in `Assessment::suppressed`.
+    pub suppressed_by: Option<String>,
 }
 
 /// A rule that needed a fact which could not be collected.

@@ -10,12 +10,14 @@ mod model;
 mod registry;
 mod rule;
 pub mod rules;
+mod settings;
 
 pub use assessment::{
-    Assessment, BlockerCount, DatabaseAssessment, EstateSummary, InstanceAssessment, NotAssessed,
-    SeverityCounts, Verdict, VerdictCounts,
+    Assessment, BlockerCount, ConfigSuppressionUse, DatabaseAssessment, EstateSummary,
+    InstanceAssessment, NotAssessed, SeverityCounts, Verdict, VerdictCounts,
 };
 pub use finding::{Finding, RuleUnknown, Severity, Suppression, SuppressionScope};
 pub use model::*;
 pub use registry::{RULES, find_rule};
 pub use rule::{Outcomes, Rule, RuleMeta, SYSTEM_DATABASES, Scope, Source, is_system_database};
+pub use settings::{Settings, Target, Tier, UpdatePolicy};

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::finding::{Finding, RuleUnknown, Severity};
 use crate::model::{DatabaseFacts, Instance, Origin, ProcedureCall, Usage};
+use crate::settings::{Settings, Target};
 
 /// What a rule judges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -85,9 +86,23 @@ impl RuleMeta {
 pub struct Outcomes {
     pub findings: Vec<Finding>,
     pub unknowns: Vec<RuleUnknown>,
+    /// The target and rule options (linkready.toml); defaults without one.
+    pub settings: Settings,
 }
 
 impl Outcomes {
+    pub fn with_settings(settings: Settings) -> Self {
+        Outcomes {
+            settings,
+            ..Outcomes::default()
+        }
+    }
+
+    /// The target managed instance, when linkready.toml describes it.
+    pub fn target(&self) -> Option<&Target> {
+        self.settings.target.as_ref()
+    }
+
     /// Records a finding at the rule's default severity.
     pub fn finding(
         &mut self,
@@ -128,6 +143,7 @@ impl Outcomes {
             object,
             message,
             origin: origin.clone(),
+            suppressed_by: None,
         });
     }
 

@@ -4,7 +4,8 @@ use crate::rule::{Outcomes, Rule, RuleMeta};
 crate::declare_rule! {
     /// # What it does
     /// Fires when a certificate that authenticates the database mirroring
-    /// endpoint expires within 90 days, or has expired.
+    /// endpoint expires within 90 days (`[rules.LR109] expiry_days` in
+    /// linkready.toml), or has expired.
     ///
     /// # Why it matters for the link
     /// When the endpoint certificate expires, the replicas stop trusting each
@@ -28,9 +29,6 @@ crate::declare_rule! {
     }
 }
 
-/// Days of warning before a certificate expires (configurable in a later issue).
-pub const EXPIRY_WARNING_DAYS: i64 = 90;
-
 impl Rule for EndpointCertificateExpiry {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -49,7 +47,7 @@ impl Rule for EndpointCertificateExpiry {
                     "endpoint certificate {certificate} expired {} days ago",
                     -days
                 )
-            } else if days <= EXPIRY_WARNING_DAYS {
+            } else if days <= out.settings.certificate_expiry_days {
                 format!("endpoint certificate {certificate} expires in {days} days")
             } else {
                 continue;

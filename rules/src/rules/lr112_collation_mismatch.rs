@@ -1,6 +1,8 @@
 use crate::model::{Instance, Known};
 use crate::rule::{Outcomes, Rule, RuleMeta};
 
+use super::lr101_unsupported_version::instance_origin;
+
 crate::declare_rule! {
     /// # What it does
     /// Compares the server collation with the target managed instance's.
@@ -36,14 +38,29 @@ impl Rule for CollationMismatch {
     }
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
-        match &instance.facts.collation {
-            Known::Known(collation) => out.needs_target(
+        let collation = match &instance.facts.collation {
+            Known::Known(collation) => collation,
+            Known::Unknown(reason) => {
+                return out.unknown(&Self::META, instance, None, reason.clone());
+            }
+        };
+        match out.target().and_then(|target| target.collation.clone()) {
+            // Collation names compare without regard to case.
+            Some(target) if !target.eq_ignore_ascii_case(collation) => out.finding(
+                &Self::META,
+                instance,
+                None,
+                Some("SERVERPROPERTY('Collation')".to_string()),
+                format!("server collation {collation}; the target managed instance uses {target}"),
+                &instance_origin(instance, "SERVERPROPERTY('Collation')"),
+            ),
+            Some(_) => {}
+            None => out.needs_target(
                 &Self::META,
                 instance,
                 None,
                 format!("server collation {collation}; compare it with the target's ([target] collation in linkready.toml)"),
             ),
-            Known::Unknown(reason) => out.unknown(&Self::META, instance, None, reason.clone()),
         }
     }
 }

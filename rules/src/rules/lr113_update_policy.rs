@@ -1,5 +1,9 @@
+use crate::finding::Severity;
 use crate::model::{Instance, Known};
 use crate::rule::{Outcomes, Rule, RuleMeta};
+use crate::settings::UpdatePolicy as Policy;
+
+use super::lr101_unsupported_version::instance_origin;
 
 crate::declare_rule! {
     /// # What it does
@@ -37,24 +41,66 @@ impl Rule for UpdatePolicy {
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
         let version = match &instance.facts.version {
-            Known::Known(version) => version,
+            Known::Known(version) => *version,
             Known::Unknown(reason) => {
                 return out.unknown(&Self::META, instance, None, reason.clone());
             }
         };
-        let fits = match version.major {
-            17 => {
-                "SQLServer2025 (or AlwaysUpToDate, without failback); SQLServer2022 cannot take this source"
-            }
-            16 => "any policy; failback needs SQLServer2022",
-            13..=15 => "any policy; the link is one-way (no failback) from this version",
+        let Some(policy) = out.target().and_then(|target| target.update_policy) else {
+            let fits = match version.major {
+                17 => {
+                    "SQLServer2025 (or AlwaysUpToDate, without failback); SQLServer2022 cannot take this source"
+                }
+                16 => "any policy; failback needs SQLServer2022",
+                13..=15 => "any policy; the link is one-way (no failback) from this version",
+                _ => return,
+            };
+            return out.needs_target(
+                &Self::META,
+                instance,
+                None,
+                format!("SQL Server {version}: {fits} ([target] update_policy in linkready.toml)"),
+            );
+        };
+        let origin = instance_origin(instance, "SERVERPROPERTY('ProductVersion')");
+        let object = Some("SERVERPROPERTY('ProductVersion')".to_string());
+        let policy_name = policy.as_str();
+        // MI-LINK.md §2.
+        let (severity, message) = match (version.major, policy) {
+            (17, Policy::SqlServer2022) => (
+                Severity::Blocker,
+                format!(
+                    "SQL Server {version} cannot be linked to a managed instance on the {policy_name} update policy: use SQLServer2025"
+                ),
+            ),
+            (13..=15, _) => (
+                Severity::Info,
+                format!(
+                    "SQL Server {version}: the link is one-way; after failover to the managed instance there is no failback to this server ({policy_name} policy)"
+                ),
+            ),
+            (16 | 17, Policy::AlwaysUpToDate) => (
+                Severity::Info,
+                format!(
+                    "SQL Server {version} to an AlwaysUpToDate managed instance: the link works, failback to SQL Server is impossible"
+                ),
+            ),
+            (16, Policy::SqlServer2025) => (
+                Severity::Info,
+                format!(
+                    "SQL Server {version} to a managed instance on the SQLServer2025 policy: failback to SQL Server 2022 is impossible (it needs SQLServer2022)"
+                ),
+            ),
             _ => return,
         };
-        out.needs_target(
+        out.finding_with_severity(
             &Self::META,
+            severity,
             instance,
             None,
-            format!("SQL Server {version}: {fits} ([target] update_policy in linkready.toml)"),
+            object,
+            message,
+            &origin,
         );
     }
 }

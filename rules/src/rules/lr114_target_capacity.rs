@@ -1,5 +1,7 @@
-use crate::model::Instance;
+use crate::model::{Database, Instance};
 use crate::rule::{Outcomes, Rule, RuleMeta};
+
+use super::lr101_unsupported_version::instance_origin;
 
 crate::declare_rule! {
     /// # What it does
@@ -35,23 +37,96 @@ impl Rule for TargetCapacity {
     }
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
-        if instance.databases.is_empty() {
+        let to_link = databases_to_link(instance);
+        if to_link.is_empty() {
             return;
         }
-        let total_mb: u64 = instance
+        let known_sizes: Vec<u64> = to_link
+            .iter()
+            .filter_map(|db| db.facts.size_mb.as_ref().map(|size| size.value))
+            .collect();
+        let total_mb: u64 = known_sizes.iter().sum();
+        let Some(target) = out.target().cloned() else {
+            return out.needs_target(
+                &Self::META,
+                instance,
+                None,
+                format!(
+                    "{} user databases, {total_mb} MB in all; the target's tier, existing databases and free storage decide ([target] in linkready.toml)",
+                    to_link.len()
+                ),
+            );
+        };
+        let origin = instance_origin(instance, "sys.databases");
+        // Databases already there with the same name are the same database
+        // re-linked, not one more.
+        let already = target
             .databases
             .iter()
-            .filter_map(|db| db.facts.size_mb.as_ref())
-            .map(|size| size.value)
-            .sum();
-        out.needs_target(
-            &Self::META,
-            instance,
-            None,
-            format!(
-                "{} user databases, {total_mb} MB in all; the target's tier, existing databases and free storage decide ([target] in linkready.toml)",
-                instance.databases.len()
+            .filter(|name| !to_link.iter().any(|db| db.name.eq_ignore_ascii_case(name)))
+            .count();
+        match target.tier {
+            Some(tier) if to_link.len() + already > tier.database_limit() => out.finding(
+                &Self::META,
+                instance,
+                None,
+                Some("sys.databases".to_string()),
+                format!(
+                    "{} databases to link plus {already} already on the target exceed the {} limit of {} databases",
+                    to_link.len(),
+                    tier.as_str(),
+                    tier.database_limit()
+                ),
+                &origin,
             ),
-        );
+            Some(_) => {}
+            None => out.needs_target(
+                &Self::META,
+                instance,
+                None,
+                "the database limit depends on the tier ([target] tier in linkready.toml)",
+            ),
+        }
+        match target.free_storage_mb {
+            Some(free) if total_mb > free => out.finding(
+                &Self::META,
+                instance,
+                None,
+                Some("sys.master_files".to_string()),
+                format!("the databases to link take {total_mb} MB; the target has {free} MB free"),
+                &origin,
+            ),
+            Some(_) if known_sizes.len() < to_link.len() => out.unknown(
+                &Self::META,
+                instance,
+                None,
+                "the size of some databases was not collected",
+            ),
+            Some(_) => {}
+            None => out.needs_target(
+                &Self::META,
+                instance,
+                None,
+                format!("{total_mb} MB to link; compare with the target's free storage ([target] free_storage_gb in linkready.toml)"),
+            ),
+        }
     }
+}
+
+/// The databases the user selected for linking (`--database`), or every
+/// user database when none was selected.
+pub(crate) fn databases_to_link(instance: &Instance) -> Vec<&Database> {
+    if instance.selected_databases.is_empty() {
+        return instance.databases.iter().collect();
+    }
+    instance
+        .databases
+        .iter()
+        .filter(|db| {
+            instance
+                .selected_databases
+                .iter()
+                .any(|selected| selected.value.eq_ignore_ascii_case(&db.name))
+        })
+        .collect()
 }

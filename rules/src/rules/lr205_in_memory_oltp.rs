@@ -1,6 +1,7 @@
 use crate::finding::Severity;
 use crate::model::{FileKind, FilegroupKind, Instance, MemoryOptimizedKind};
 use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database, unknown_if_incomplete};
+use crate::settings::Tier;
 
 crate::declare_rule! {
     /// # What it does
@@ -46,17 +47,32 @@ impl Rule for InMemoryOltp {
     }
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
+        let (severity, note) = match out.target().and_then(|target| target.tier) {
+            Some(Tier::BusinessCritical) => {
+                (Severity::Info, "supported on the Business Critical target")
+            }
+            Some(Tier::GeneralPurpose) => (
+                Severity::Blocker,
+                "the General Purpose target does not support In-Memory OLTP",
+            ),
+            Some(Tier::NextGenGeneralPurpose) => (
+                Severity::Blocker,
+                "the Next-gen General Purpose target does not support In-Memory OLTP",
+            ),
+            None => (Severity::Blocker, TIER_NOTE),
+        };
         for_each_database(instance, |database, facts| {
             let before = out.findings.len();
             for filegroup in &facts.filegroups {
                 if filegroup.value.kind == FilegroupKind::MemoryOptimizedData {
-                    out.finding(
+                    out.finding_with_severity(
                         &Self::META,
+                        severity,
                         instance,
                         database,
                         Some(filegroup.value.name.clone()),
                         format!(
-                            "memory-optimized filegroup {}: {TIER_NOTE}",
+                            "memory-optimized filegroup {}: {note}",
                             filegroup.value.name
                         ),
                         &filegroup.origin,
@@ -69,12 +85,13 @@ impl Rule for InMemoryOltp {
                     MemoryOptimizedKind::TableType => "memory-optimized table type",
                     MemoryOptimizedKind::NativelyCompiledModule => "natively compiled module",
                 };
-                out.finding(
+                out.finding_with_severity(
                     &Self::META,
+                    severity,
                     instance,
                     database,
                     Some(object.value.name.clone()),
-                    format!("{kind} {}: {TIER_NOTE}", object.value.name),
+                    format!("{kind} {}: {note}", object.value.name),
                     &object.origin,
                 );
             }

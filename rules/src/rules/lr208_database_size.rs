@@ -34,19 +34,40 @@ impl Rule for DatabaseSize {
     }
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
+        let target = out.target().cloned();
         for database in &instance.databases {
             let Some(size) = &database.facts.size_mb else {
                 continue;
             };
-            out.needs_target(
-                &Self::META,
-                instance,
-                Some(&database.name),
-                format!(
-                    "{} MB; the target's free storage and tier decide ([target] in linkready.toml)",
-                    size.value
+            let size_mb = size.value;
+            let limit =
+                target
+                    .as_ref()
+                    .and_then(|target| match (target.free_storage_mb, target.tier) {
+                        (Some(free), Some(tier)) => Some(free.min(tier.max_storage_mb())),
+                        (Some(free), None) => Some(free),
+                        (None, Some(tier)) => Some(tier.max_storage_mb()),
+                        (None, None) => None,
+                    });
+            match limit {
+                Some(limit) if size_mb > limit => out.finding(
+                    &Self::META,
+                    instance,
+                    Some(&database.name),
+                    Some(database.name.clone()),
+                    format!("{size_mb} MB does not fit the target's {limit} MB (free storage or the tier's maximum)"),
+                    &size.origin,
                 ),
-            );
+                Some(_) => {}
+                None => out.needs_target(
+                    &Self::META,
+                    instance,
+                    Some(&database.name),
+                    format!(
+                        "{size_mb} MB; the target's free storage and tier decide ([target] in linkready.toml)"
+                    ),
+                ),
+            }
         }
     }
 }

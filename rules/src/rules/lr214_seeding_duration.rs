@@ -34,21 +34,43 @@ impl Rule for SeedingDuration {
     }
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
+        let bandwidth = out.target().and_then(|target| target.bandwidth_mbps);
         for database in &instance.databases {
             let Some(size) = &database.facts.size_mb else {
                 continue;
             };
             // MB × 8 bits over 6 days of seconds, in Mbit/s.
-            let needed_mbps = (size.value as f64 * 8.0 / (6.0 * 24.0 * 3600.0)).max(0.01);
-            out.needs_target(
-                &Self::META,
-                instance,
-                Some(&database.name),
-                format!(
-                    "{} MB needs at least {needed_mbps:.2} Mbit/s to seed within 6 days ([target] bandwidth_mbps in linkready.toml)",
-                    size.value
-                ),
-            );
+            let seconds_in_six_days = 6.0 * 24.0 * 3600.0;
+            let megabits = size.value as f64 * 8.0;
+            match bandwidth {
+                Some(mbps) if mbps > 0.0 && megabits / mbps > seconds_in_six_days => {
+                    let days = megabits / mbps / 86_400.0;
+                    out.finding(
+                        &Self::META,
+                        instance,
+                        Some(&database.name),
+                        Some(database.name.clone()),
+                        format!(
+                            "{} MB at {mbps} Mbit/s seeds in about {days:.1} days; seeding is cancelled after 6 days",
+                            size.value
+                        ),
+                        &size.origin,
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    let needed_mbps = (megabits / seconds_in_six_days).max(0.01);
+                    out.needs_target(
+                        &Self::META,
+                        instance,
+                        Some(&database.name),
+                        format!(
+                            "{} MB needs at least {needed_mbps:.2} Mbit/s to seed within 6 days ([target] bandwidth_mbps in linkready.toml)",
+                            size.value
+                        ),
+                    );
+                }
+            }
         }
     }
 }

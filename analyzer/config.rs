@@ -1,0 +1,573 @@
+//! linkready.toml: the target managed instance, rule settings, scoring
+//! weights and suppressions. The file format lives here, at the edge; rules
+//! see only [`Settings`].
+//!
+//! Unknown keys and bad values are errors naming the file, line and column.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use linkready_rules::{RULES, Settings, Severity, Target, Tier, UpdatePolicy, find_rule};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::score::Weights;
+
+/// The file looked for in the working directory when `--config` is not given.
+pub const CONFIG_FILE_NAME: &str = "linkready.toml";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{column}: {message}")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    target: Option<TargetFile>,
+    scoring: Option<ScoringFile>,
+    #[serde(default)]
+    rules: BTreeMap<String, Spanned<RuleFile>>,
+    #[serde(default)]
+    suppress: Vec<Spanned<SuppressFile>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TargetFile {
+    name: Option<String>,
+    resource_group: Option<String>,
+    subscription: Option<String>,
+    fqdn: Option<String>,
+    tier: Option<TierFile>,
+    update_policy: Option<PolicyFile>,
+    free_storage_gb: Option<Spanned<f64>>,
+    collation: Option<String>,
+    #[serde(default)]
+    databases: Vec<String>,
+    bandwidth_mbps: Option<Spanned<f64>>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "kebab-case")]
+enum TierFile {
+    GeneralPurpose,
+    BusinessCritical,
+    NextGenGeneralPurpose,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+enum PolicyFile {
+    #[serde(rename = "SQLServer2022", alias = "sql-server-2022")]
+    SqlServer2022,
+    #[serde(rename = "SQLServer2025", alias = "sql-server-2025")]
+    SqlServer2025,
+    #[serde(rename = "AlwaysUpToDate", alias = "always-up-to-date")]
+    AlwaysUpToDate,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScoringFile {
+    blocker: Option<u32>,
+    prerequisite: Option<u32>,
+    warning: Option<u32>,
+    info: Option<u32>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "kebab-case")]
+enum SeverityFile {
+    Blocker,
+    Prerequisite,
+    Warning,
+    Info,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    enabled: Option<bool>,
+    severity: Option<SeverityFile>,
+    /// Points this rule's findings cost in the score.
+    weight: Option<u32>,
+    /// LR109 only.
+    expiry_days: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SuppressFile {
+    rule: String,
+    instance: Option<String>,
+    database: Option<String>,
+    object: Option<String>,
+    reason: String,
+    expires: Option<Spanned<toml::Value>>,
+}
+
+/// A rule's settings from `[rules.LRxxx]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleOverride {
+    pub enabled: bool,
+    pub severity: Option<Severity>,
+    pub weight: Option<u32>,
+}
+
+/// A `[[suppress]]` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigSuppression {
+    /// Rule ID or name, or a glob over them.
+    pub rule: String,
+    pub instance: Option<String>,
+    pub database: Option<String>,
+    pub object: Option<String>,
+    pub reason: String,
+    /// `YYYY-MM-DD`; the suppression stops on that day.
+    pub expires: Option<String>,
+    pub expired: bool,
+    /// Where it is written (file:line).
+    pub place: String,
+}
+
+impl ConfigSuppression {
+    /// Whether this entry covers the finding (ignoring expiry).
+    pub fn matches(&self, finding: &linkready_rules::Finding) -> bool {
+        let rule =
+            glob_match(&self.rule, finding.rule.id) || glob_match(&self.rule, finding.rule.name);
+        let optional = |pattern: &Option<String>, value: Option<&str>| match pattern {
+            None => true,
+            Some(pattern) => glob_match(pattern, value.unwrap_or("")),
+        };
+        rule && optional(&self.instance, Some(&finding.instance))
+            && optional(&self.database, finding.database.as_deref())
+            && optional(&self.object, finding.object.as_deref())
+    }
+}
+
+/// Everything linkready.toml sets, with defaults for what it does not.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The file read, if any.
+    pub path: Option<PathBuf>,
+    pub settings: Settings,
+    pub weights: Weights,
+    /// By rule ID.
+    pub rules: BTreeMap<&'static str, RuleOverride>,
+    pub suppressions: Vec<ConfigSuppression>,
+}
+
+impl Config {
+    /// Whether the rule runs.
+    pub fn enabled(&self, id: &str) -> bool {
+        self.rules.get(id).is_none_or(|rule| rule.enabled)
+    }
+}
+
+/// `*` any run of characters, `?` one; letters compare without case (SQL
+/// Server names usually do).
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let pattern: Vec<char> = pattern.chars().flat_map(char::to_lowercase).collect();
+    let text: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        if p < pattern.len() && (pattern[p] == '?' || pattern[p] == text[t]) {
+            p += 1;
+            t += 1;
+        } else if p < pattern.len() && pattern[p] == '*' {
+            star = Some((p, t));
+            p += 1;
+        } else if let Some((star_p, star_t)) = star {
+            p = star_p + 1;
+            t = star_t + 1;
+            star = Some((star_p, star_t + 1));
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|&c| c == '*')
+}
+
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map_or(1, |last| last.chars().count() + 1);
+    (line, column)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month_index = (month + 9) % 12;
+    let day_of_year = (153 * month_index + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+fn parse_date(text: &str) -> Option<i64> {
+    let mut parts = text.splitn(3, '-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: i64 = parts.next()?.parse().ok()?;
+    let day: i64 = parts.next()?.parse().ok()?;
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (text.len() == 10 && (1..=days_in_month).contains(&day))
+        .then(|| days_from_civil(year, month, day))
+}
+
+/// Today, in days since 1970-01-01 (UTC).
+pub fn today() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| (elapsed.as_secs() / 86_400) as i64)
+}
+
+/// Reads linkready.toml: `explicit` when given, else `./linkready.toml` when
+/// it exists, else the defaults.
+pub fn load(explicit: Option<&Path>, today: i64) -> Result<Config, ConfigError> {
+    let path = match explicit {
+        Some(path) => path.to_path_buf(),
+        None => {
+            let default = PathBuf::from(CONFIG_FILE_NAME);
+            if !default.is_file() {
+                return Ok(Config::default());
+            }
+            default
+        }
+    };
+    let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    parse(&text, &path, today)
+}
+
+/// Parses linkready.toml text; `path` names it in errors.
+pub fn parse(text: &str, path: &Path, today: i64) -> Result<Config, ConfigError> {
+    let invalid = |offset: usize, message: String| {
+        let (line, column) = line_column(text, offset);
+        ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message,
+        }
+    };
+    let file: ConfigFile = toml::from_str(text).map_err(|error| {
+        let offset = error.span().map_or(0, |span| span.start);
+        invalid(offset, error.message().to_string())
+    })?;
+
+    let mut config = Config {
+        path: Some(path.to_path_buf()),
+        ..Config::default()
+    };
+
+    if let Some(target) = file.target {
+        let positive = |value: &Option<Spanned<f64>>, key: &str| match value {
+            Some(value) if !(value.get_ref().is_finite() && *value.get_ref() > 0.0) => {
+                Err(invalid(
+                    value.span().start,
+                    format!("{key} must be a positive number"),
+                ))
+            }
+            Some(value) => Ok(Some(*value.get_ref())),
+            None => Ok(None),
+        };
+        let free_storage_gb = positive(&target.free_storage_gb, "free_storage_gb")?;
+        let bandwidth_mbps = positive(&target.bandwidth_mbps, "bandwidth_mbps")?;
+        config.settings.target = Some(Target {
+            name: target.name,
+            resource_group: target.resource_group,
+            subscription: target.subscription,
+            fqdn: target.fqdn,
+            tier: target.tier.map(|tier| match tier {
+                TierFile::GeneralPurpose => Tier::GeneralPurpose,
+                TierFile::BusinessCritical => Tier::BusinessCritical,
+                TierFile::NextGenGeneralPurpose => Tier::NextGenGeneralPurpose,
+            }),
+            update_policy: target.update_policy.map(|policy| match policy {
+                PolicyFile::SqlServer2022 => UpdatePolicy::SqlServer2022,
+                PolicyFile::SqlServer2025 => UpdatePolicy::SqlServer2025,
+                PolicyFile::AlwaysUpToDate => UpdatePolicy::AlwaysUpToDate,
+            }),
+            free_storage_mb: free_storage_gb.map(|gb| (gb * 1024.0) as u64),
+            collation: target.collation,
+            databases: target.databases,
+            bandwidth_mbps,
+        });
+    }
+
+    if let Some(scoring) = file.scoring {
+        let defaults = Weights::default();
+        config.weights = Weights {
+            blocker: scoring.blocker.unwrap_or(defaults.blocker),
+            prerequisite: scoring.prerequisite.unwrap_or(defaults.prerequisite),
+            warning: scoring.warning.unwrap_or(defaults.warning),
+            info: scoring.info.unwrap_or(defaults.info),
+            per_rule: BTreeMap::new(),
+        };
+    }
+
+    for (key, rule) in &file.rules {
+        let Some(meta) = find_rule(key) else {
+            let offset = text
+                .find(&format!("rules.{key}"))
+                .or_else(|| text.find(key.as_str()))
+                .unwrap_or(rule.span().start);
+            return Err(invalid(
+                offset,
+                format!(
+                    "unknown rule {key:?} in [rules] (one of {} or their names; `linkready rules` lists them)",
+                    RULES.first().map_or("LR101", |r| r.meta().id)
+                ),
+            ));
+        };
+        let settings = rule.get_ref();
+        if let Some(days) = &settings.expiry_days {
+            if meta.id != "LR109" {
+                return Err(invalid(
+                    days.span().start,
+                    format!("expiry_days applies to LR109, not {}", meta.id),
+                ));
+            }
+            if *days.get_ref() < 0 {
+                return Err(invalid(
+                    days.span().start,
+                    "expiry_days must be 0 or more".to_string(),
+                ));
+            }
+            config.settings.certificate_expiry_days = *days.get_ref();
+        }
+        if let Some(weight) = settings.weight {
+            config.weights.per_rule.insert(meta.id, weight);
+        }
+        config.rules.insert(
+            meta.id,
+            RuleOverride {
+                enabled: settings.enabled.unwrap_or(true),
+                severity: settings.severity.map(|severity| match severity {
+                    SeverityFile::Blocker => Severity::Blocker,
+                    SeverityFile::Prerequisite => Severity::Prerequisite,
+                    SeverityFile::Warning => Severity::Warning,
+                    SeverityFile::Info => Severity::Info,
+                }),
+                weight: settings.weight,
+            },
+        );
+    }
+
+    for entry in &file.suppress {
+        let start = entry.span().start;
+        let suppress = entry.get_ref();
+        if suppress.reason.trim().is_empty() {
+            return Err(invalid(
+                start,
+                "a [[suppress]] entry needs a reason".to_string(),
+            ));
+        }
+        let names_a_rule = RULES.iter().any(|rule| {
+            glob_match(&suppress.rule, rule.meta().id)
+                || glob_match(&suppress.rule, rule.meta().name)
+        });
+        if !names_a_rule {
+            return Err(invalid(
+                start,
+                format!("[[suppress]] rule {:?} matches no rule", suppress.rule),
+            ));
+        }
+        let (expires, expired) = match &suppress.expires {
+            None => (None, false),
+            Some(value) => {
+                let text_value = match value.get_ref() {
+                    toml::Value::String(text) => Some(text.clone()),
+                    toml::Value::Datetime(datetime)
+                        if datetime.time.is_none() && datetime.offset.is_none() =>
+                    {
+                        Some(datetime.to_string())
+                    }
+                    _ => None,
+                };
+                let day = text_value.as_deref().and_then(parse_date);
+                match (text_value, day) {
+                    (Some(text_value), Some(day)) => (Some(text_value), day <= today),
+                    _ => {
+                        return Err(invalid(
+                            value.span().start,
+                            "expires must be a date, YYYY-MM-DD".to_string(),
+                        ));
+                    }
+                }
+            }
+        };
+        let (line, _) = line_column(text, start);
+        config.suppressions.push(ConfigSuppression {
+            rule: suppress.rule.clone(),
+            instance: suppress.instance.clone(),
+            database: suppress.database.clone(),
+            object: suppress.object.clone(),
+            reason: suppress.reason.clone(),
+            expires,
+            expired,
+            place: format!("{}:{line}", path.display()),
+        });
+    }
+    Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TODAY: i64 = 20_000; // 2024-10-04
+
+    fn parse_ok(text: &str) -> Config {
+        parse(text, Path::new("linkready.toml"), TODAY).unwrap()
+    }
+
+    fn parse_err(text: &str) -> String {
+        parse(text, Path::new("linkready.toml"), TODAY)
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn a_full_file() {
+        let config = parse_ok(
+            r#"
+[target]
+name = "mi-prod"
+resource_group = "rg"
+subscription = "00000000-0000-0000-0000-000000000000"
+fqdn = "mi-prod.abc.database.windows.net"
+tier = "business-critical"
+update_policy = "SQLServer2022"
+free_storage_gb = 2048
+collation = "SQL_Latin1_General_CP1_CI_AS"
+databases = ["Old"]
+bandwidth_mbps = 500
+
+[scoring]
+blocker = 50
+
+[rules.LR109]
+expiry_days = 30
+
+[rules.compatibility-level]
+enabled = false
+
+[rules.LR301]
+severity = "info"
+weight = 0
+
+[[suppress]]
+rule = "LR303"
+database = "Ops*"
+reason = "the job is rewritten for the managed instance"
+expires = 2030-01-31
+"#,
+        );
+        let target = config.settings.target.as_ref().unwrap();
+        assert_eq!(target.tier, Some(Tier::BusinessCritical));
+        assert_eq!(target.free_storage_mb, Some(2048 * 1024));
+        assert_eq!(config.settings.certificate_expiry_days, 30);
+        assert!(!config.enabled("LR215"));
+        assert_eq!(config.rules["LR301"].severity, Some(Severity::Info));
+        assert_eq!(config.weights.blocker, 50);
+        assert_eq!(config.weights.prerequisite, 10);
+        assert_eq!(
+            config.suppressions[0].expires.as_deref(),
+            Some("2030-01-31")
+        );
+        assert!(!config.suppressions[0].expired);
+        assert_eq!(config.suppressions[0].place, "linkready.toml:27");
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let unknown_key = parse_err("[target]\nname = \"x\"\ntier_name = \"gp\"\n");
+        assert!(
+            unknown_key.starts_with("linkready.toml:3:1: "),
+            "{unknown_key}"
+        );
+        assert!(unknown_key.contains("tier_name"), "{unknown_key}");
+
+        let bad_tier = parse_err("[target]\ntier = \"premium\"\n");
+        assert!(bad_tier.starts_with("linkready.toml:2:8: "), "{bad_tier}");
+
+        let bad_rule = parse_err("[rules.LR999]\nenabled = false\n");
+        assert!(bad_rule.starts_with("linkready.toml:1:2: "), "{bad_rule}");
+        assert!(bad_rule.contains("LR999"));
+
+        let no_reason = parse_err("[[suppress]]\nrule = \"LR301\"\n");
+        assert!(no_reason.contains("reason"), "{no_reason}");
+
+        let bad_date =
+            parse_err("[[suppress]]\nrule = \"LR301\"\nreason = \"r\"\nexpires = \"2030-02-30\"\n");
+        assert!(bad_date.starts_with("linkready.toml:4:11: "), "{bad_date}");
+
+        let negative = parse_err("[target]\nbandwidth_mbps = -5\n");
+        assert!(negative.starts_with("linkready.toml:2:18: "), "{negative}");
+
+        let wrong_type = parse_err("[scoring]\nblocker = \"high\"\n");
+        assert!(
+            wrong_type.starts_with("linkready.toml:2:11: "),
+            "{wrong_type}"
+        );
+
+        let misplaced = parse_err("[rules.LR301]\nexpiry_days = 5\n");
+        assert!(misplaced.contains("LR109"), "{misplaced}");
+    }
+
+    #[test]
+    fn expired_suppressions_are_marked() {
+        let config =
+            parse_ok("[[suppress]]\nrule = \"LR3*\"\nreason = \"r\"\nexpires = \"2024-10-04\"\n");
+        assert!(config.suppressions[0].expired, "expires on that day");
+        let config =
+            parse_ok("[[suppress]]\nrule = \"LR3*\"\nreason = \"r\"\nexpires = \"2024-10-05\"\n");
+        assert!(!config.suppressions[0].expired);
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("LR3*", "LR301"));
+        assert!(glob_match("sales_*", "Sales_EU"));
+        assert!(glob_match("a?c", "abc"));
+        assert!(!glob_match("a?c", "ac"));
+        assert!(glob_match("*", ""));
+        assert!(glob_match("*x*y", "axbxy"));
+        assert!(!glob_match("LR30?", "LR3010"));
+    }
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(parse_date("2024-10-04"), Some(20_000));
+        assert_eq!(parse_date("2024-02-29"), Some(days_from_civil(2024, 2, 29)));
+        assert_eq!(parse_date("2023-02-29"), None);
+        assert_eq!(parse_date("2024-1-04"), None);
+    }
+}

@@ -1,0 +1,90 @@
+//! What the user told us about the target and the rules (linkready.toml,
+//! parsed at the CLI edge): the facts target-dependent rules compare with.
+
+/// Service tier of the target managed instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tier {
+    GeneralPurpose,
+    BusinessCritical,
+    NextGenGeneralPurpose,
+}
+
+impl Tier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::GeneralPurpose => "general-purpose",
+            Tier::BusinessCritical => "business-critical",
+            Tier::NextGenGeneralPurpose => "next-gen-general-purpose",
+        }
+    }
+
+    /// Databases one instance holds (MI-LINK.md: 100; 500 on Next-gen GP).
+    pub fn database_limit(self) -> usize {
+        match self {
+            Tier::NextGenGeneralPurpose => 500,
+            Tier::GeneralPurpose | Tier::BusinessCritical => 100,
+        }
+    }
+
+    /// The largest instance storage the tier offers, in MB (Azure SQL Managed
+    /// Instance resource limits: 16 TB General Purpose and Business
+    /// Critical, 32 TB Next-gen General Purpose).
+    pub fn max_storage_mb(self) -> u64 {
+        match self {
+            Tier::NextGenGeneralPurpose => 32 * 1024 * 1024,
+            Tier::GeneralPurpose | Tier::BusinessCritical => 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// The target's update policy (MI-LINK.md §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdatePolicy {
+    SqlServer2022,
+    SqlServer2025,
+    AlwaysUpToDate,
+}
+
+impl UpdatePolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UpdatePolicy::SqlServer2022 => "SQLServer2022",
+            UpdatePolicy::SqlServer2025 => "SQLServer2025",
+            UpdatePolicy::AlwaysUpToDate => "AlwaysUpToDate",
+        }
+    }
+}
+
+/// The target managed instance, as far as it was described.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Target {
+    pub name: Option<String>,
+    pub resource_group: Option<String>,
+    pub subscription: Option<String>,
+    pub fqdn: Option<String>,
+    pub tier: Option<Tier>,
+    pub update_policy: Option<UpdatePolicy>,
+    pub free_storage_mb: Option<u64>,
+    pub collation: Option<String>,
+    /// Databases already on the target.
+    pub databases: Vec<String>,
+    /// Bandwidth available for seeding, in Mbit/s.
+    pub bandwidth_mbps: Option<f64>,
+}
+
+/// Settings rules read besides the facts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub target: Option<Target>,
+    /// LR109: warn when the endpoint certificate expires within this many days.
+    pub certificate_expiry_days: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            target: None,
+            certificate_expiry_days: 90,
+        }
+    }
+}

@@ -1,0 +1,284 @@
+//! linkready.toml end to end: the target feeds the target-dependent rules,
+//! rule settings and weights change verdicts and scores, `[[suppress]]`
+//! entries suppress (until they expire), and bad files stop the run with
+//! file:line:column.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn linkready_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_linkready"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn sample_with(config: &str) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("linkready.toml"), config).unwrap();
+    let estate = repo().join("fixtures/sample-estate");
+    // Found in the working directory, without --config.
+    let output = linkready_in(
+        dir.path(),
+        &[
+            "scan",
+            estate.to_str().unwrap(),
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn findings<'v>(report: &'v Value, rule: &str) -> Vec<&'v Value> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}
+
+fn database<'v>(report: &'v Value, instance: &str, name: &str) -> &'v Value {
+    report["instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == instance)
+        .unwrap()["databases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == name)
+        .unwrap()
+}
+
+#[test]
+fn the_target_decides_the_target_dependent_rules() {
+    let report = sample_with(
+        r#"
+[target]
+name = "mi-prod"
+tier = "general-purpose"
+update_policy = "AlwaysUpToDate"
+collation = "Latin1_General_100_CI_AS_SC"
+free_storage_gb = 3
+databases = ["A", "B"]
+bandwidth_mbps = 0.02
+"#,
+    );
+    let lr112 = findings(&report, "LR112");
+    assert_eq!(
+        lr112.len(),
+        2,
+        "both servers differ from the target's collation"
+    );
+    assert!(
+        lr112[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Latin1_General_100_CI_AS_SC")
+    );
+
+    let lr113: Vec<(&str, &str)> = findings(&report, "LR113")
+        .iter()
+        .map(|f| {
+            (
+                f["instance"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(lr113, [("SQL01", "info"), ("SQL02", "info")]);
+
+    // SQL01: three databases of 2 GB each, 6 GB against 3 GB free.
+    let lr114 = findings(&report, "LR114");
+    assert_eq!(lr114.len(), 1, "{lr114:?}");
+    assert_eq!(lr114[0]["instance"], "SQL01");
+    assert_eq!(lr114[0]["severity"], "blocker");
+
+    // Every 2 GB database fits 3 GB on its own.
+    assert!(findings(&report, "LR208").is_empty());
+
+    // 2048 MB at 0.02 Mbit/s takes about 9.7 days.
+    assert_eq!(findings(&report, "LR214").len(), 4);
+
+    // Nothing target-dependent is left undecided.
+    assert!(
+        report["unknowns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["needs_target"] == false),
+        "{}",
+        report["unknowns"]
+    );
+    assert_eq!(
+        report["instances"].as_array().unwrap()[1]["verdict"],
+        "not-ready",
+        "SQL01 is blocked by capacity"
+    );
+}
+
+#[test]
+fn rule_settings_and_weights_change_verdicts_and_scores() {
+    let report = sample_with(
+        r#"
+[scoring]
+prerequisite = 20
+
+[rules.LR215]
+severity = "blocker"
+
+[rules.recovery-model]
+enabled = false
+
+[rules.LR203]
+weight = 5
+"#,
+    );
+    assert!(findings(&report, "LR211").is_empty(), "LR211 is disabled");
+    let reporting = database(&report, "scripts", "Reporting");
+    assert_eq!(reporting["verdict"], "not-ready", "LR215 raised to blocker");
+    let lr215 = findings(&report, "LR215");
+    assert_eq!(lr215[0]["severity"], "blocker");
+    assert_eq!(reporting["score"], 40);
+}
+
+#[test]
+fn suppressions_match_globs_and_expire() {
+    let report = sample_with(
+        r#"
+[[suppress]]
+rule = "LR20?"
+instance = "scripts"
+database = "doc*"
+reason = "Documents moves by backup and restore, not by the link"
+
+[[suppress]]
+rule = "filestream"
+instance = "SQL02"
+reason = "was accepted until the end of 2020"
+expires = 2020-12-31
+"#,
+    );
+    let docs = database(&report, "scripts", "Documents");
+    assert_eq!(docs["counts"]["blocker"], 0, "{docs}");
+    let suppressed = report["suppressed"].as_array().unwrap();
+    assert_eq!(suppressed.len(), 4, "3 LR202 and 1 LR203: {suppressed:?}");
+    assert!(
+        suppressed[0]["suppressed_by"]
+            .as_str()
+            .unwrap()
+            .contains("Documents moves by backup and restore")
+    );
+    let entries = report["config_suppressions"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[0]["expired"], false);
+    assert_eq!(entries[0]["matched"], 4);
+    assert_eq!(entries[1]["expired"], true);
+    assert_eq!(entries[1]["matched"], 2, "still reported: {entries:?}");
+    assert!(
+        findings(&report, "LR202")
+            .iter()
+            .any(|f| f["instance"] == "SQL02"),
+        "an expired suppression no longer suppresses"
+    );
+}
+
+#[test]
+fn every_format_lists_the_suppressions() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("linkready.toml"),
+        "[[suppress]]\nrule = \"LR203\"\nreason = \"FileTable <dropped> before the move\"\n",
+    )
+    .unwrap();
+    let estate = repo().join("fixtures/sample-estate");
+    let run = |format: &str| {
+        let output = linkready_in(
+            dir.path(),
+            &["scan", estate.to_str().unwrap(), "--format", format],
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    assert!(run("table").contains("Suppressions in linkready.toml"));
+    assert!(run("csv").contains("FileTable <dropped> before the move"));
+    assert!(run("html").contains("FileTable &lt;dropped&gt; before the move"));
+    let sarif: Value = serde_json::from_str(&run("sarif")).unwrap();
+    let suppressed: Vec<&Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["suppressions"].is_array())
+        .collect();
+    assert_eq!(suppressed.len(), 1);
+    assert_eq!(suppressed[0]["suppressions"][0]["kind"], "external");
+}
+
+#[test]
+fn a_bad_config_stops_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mine.toml");
+    std::fs::write(
+        &path,
+        "[target]\ntier = \"general-purpose\"\nfree_storage = 10\n",
+    )
+    .unwrap();
+    let output = linkready_in(
+        repo(),
+        &[
+            "scan",
+            "fixtures/sample-estate",
+            "--config",
+            path.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("{}:3:1:", path.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("free_storage"), "{stderr}");
+
+    let missing = linkready_in(
+        repo(),
+        &[
+            "scan",
+            "fixtures/sample-estate",
+            "--config",
+            "no/such/linkready.toml",
+        ],
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no/such/linkready.toml"));
+}
+
+#[test]
+fn the_readme_example_is_a_valid_config() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let start = readme.find("```toml\n").unwrap() + "```toml\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let config = linkready::config::parse(&readme[start..end], Path::new("README.md"), 0).unwrap();
+    assert!(config.settings.target.is_some());
+    assert_eq!(config.suppressions.len(), 1);
+    assert!(!config.enabled("LR215"));
+}
