@@ -364,6 +364,18 @@ pub fn parse(text: &str, path: &Path, today: i64) -> Result<Config, ConfigError>
         if let Some(weight) = settings.weight {
             config.weights.per_rule.insert(meta.id, weight);
         }
+        if config.rules.contains_key(meta.id) {
+            let offset = text
+                .find(&format!("rules.{key}"))
+                .unwrap_or(rule.span().start);
+            return Err(invalid(
+                offset,
+                format!(
+                    "{} is configured twice in [rules] (by ID and by name {}); keep one table",
+                    meta.id, meta.name
+                ),
+            ));
+        }
         config.rules.insert(
             meta.id,
             RuleOverride {
@@ -536,6 +548,10 @@ expires = 2030-01-31
             wrong_type.starts_with("linkready.toml:2:11: "),
             "{wrong_type}"
         );
+
+        let twice =
+            parse_err("[rules.LR211]\nenabled = false\n[rules.recovery-model]\nweight = 0\n");
+        assert!(twice.contains("configured twice"), "{twice}");
 
         let misplaced = parse_err("[rules.LR301]\nexpiry_days = 5\n");
         assert!(misplaced.contains("LR109"), "{misplaced}");

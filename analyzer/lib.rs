@@ -110,8 +110,20 @@ pub fn run_scan(request: &ScanRequest) -> Report {
             &request.databases,
         ));
     }
-    instances.extend(live);
-    instances.extend(inventories);
+    // `--database` selects on every server too (LR114 counts only the
+    // selected databases; LR201 judges the selection).
+    for mut instance in live.into_iter().chain(inventories) {
+        for database in &request.databases {
+            instance.selected_databases.push(linkready_rules::Fact::new(
+                database.clone(),
+                linkready_rules::Origin::Selection {
+                    source: instance.source,
+                    argument: format!("--database {database}"),
+                },
+            ));
+        }
+        instances.push(instance);
+    }
     let estate = Estate { instances };
     let suppressions: Vec<_> = files
         .iter_mut()

@@ -138,6 +138,34 @@ bandwidth_mbps = 0.02
 }
 
 #[test]
+fn database_selection_applies_to_inventories() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("linkready.toml"),
+        "[target]\ntier = \"general-purpose\"\nfree_storage_gb = 5\n",
+    )
+    .unwrap();
+    let inventory = repo().join("fixtures/sample-estate/inventories/sql01.inventory.json");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "scan",
+            "--inventory",
+            inventory.to_str().unwrap(),
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ];
+        args.extend_from_slice(extra);
+        let output = linkready_in(dir.path(), &args);
+        serde_json::from_slice::<Value>(&output.stdout).unwrap()
+    };
+    // Three databases of 2 GiB do not fit 5 GiB; Sales alone does.
+    assert_eq!(findings(&run(&[]), "LR114").len(), 1);
+    assert!(findings(&run(&["--database", "Sales"]), "LR114").is_empty());
+}
+
+#[test]
 fn rule_settings_and_weights_change_verdicts_and_scores() {
     let report = sample_with(
         r#"

@@ -206,6 +206,31 @@ fn sarif_fingerprints_survive_lines_added_above() {
 }
 
 #[test]
+fn identical_findings_in_one_file_stay_separate_alerts() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.sql"),
+        "USE Ops;\nGO\nEXEC xp_cmdshell 'dir';\nEXEC xp_cmdshell 'dir';\nGO\n",
+    )
+    .unwrap();
+    let output = linkready(&["scan", dir.path().to_str().unwrap(), "--format", "sarif"]);
+    let log: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let prints: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ruleId"] == "LR303")
+        .map(|r| {
+            r["partialFingerprints"]["linkreadFinding/v1"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(prints.len(), 2);
+    assert_ne!(prints[0], prints[1]);
+}
+
+#[test]
 fn sarif_names_files_with_any_characters() {
     let dir = tempfile::tempdir().unwrap();
     let sub = dir.path().join("Bestände #1");

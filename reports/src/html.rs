@@ -286,9 +286,16 @@ pub fn render_html(report: &Report) -> Result<String, handlebars::RenderError> {
     by_rule.sort_by_key(|f| f.rule.id);
 
     let mut fired: Vec<&'static RuleMeta> = Vec::new();
-    for finding in findings.iter().chain(&assessment.suppressed) {
-        if !fired.iter().any(|meta| meta.id == finding.rule.id) {
-            fired.push(finding.rule);
+    // Every rule the page names: findings, suppressed ones, and rules that
+    // could not decide (their rows link here too).
+    let named = findings
+        .iter()
+        .chain(&assessment.suppressed)
+        .map(|finding| finding.rule)
+        .chain(assessment.unknowns.iter().map(|unknown| unknown.rule));
+    for rule in named {
+        if !fired.iter().any(|meta| meta.id == rule.id) {
+            fired.push(rule);
         }
     }
     fired.sort_by_key(|meta| meta.id);

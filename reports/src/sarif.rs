@@ -11,9 +11,12 @@
 //! - Levels: blocker → `error`, prerequisite and warning → `warning`,
 //!   info → `note`; the linkready severity is kept in `properties`.
 //! - `partialFingerprints["linkreadFinding/v1"]` hashes what identifies a
-//!   finding apart from its line, so it survives edits above it.
-//! - Findings a `-- linkready: ignore` comment suppressed are results with an
-//!   `inSource` suppression, as code scanning expects.
+//!   finding apart from its line and its message (which holds sizes and
+//!   counts that move), plus its rank among findings with the same key, so
+//!   it survives edits above it and two identical calls stay two alerts.
+//! - Suppressed findings are results with a suppression: `inSource` for a
+//!   `-- linkready: ignore` comment, `external` for a linkready.toml entry,
+//!   with what suppressed it as the justification.
 
 use linkready_rules::{Finding, Origin, RULES, RuleMeta, Scope, Severity};
 use serde::Serialize;
@@ -288,14 +291,33 @@ fn fnv1a(parts: &[&str]) -> String {
     format!("{hash:016x}")
 }
 
-fn result<'a>(report: &'a Report, finding: &'a Finding, suppressed: bool) -> SarifResult<'a> {
+fn fingerprint_key(finding: &Finding) -> [&str; 5] {
+    let path = match &finding.origin {
+        Origin::Script { path, .. } => path.strip_prefix("./").unwrap_or(path),
+        _ => "",
+    };
+    [
+        finding.rule.id,
+        &finding.instance,
+        finding.database.as_deref().unwrap_or(""),
+        finding.object.as_deref().unwrap_or(""),
+        path,
+    ]
+}
+
+fn result<'a>(
+    report: &'a Report,
+    finding: &'a Finding,
+    suppressed: bool,
+    occurrence: usize,
+) -> SarifResult<'a> {
     let rule_index = RULES
         .iter()
         .position(|rule| rule.meta().id == finding.rule.id)
         .unwrap_or(0);
     let database = finding.database.as_deref();
     let object = finding.object.as_deref();
-    let (location, path, dynamic) = match &finding.origin {
+    let (location, _path, dynamic) = match &finding.origin {
         Origin::Script {
             path,
             line,
@@ -375,14 +397,11 @@ fn result<'a>(report: &'a Report, finding: &'a Finding, suppressed: bool) -> Sar
         },
         locations: vec![location],
         partial_fingerprints: Fingerprints {
-            finding: fnv1a(&[
-                finding.rule.id,
-                &finding.instance,
-                database.unwrap_or(""),
-                object.unwrap_or(""),
-                path,
-                &finding.message,
-            ]),
+            finding: {
+                let occurrence = occurrence.to_string();
+                let key = fingerprint_key(finding);
+                fnv1a(&[key[0], key[1], key[2], key[3], key[4], &occurrence])
+            },
         },
         suppressions: if suppressed {
             let by = finding.suppressed_by.clone().unwrap_or_default();
@@ -447,17 +466,20 @@ fn logical_locations<'a>(
 /// Renders the report as a SARIF 2.1.0 log, ending with a newline.
 pub fn render_sarif(report: &Report) -> String {
     let assessment = &report.assessment;
-    let mut results: Vec<SarifResult<'_>> = assessment
+    // Findings are sorted by place, so the n-th finding with the same key
+    // keeps its rank while lines move.
+    let mut seen: std::collections::HashMap<[&str; 5], usize> = std::collections::HashMap::new();
+    let mut results: Vec<SarifResult<'_>> = Vec::new();
+    for (finding, suppressed) in assessment
         .findings
         .iter()
-        .map(|finding| result(report, finding, false))
-        .collect();
-    results.extend(
-        assessment
-            .suppressed
-            .iter()
-            .map(|finding| result(report, finding, true)),
-    );
+        .map(|f| (f, false))
+        .chain(assessment.suppressed.iter().map(|f| (f, true)))
+    {
+        let occurrence = seen.entry(fingerprint_key(finding)).or_insert(0);
+        *occurrence += 1;
+        results.push(result(report, finding, suppressed, *occurrence));
+    }
     let mut notifications: Vec<Notification> = Vec::new();
     for file in &report.files {
         if file.status == FileStatus::Error {

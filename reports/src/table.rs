@@ -123,7 +123,7 @@ pub fn render_table(report: &Report) -> String {
         for entry in &assessment.config_suppressions {
             let state = match (&entry.expires, entry.expired) {
                 (Some(date), true) => format!(
-                    "EXPIRED {date}, no longer suppresses ({} finding(s) reported again)",
+                    "EXPIRED {date}, no longer suppresses (it would match {} finding(s))",
                     entry.matched
                 ),
                 (Some(date), false) => format!("{} suppressed, until {date}", entry.matched),

@@ -58,13 +58,7 @@ impl Rule for TargetCapacity {
             );
         };
         let origin = instance_origin(instance, "sys.databases");
-        // Databases already there with the same name are the same database
-        // re-linked, not one more.
-        let already = target
-            .databases
-            .iter()
-            .filter(|name| !to_link.iter().any(|db| db.name.eq_ignore_ascii_case(name)))
-            .count();
+        let already = target.databases.len();
         match target.tier {
             Some(tier) if to_link.len() + already > tier.database_limit() => out.finding(
                 &Self::META,

@@ -37,6 +37,19 @@ impl Rule for DatabaseSize {
         let target = out.target().cloned();
         for database in &instance.databases {
             let Some(size) = &database.facts.size_mb else {
+                // Without the size a configured target cannot be judged:
+                // unknown, never a silent pass.
+                if out
+                    .target()
+                    .is_some_and(|t| t.free_storage_mb.is_some() || t.tier.is_some())
+                {
+                    out.unknown(
+                        &Self::META,
+                        instance,
+                        Some(&database.name),
+                        "the database size was not collected",
+                    );
+                }
                 continue;
             };
             let size_mb = size.value;

@@ -37,11 +37,21 @@ impl Rule for SeedingDuration {
         let bandwidth = out.target().and_then(|target| target.bandwidth_mbps);
         for database in &instance.databases {
             let Some(size) = &database.facts.size_mb else {
+                // Without the size a configured target cannot be judged:
+                // unknown, never a silent pass.
+                if bandwidth.is_some() {
+                    out.unknown(
+                        &Self::META,
+                        instance,
+                        Some(&database.name),
+                        "the database size was not collected",
+                    );
+                }
                 continue;
             };
-            // MB × 8 bits over 6 days of seconds, in Mbit/s.
+            // Sizes are MiB (2^20 bytes); bandwidth is Mbit/s (10^6 bits).
             let seconds_in_six_days = 6.0 * 24.0 * 3600.0;
-            let megabits = size.value as f64 * 8.0;
+            let megabits = size.value as f64 * 8.0 * 1.048_576;
             match bandwidth {
                 Some(mbps) if mbps > 0.0 && megabits / mbps > seconds_in_six_days => {
                     let days = megabits / mbps / 86_400.0;
