@@ -251,14 +251,19 @@ fn every_format_lists_the_suppressions() {
     assert!(run("csv").contains("FileTable <dropped> before the move"));
     assert!(run("html").contains("FileTable &lt;dropped&gt; before the move"));
     let sarif: Value = serde_json::from_str(&run("sarif")).unwrap();
-    let suppressed: Vec<&Value> = sarif["runs"][0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["suppressions"].is_array())
-        .collect();
+    let run0 = &sarif["runs"][0];
+    assert!(
+        run0["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["ruleId"] != "LR203"),
+        "a suppressed finding would open a code scanning alert"
+    );
+    let suppressed = run0["properties"]["suppressedResults"].as_array().unwrap();
     assert_eq!(suppressed.len(), 1);
     assert_eq!(suppressed[0]["suppressions"][0]["kind"], "external");
+    assert_eq!(run0["properties"]["configSuppressions"][0]["matched"], 1);
 }
 
 #[test]

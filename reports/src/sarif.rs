@@ -14,9 +14,12 @@
 //!   finding apart from its line and its message (which holds sizes and
 //!   counts that move), plus its rank among findings with the same key, so
 //!   it survives edits above it and two identical calls stay two alerts.
-//! - Suppressed findings are results with a suppression: `inSource` for a
-//!   `-- linkready: ignore` comment, `external` for a linkready.toml entry,
-//!   with what suppressed it as the justification.
+//! - Suppressed findings are not in `results` (GitHub code scanning ignores
+//!   `suppressions` and would open an alert for each) but in
+//!   `run.properties.suppressedResults`, as results with a suppression
+//!   (`inSource` for a `-- linkready: ignore` comment, `external` for a
+//!   linkready.toml entry, what suppressed it as the justification), next to
+//!   `run.properties.configSuppressions`.
 
 use linkready_rules::{Finding, Origin, RULES, RuleMeta, Scope, Severity};
 use serde::Serialize;
@@ -47,6 +50,29 @@ struct Run<'a> {
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
     invocations: [Invocation; 1],
+    properties: RunProperties<'a>,
+}
+
+/// What is suppressed, kept out of `results`: GitHub code scanning ignores a
+/// result's `suppressions` and would open an alert for each.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RunProperties<'a> {
+    suppressed_results: Vec<SarifResult<'a>>,
+    config_suppressions: Vec<ConfigSuppressionProperty<'a>>,
+}
+
+#[derive(Serialize)]
+struct ConfigSuppressionProperty<'a> {
+    rule: &'a str,
+    instance: Option<&'a str>,
+    database: Option<&'a str>,
+    object: Option<&'a str>,
+    reason: &'a str,
+    expires: Option<&'a str>,
+    expired: bool,
+    matched: usize,
+    place: &'a str,
 }
 
 #[derive(Serialize)]
@@ -470,6 +496,7 @@ pub fn render_sarif(report: &Report) -> String {
     // keeps its rank while lines move.
     let mut seen: std::collections::HashMap<[&str; 5], usize> = std::collections::HashMap::new();
     let mut results: Vec<SarifResult<'_>> = Vec::new();
+    let mut suppressed_results: Vec<SarifResult<'_>> = Vec::new();
     for (finding, suppressed) in assessment
         .findings
         .iter()
@@ -478,7 +505,12 @@ pub fn render_sarif(report: &Report) -> String {
     {
         let occurrence = seen.entry(fingerprint_key(finding)).or_insert(0);
         *occurrence += 1;
-        results.push(result(report, finding, suppressed, *occurrence));
+        let sarif = result(report, finding, suppressed, *occurrence);
+        if suppressed {
+            suppressed_results.push(sarif);
+        } else {
+            results.push(sarif);
+        }
     }
     let mut notifications: Vec<Notification> = Vec::new();
     for file in &report.files {
@@ -535,6 +567,24 @@ pub fn render_sarif(report: &Report) -> String {
                 execution_successful: true,
                 tool_execution_notifications: notifications,
             }],
+            properties: RunProperties {
+                suppressed_results,
+                config_suppressions: assessment
+                    .config_suppressions
+                    .iter()
+                    .map(|c| ConfigSuppressionProperty {
+                        rule: &c.rule,
+                        instance: c.instance.as_deref(),
+                        database: c.database.as_deref(),
+                        object: c.object.as_deref(),
+                        reason: &c.reason,
+                        expires: c.expires.as_deref(),
+                        expired: c.expired,
+                        matched: c.matched,
+                        place: &c.place,
+                    })
+                    .collect(),
+            },
         }],
     };
     let mut text = serde_json::to_string_pretty(&log)
