@@ -314,3 +314,35 @@ fn regenerate_sample_estate_inventories() {
         .unwrap();
     }
 }
+
+/// The facts the link's setup scripts build on: the replica name and the
+/// endpoint's port, the same from an inventory and from a script.
+#[test]
+fn server_name_and_endpoint_port_reach_the_fact_model() {
+    let inventory = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/sample-estate/inventories/sql01.inventory.json");
+    let (instance, input) = linkready::inventory_instance(&inventory);
+    assert!(input.error.is_none(), "{:?}", input.error);
+    assert_eq!(
+        instance.facts.server_name,
+        linkready_rules::Known::Known("SQL01".to_string())
+    );
+    let endpoint = &instance.facts.objects.mirroring_endpoints[0].value;
+    assert_eq!(endpoint.port, Some(5022));
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("endpoint.sql"),
+        "CREATE ENDPOINT [Hadr_endpoint] STATE = STARTED\n\
+         AS TCP (LISTENER_PORT = 5023, LISTENER_IP = ALL)\n\
+         FOR DATABASE_MIRRORING (ROLE = ALL, AUTHENTICATION = CERTIFICATE [Cert_a],\n\
+         ENCRYPTION = REQUIRED ALGORITHM AES);\nGO\n",
+    )
+    .unwrap();
+    let options = linkready::collect::files::ScriptOptions::default();
+    let mut files = linkready::collect::files::scan_paths(&[dir.path().to_path_buf()], &options);
+    let scripts = linkready::collect::files::script_instance("scripts", &mut files, &options, &[]);
+    let endpoint = &scripts.facts.objects.mirroring_endpoints[0].value;
+    assert_eq!(endpoint.name, "Hadr_endpoint");
+    assert_eq!(endpoint.port, Some(5023));
+}

@@ -169,6 +169,9 @@ pub struct InstanceFacts {
     pub sysadmin: Known<bool>,
     /// `SERVERPROPERTY('Collation')`.
     pub collation: Known<String>,
+    /// `@@SERVERNAME` (`host` or `host\instance`): the replica name the
+    /// link's availability groups use.
+    pub server_name: Known<String>,
     /// Server objects as defined (scripts) or as they are (live). Scripts
     /// show some of them; their absence in scripts proves nothing.
     pub objects: ServerObjects,
@@ -239,6 +242,8 @@ pub struct MirroringEndpoint {
     /// The authenticating certificate and the days until it expires (live).
     pub certificate: Option<String>,
     pub certificate_days_left: Option<i64>,
+    /// `LISTENER_PORT` (the link's AG and DAG URLs use it).
+    pub port: Option<u16>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -311,6 +316,7 @@ impl InstanceFacts {
             link_support_probe: Known::unknown(reason),
             sysadmin: Known::unknown(reason),
             collation: Known::unknown(reason),
+            server_name: Known::unknown(reason),
             objects: ServerObjects::default(),
         }
     }

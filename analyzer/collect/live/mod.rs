@@ -474,6 +474,9 @@ pub fn lower_server(raw: &RawServer, source: Source) -> Instance {
             facts.collation = p
                 .text("collation")
                 .map_or_else(|| Known::unknown("Collation not readable"), Known::Known);
+            facts.server_name = p
+                .text("server_name")
+                .map_or_else(|| Known::unknown("@@SERVERNAME not readable"), Known::Known);
             facts.link_support_probe = p.number("has_certificate_add_issuer").map_or_else(
                 || Known::unknown("probe not readable"),
                 |v| Known::Known(v == 1),
@@ -564,6 +567,7 @@ fn lower_server_objects(raw: &RawServer, instance: &mut Instance) {
                     algorithm: row.text("algorithm").map(|a| a.replace('_', " ")),
                     certificate: row.text("certificate"),
                     certificate_days_left: row.number("certificate_days_left"),
+                    port: row.number("port").and_then(|port| u16::try_from(port).ok()),
                     name: name.clone(),
                 },
                 live_origin(

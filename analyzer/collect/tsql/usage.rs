@@ -702,6 +702,7 @@ impl ScriptScanner<'_> {
                 algorithm,
                 certificate: None,
                 certificate_days_left: None,
+                port: named_option(body, "LISTENER_PORT").and_then(|port| port.parse().ok()),
             },
             origin,
         ));
