@@ -7,7 +7,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use linkready_rules::{RULES, Settings, Severity, Target, Tier, UpdatePolicy, find_rule};
+use linkready_rules::{
+    ConfigSuppression, RULES, RuleMeta, Settings, Severity, Target, Tier, UpdatePolicy, find_rule,
+    glob_match,
+};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -50,31 +53,13 @@ struct TargetFile {
     resource_group: Option<String>,
     subscription: Option<String>,
     fqdn: Option<String>,
-    tier: Option<TierFile>,
-    update_policy: Option<PolicyFile>,
+    tier: Option<Tier>,
+    update_policy: Option<UpdatePolicy>,
     free_storage_gb: Option<Spanned<f64>>,
     collation: Option<String>,
     #[serde(default)]
     databases: Vec<String>,
     bandwidth_mbps: Option<Spanned<f64>>,
-}
-
-#[derive(Deserialize, Clone, Copy)]
-#[serde(rename_all = "kebab-case")]
-enum TierFile {
-    GeneralPurpose,
-    BusinessCritical,
-    NextGenGeneralPurpose,
-}
-
-#[derive(Deserialize, Clone, Copy)]
-enum PolicyFile {
-    #[serde(rename = "SQLServer2022", alias = "sql-server-2022")]
-    SqlServer2022,
-    #[serde(rename = "SQLServer2025", alias = "sql-server-2025")]
-    SqlServer2025,
-    #[serde(rename = "AlwaysUpToDate", alias = "always-up-to-date")]
-    AlwaysUpToDate,
 }
 
 #[derive(Deserialize)]
@@ -86,20 +71,11 @@ struct ScoringFile {
     info: Option<u32>,
 }
 
-#[derive(Deserialize, Clone, Copy)]
-#[serde(rename_all = "kebab-case")]
-enum SeverityFile {
-    Blocker,
-    Prerequisite,
-    Warning,
-    Info,
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RuleFile {
     enabled: Option<bool>,
-    severity: Option<SeverityFile>,
+    severity: Option<Severity>,
     /// Points this rule's findings cost in the score.
     weight: Option<u32>,
     /// LR109 only.
@@ -117,43 +93,12 @@ struct SuppressFile {
     expires: Option<Spanned<toml::Value>>,
 }
 
-/// A rule's settings from `[rules.LRxxx]`.
+/// A rule's settings from `[rules.LRxxx]` (its weight goes to
+/// [`Weights::per_rule`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RuleOverride {
     pub enabled: bool,
     pub severity: Option<Severity>,
-    pub weight: Option<u32>,
-}
-
-/// A `[[suppress]]` entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigSuppression {
-    /// Rule ID or name, or a glob over them.
-    pub rule: String,
-    pub instance: Option<String>,
-    pub database: Option<String>,
-    pub object: Option<String>,
-    pub reason: String,
-    /// `YYYY-MM-DD`; the suppression stops on that day.
-    pub expires: Option<String>,
-    pub expired: bool,
-    /// Where it is written (file:line).
-    pub place: String,
-}
-
-impl ConfigSuppression {
-    /// Whether this entry covers the finding (ignoring expiry).
-    pub fn matches(&self, finding: &linkready_rules::Finding) -> bool {
-        let rule =
-            glob_match(&self.rule, finding.rule.id) || glob_match(&self.rule, finding.rule.name);
-        let optional = |pattern: &Option<String>, value: Option<&str>| match pattern {
-            None => true,
-            Some(pattern) => glob_match(pattern, value.unwrap_or("")),
-        };
-        rule && optional(&self.instance, Some(&finding.instance))
-            && optional(&self.database, finding.database.as_deref())
-            && optional(&self.object, finding.object.as_deref())
-    }
 }
 
 /// Everything linkready.toml sets, with defaults for what it does not.
@@ -173,31 +118,16 @@ impl Config {
     pub fn enabled(&self, id: &str) -> bool {
         self.rules.get(id).is_none_or(|rule| rule.enabled)
     }
-}
 
-/// `*` any run of characters, `?` one; letters compare without case (SQL
-/// Server names usually do).
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let pattern: Vec<char> = pattern.chars().flat_map(char::to_lowercase).collect();
-    let text: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
-    let (mut p, mut t) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        if p < pattern.len() && (pattern[p] == '?' || pattern[p] == text[t]) {
-            p += 1;
-            t += 1;
-        } else if p < pattern.len() && pattern[p] == '*' {
-            star = Some((p, t));
-            p += 1;
-        } else if let Some((star_p, star_t)) = star {
-            p = star_p + 1;
-            t = star_t + 1;
-            star = Some((star_p, star_t + 1));
-        } else {
-            return false;
-        }
+    /// `[rules.LRxxx] severity`, when set.
+    pub fn severity_override(&self, id: &str) -> Option<Severity> {
+        self.rules.get(id).and_then(|settings| settings.severity)
     }
-    pattern[p..].iter().all(|&c| c == '*')
+
+    /// The rule's severity: the configured one, else the catalog's.
+    pub fn severity(&self, rule: &RuleMeta) -> Severity {
+        self.severity_override(rule.id).unwrap_or(rule.severity)
+    }
 }
 
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
@@ -303,16 +233,8 @@ pub fn parse(text: &str, path: &Path, today: i64) -> Result<Config, ConfigError>
             resource_group: target.resource_group,
             subscription: target.subscription,
             fqdn: target.fqdn,
-            tier: target.tier.map(|tier| match tier {
-                TierFile::GeneralPurpose => Tier::GeneralPurpose,
-                TierFile::BusinessCritical => Tier::BusinessCritical,
-                TierFile::NextGenGeneralPurpose => Tier::NextGenGeneralPurpose,
-            }),
-            update_policy: target.update_policy.map(|policy| match policy {
-                PolicyFile::SqlServer2022 => UpdatePolicy::SqlServer2022,
-                PolicyFile::SqlServer2025 => UpdatePolicy::SqlServer2025,
-                PolicyFile::AlwaysUpToDate => UpdatePolicy::AlwaysUpToDate,
-            }),
+            tier: target.tier,
+            update_policy: target.update_policy,
             free_storage_mb: free_storage_gb.map(|gb| (gb * 1024.0) as u64),
             collation: target.collation,
             databases: target.databases,
@@ -380,13 +302,7 @@ pub fn parse(text: &str, path: &Path, today: i64) -> Result<Config, ConfigError>
             meta.id,
             RuleOverride {
                 enabled: settings.enabled.unwrap_or(true),
-                severity: settings.severity.map(|severity| match severity {
-                    SeverityFile::Blocker => Severity::Blocker,
-                    SeverityFile::Prerequisite => Severity::Prerequisite,
-                    SeverityFile::Warning => Severity::Warning,
-                    SeverityFile::Info => Severity::Info,
-                }),
-                weight: settings.weight,
+                severity: settings.severity,
             },
         );
     }
@@ -565,17 +481,6 @@ expires = 2030-01-31
         let config =
             parse_ok("[[suppress]]\nrule = \"LR3*\"\nreason = \"r\"\nexpires = \"2024-10-05\"\n");
         assert!(!config.suppressions[0].expired);
-    }
-
-    #[test]
-    fn globs() {
-        assert!(glob_match("LR3*", "LR301"));
-        assert!(glob_match("sales_*", "Sales_EU"));
-        assert!(glob_match("a?c", "abc"));
-        assert!(!glob_match("a?c", "ac"));
-        assert!(glob_match("*", ""));
-        assert!(glob_match("*x*y", "axbxy"));
-        assert!(!glob_match("LR30?", "LR3010"));
     }
 
     #[test]

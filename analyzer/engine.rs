@@ -4,7 +4,7 @@ use std::cmp::Ordering;
 
 use linkready_rules::{
     Assessment, ConfigSuppressionUse, DatabaseAssessment, Estate, Finding, InstanceAssessment,
-    Origin, RULES, RuleMeta, Severity, SeverityCounts, Source, Suppression, Verdict,
+    Origin, RULES, Severity, SeverityCounts, Source, Suppression, Verdict,
 };
 
 use crate::config::Config;
@@ -17,13 +17,6 @@ pub fn assess(estate: &Estate, suppressions: &[Suppression], config: &Config) ->
     let mut used = vec![false; suppressions.len()];
     let mut matched = vec![0usize; config.suppressions.len()];
     let mut assessment = Assessment::default();
-    let severity_of = |rule: &RuleMeta| {
-        config
-            .rules
-            .get(rule.id)
-            .and_then(|settings| settings.severity)
-            .unwrap_or(rule.severity)
-    };
     for instance in &estate.instances {
         let mut outcomes = linkready_rules::Outcomes::with_settings(config.settings.clone());
         for rule in RULES {
@@ -34,7 +27,9 @@ pub fn assess(estate: &Estate, suppressions: &[Suppression], config: &Config) ->
             }
         }
         for finding in &mut outcomes.findings {
-            if let Some(severity) = config.rules.get(finding.rule.id).and_then(|r| r.severity) {
+            // A rule may lower or raise its own default (LR205 by tier); the
+            // configuration, when it sets one, overrides either.
+            if let Some(severity) = config.severity_override(finding.rule.id) {
                 finding.severity = severity;
             }
         }
@@ -87,7 +82,7 @@ pub fn assess(estate: &Estate, suppressions: &[Suppression], config: &Config) ->
                 }
                 let blocker_unknown = outcomes.unknowns.iter().any(|u| {
                     u.database.as_deref() == Some(database.name.as_str())
-                        && severity_of(u.rule) == Severity::Blocker
+                        && config.severity(u.rule) == Severity::Blocker
                         && !u.needs_target
                 });
                 let verdict = verdict_for(worst, blocker_unknown);
@@ -119,7 +114,9 @@ pub fn assess(estate: &Estate, suppressions: &[Suppression], config: &Config) ->
         // rules could not decide is unknown too.
         let facts_unknown = instance.source == Source::Script
             || outcomes.unknowns.iter().any(|u| {
-                u.database.is_none() && severity_of(u.rule) == Severity::Blocker && !u.needs_target
+                u.database.is_none()
+                    && config.severity(u.rule) == Severity::Blocker
+                    && !u.needs_target
             });
         let own = verdict_for(instance_worst, facts_unknown);
         let verdict = databases.iter().map(|db| db.verdict).fold(own, Ord::max);
@@ -148,15 +145,8 @@ pub fn assess(estate: &Estate, suppressions: &[Suppression], config: &Config) ->
         .iter()
         .zip(matched)
         .map(|(suppression, matched)| ConfigSuppressionUse {
-            rule: suppression.rule.clone(),
-            instance: suppression.instance.clone(),
-            database: suppression.database.clone(),
-            object: suppression.object.clone(),
-            reason: suppression.reason.clone(),
-            expires: suppression.expires.clone(),
-            expired: suppression.expired,
+            entry: suppression.clone(),
             matched,
-            place: suppression.place.clone(),
         })
         .collect();
     assessment

@@ -114,13 +114,7 @@ pub fn run_scan(request: &ScanRequest) -> Report {
     // selected databases; LR201 judges the selection).
     for mut instance in live.into_iter().chain(inventories) {
         for database in &request.databases {
-            instance.selected_databases.push(linkready_rules::Fact::new(
-                database.clone(),
-                linkready_rules::Origin::Selection {
-                    source: instance.source,
-                    argument: format!("--database {database}"),
-                },
-            ));
+            instance.select_database(database);
         }
         instances.push(instance);
     }

@@ -5,9 +5,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use linkready_rules::{
-    Fact, Instance, Origin, Source, Suppression, SuppressionScope, is_system_database,
-};
+use linkready_rules::{Instance, Source, Suppression, SuppressionScope, is_system_database};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
@@ -247,13 +245,7 @@ pub fn script_instance(
         "instance facts not assessed: scripts do not show version, edition, HADR, master key or endpoints (connect with --server, or read an inventory)".to_string(),
     );
     for database in selected {
-        instance.selected_databases.push(Fact::new(
-            database.clone(),
-            Origin::Selection {
-                source: Source::Script,
-                argument: format!("--database {database}"),
-            },
-        ));
+        instance.select_database(database);
         if !is_system_database(database) {
             instance.database_mut(database);
         }

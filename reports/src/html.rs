@@ -7,7 +7,7 @@
 //! template shows is escaped (object names can hold anything).
 
 use handlebars::Handlebars;
-use linkready_rules::{Finding, Origin, RuleMeta, Severity, Verdict, VerdictCounts};
+use linkready_rules::{Finding, Origin, RuleMeta, Verdict, VerdictCounts};
 use serde::Serialize;
 
 use crate::model::{FileStatus, Report};
@@ -251,15 +251,6 @@ fn score(score: Option<u8>) -> String {
     score.map_or_else(|| "–".to_string(), |s| s.to_string())
 }
 
-fn severity_rank(severity: Severity) -> u8 {
-    match severity {
-        Severity::Blocker => 0,
-        Severity::Prerequisite => 1,
-        Severity::Warning => 2,
-        Severity::Info => 3,
-    }
-}
-
 fn rule_docs(meta: &'static RuleMeta) -> RuleDocs {
     RuleDocs {
         id: meta.id,
@@ -281,7 +272,8 @@ pub fn render_html(report: &Report) -> Result<String, handlebars::RenderError> {
     let findings = &assessment.findings;
 
     let mut by_severity: Vec<&Finding> = findings.iter().collect();
-    by_severity.sort_by_key(|f| severity_rank(f.severity));
+    // Stable: within a severity, the assessment's order (instance, database).
+    by_severity.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let mut by_rule: Vec<&Finding> = findings.iter().collect();
     by_rule.sort_by_key(|f| f.rule.id);
 
@@ -372,7 +364,8 @@ pub fn render_html(report: &Report) -> Result<String, handlebars::RenderError> {
         config_suppressions: assessment
             .config_suppressions
             .iter()
-            .map(|c| ConfigSuppression {
+            .map(|used| (&used.entry, used.matched))
+            .map(|(c, matched)| ConfigSuppression {
                 rule: &c.rule,
                 scope: [
                     ("instance", &c.instance),
@@ -386,7 +379,7 @@ pub fn render_html(report: &Report) -> Result<String, handlebars::RenderError> {
                 reason: &c.reason,
                 expires: c.expires.as_deref().unwrap_or(""),
                 expired: c.expired,
-                matched: c.matched,
+                matched,
                 place: &c.place,
             })
             .collect(),

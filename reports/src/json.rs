@@ -1,6 +1,8 @@
 //! The JSON report: its own output structs, versioned; never internal types.
 
-use linkready_rules::{Finding, Origin, RuleUnknown, SuppressionScope, VerdictCounts};
+use linkready_rules::{
+    ConfigSuppressionUse, Finding, Origin, RuleUnknown, SuppressionScope, VerdictCounts,
+};
 use serde::Serialize;
 
 use crate::model::{FileStatus, Report};
@@ -50,8 +52,9 @@ struct JsonNotAssessed {
     reasons: Vec<String>,
 }
 
+/// A linkready.toml `[[suppress]]` entry as JSON and SARIF show it.
 #[derive(Serialize)]
-struct JsonConfigSuppression<'a> {
+pub(crate) struct JsonConfigSuppression<'a> {
     rule: &'a str,
     instance: Option<&'a str>,
     database: Option<&'a str>,
@@ -62,6 +65,23 @@ struct JsonConfigSuppression<'a> {
     expired: bool,
     matched: usize,
     place: &'a str,
+}
+
+impl<'a> From<&'a ConfigSuppressionUse> for JsonConfigSuppression<'a> {
+    fn from(used: &'a ConfigSuppressionUse) -> Self {
+        let entry = &used.entry;
+        JsonConfigSuppression {
+            rule: &entry.rule,
+            instance: entry.instance.as_deref(),
+            database: entry.database.as_deref(),
+            object: entry.object.as_deref(),
+            reason: &entry.reason,
+            expires: entry.expires.as_deref(),
+            expired: entry.expired,
+            matched: used.matched,
+            place: &entry.place,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -274,17 +294,7 @@ pub fn render_json(report: &Report) -> String {
         config_suppressions: assessment
             .config_suppressions
             .iter()
-            .map(|c| JsonConfigSuppression {
-                rule: &c.rule,
-                instance: c.instance.as_deref(),
-                database: c.database.as_deref(),
-                object: c.object.as_deref(),
-                reason: &c.reason,
-                expires: c.expires.as_deref(),
-                expired: c.expired,
-                matched: c.matched,
-                place: &c.place,
-            })
+            .map(JsonConfigSuppression::from)
             .collect(),
         inputs: Inputs {
             files: report

@@ -24,6 +24,7 @@
 use linkready_rules::{Finding, Origin, RULES, RuleMeta, Scope, Severity};
 use serde::Serialize;
 
+use crate::json::JsonConfigSuppression;
 use crate::model::{FileStatus, Report};
 
 const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -59,20 +60,7 @@ struct Run<'a> {
 #[serde(rename_all = "camelCase")]
 struct RunProperties<'a> {
     suppressed_results: Vec<SarifResult<'a>>,
-    config_suppressions: Vec<ConfigSuppressionProperty<'a>>,
-}
-
-#[derive(Serialize)]
-struct ConfigSuppressionProperty<'a> {
-    rule: &'a str,
-    instance: Option<&'a str>,
-    database: Option<&'a str>,
-    object: Option<&'a str>,
-    reason: &'a str,
-    expires: Option<&'a str>,
-    expired: bool,
-    matched: usize,
-    place: &'a str,
+    config_suppressions: Vec<JsonConfigSuppression<'a>>,
 }
 
 #[derive(Serialize)]
@@ -331,11 +319,55 @@ fn fingerprint_key(finding: &Finding) -> [&str; 5] {
     ]
 }
 
+fn physical(path: &str, line: u32, column: u32) -> PhysicalLocation {
+    PhysicalLocation {
+        artifact_location: ArtifactLocation {
+            uri: path_to_uri(path),
+        },
+        region: Region {
+            start_line: line.max(1),
+            start_column: column.max(1),
+        },
+    }
+}
+
+/// Where the finding is: a script position; or where a catalog row was seen
+/// (instance ▸ database ▸ object), with the inventory file when there is
+/// one, which code scanning needs to show an alert.
+fn location<'a>(report: &'a Report, finding: &'a Finding) -> Location<'a> {
+    let database = finding.database.as_deref();
+    let logical = |seen_in| logical_locations(&finding.instance, database, seen_in);
+    match &finding.origin {
+        Origin::Script {
+            path, line, column, ..
+        } => Location {
+            physical_location: Some(physical(path, *line, *column)),
+            logical_locations: Vec::new(),
+        },
+        Origin::Inventory { server, object, .. } => Location {
+            physical_location: report
+                .inventories
+                .iter()
+                .find(|inventory| inventory.server.as_deref() == Some(server.as_str()))
+                .map(|inventory| physical(&inventory.path, 1, 1)),
+            logical_locations: logical(object),
+        },
+        Origin::Live { object, .. } => Location {
+            physical_location: None,
+            logical_locations: logical(object),
+        },
+        Origin::Selection { argument, .. } => Location {
+            physical_location: None,
+            logical_locations: logical(argument),
+        },
+    }
+}
+
 fn result<'a>(
     report: &'a Report,
     finding: &'a Finding,
     suppressed: bool,
-    occurrence: usize,
+    fingerprint: String,
 ) -> SarifResult<'a> {
     let rule_index = RULES
         .iter()
@@ -343,77 +375,6 @@ fn result<'a>(
         .unwrap_or(0);
     let database = finding.database.as_deref();
     let object = finding.object.as_deref();
-    let (location, _path, dynamic) = match &finding.origin {
-        Origin::Script {
-            path,
-            line,
-            column,
-            dynamic,
-        } => (
-            Location {
-                physical_location: Some(PhysicalLocation {
-                    artifact_location: ArtifactLocation {
-                        uri: path_to_uri(path),
-                    },
-                    region: Region {
-                        start_line: (*line).max(1),
-                        start_column: (*column).max(1),
-                    },
-                }),
-                logical_locations: Vec::new(),
-            },
-            path.as_str(),
-            *dynamic,
-        ),
-        // A catalog row: where it was seen is the instance ▸ database ▸
-        // object; an inventory's rows also have a file, which code scanning
-        // needs to show an alert.
-        Origin::Inventory {
-            server,
-            object: seen_in,
-            ..
-        } => {
-            let file = report
-                .inventories
-                .iter()
-                .find(|inventory| inventory.server.as_deref() == Some(server.as_str()))
-                .map(|inventory| inventory.path.as_str());
-            (
-                Location {
-                    physical_location: file.map(|path| PhysicalLocation {
-                        artifact_location: ArtifactLocation {
-                            uri: path_to_uri(path),
-                        },
-                        region: Region {
-                            start_line: 1,
-                            start_column: 1,
-                        },
-                    }),
-                    logical_locations: logical_locations(&finding.instance, database, seen_in),
-                },
-                "",
-                false,
-            )
-        }
-        Origin::Live {
-            object: seen_in, ..
-        } => (
-            Location {
-                physical_location: None,
-                logical_locations: logical_locations(&finding.instance, database, seen_in),
-            },
-            "",
-            false,
-        ),
-        Origin::Selection { argument, .. } => (
-            Location {
-                physical_location: None,
-                logical_locations: logical_locations(&finding.instance, database, argument),
-            },
-            "",
-            false,
-        ),
-    };
     SarifResult {
         rule_id: finding.rule.id,
         rule_index,
@@ -421,13 +382,9 @@ fn result<'a>(
         message: Text {
             text: finding.message.clone(),
         },
-        locations: vec![location],
+        locations: vec![location(report, finding)],
         partial_fingerprints: Fingerprints {
-            finding: {
-                let occurrence = occurrence.to_string();
-                let key = fingerprint_key(finding);
-                fnv1a(&[key[0], key[1], key[2], key[3], key[4], &occurrence])
-            },
+            finding: fingerprint,
         },
         suppressions: if suppressed {
             let by = finding.suppressed_by.clone().unwrap_or_default();
@@ -450,7 +407,7 @@ fn result<'a>(
             database,
             object,
             origin: finding.origin.source().as_str(),
-            dynamic,
+            dynamic: matches!(finding.origin, Origin::Script { dynamic: true, .. }),
         },
     }
 }
@@ -503,9 +460,12 @@ pub fn render_sarif(report: &Report) -> String {
         .map(|f| (f, false))
         .chain(assessment.suppressed.iter().map(|f| (f, true)))
     {
-        let occurrence = seen.entry(fingerprint_key(finding)).or_insert(0);
+        let key = fingerprint_key(finding);
+        let occurrence = seen.entry(key).or_insert(0);
         *occurrence += 1;
-        let sarif = result(report, finding, suppressed, *occurrence);
+        let rank = occurrence.to_string();
+        let fingerprint = fnv1a(&[key[0], key[1], key[2], key[3], key[4], &rank]);
+        let sarif = result(report, finding, suppressed, fingerprint);
         if suppressed {
             suppressed_results.push(sarif);
         } else {
@@ -572,17 +532,7 @@ pub fn render_sarif(report: &Report) -> String {
                 config_suppressions: assessment
                     .config_suppressions
                     .iter()
-                    .map(|c| ConfigSuppressionProperty {
-                        rule: &c.rule,
-                        instance: c.instance.as_deref(),
-                        database: c.database.as_deref(),
-                        object: c.object.as_deref(),
-                        reason: &c.reason,
-                        expires: c.expires.as_deref(),
-                        expired: c.expired,
-                        matched: c.matched,
-                        place: &c.place,
-                    })
+                    .map(JsonConfigSuppression::from)
                     .collect(),
             },
         }],

@@ -120,14 +120,15 @@ pub fn render_table(report: &Report) -> String {
 
     if !assessment.config_suppressions.is_empty() {
         out.push_str("\nSuppressions in linkready.toml:\n");
-        for entry in &assessment.config_suppressions {
+        for used in &assessment.config_suppressions {
+            let entry = &used.entry;
             let state = match (&entry.expires, entry.expired) {
                 (Some(date), true) => format!(
                     "EXPIRED {date}, no longer suppresses (it would match {} finding(s))",
-                    entry.matched
+                    used.matched
                 ),
-                (Some(date), false) => format!("{} suppressed, until {date}", entry.matched),
-                (None, _) => format!("{} suppressed", entry.matched),
+                (Some(date), false) => format!("{} suppressed, until {date}", used.matched),
+                (None, _) => format!("{} suppressed", used.matched),
             };
             out.push_str(&wrap(
                 &format!(

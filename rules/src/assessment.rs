@@ -3,7 +3,7 @@
 use serde::Serialize;
 use std::fmt;
 
-use crate::finding::{Finding, RuleUnknown, Severity, Suppression};
+use crate::finding::{ConfigSuppression, Finding, RuleUnknown, Severity, Suppression};
 
 /// A database's or instance's readiness for the link (RULES.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -87,18 +87,9 @@ pub struct Assessment {
 /// A linkready.toml `[[suppress]]` entry and its effect in this run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigSuppressionUse {
-    pub rule: String,
-    pub instance: Option<String>,
-    pub database: Option<String>,
-    pub object: Option<String>,
-    pub reason: String,
-    pub expires: Option<String>,
-    /// Past its date: it no longer suppresses (what it would match is reported).
-    pub expired: bool,
+    pub entry: ConfigSuppression,
     /// Findings it suppressed (or, expired, would have).
     pub matched: usize,
-    /// file:line of the entry.
-    pub place: String,
 }
 
 /// How many instances or databases have each verdict.

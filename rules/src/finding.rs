@@ -1,14 +1,14 @@
 //! What rules produce: findings with their evidence, and rules that could not
 //! decide because a fact was unknown.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 use crate::model::Origin;
 use crate::rule::RuleMeta;
 
 /// How much a finding matters for the link (RULES.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Info,
@@ -109,5 +109,78 @@ impl Suppression {
                 SuppressionScope::Line => *line == self.line,
                 SuppressionScope::NextLine => *line == self.line + 1,
             }
+    }
+}
+
+/// A linkready.toml `[[suppress]]` entry (parsed at the CLI edge).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigSuppression {
+    /// Rule ID or name, or a glob over them.
+    pub rule: String,
+    pub instance: Option<String>,
+    pub database: Option<String>,
+    pub object: Option<String>,
+    pub reason: String,
+    /// `YYYY-MM-DD`; the suppression stops on that day.
+    pub expires: Option<String>,
+    /// Past its date: it no longer suppresses (what it would match is reported).
+    pub expired: bool,
+    /// Where it is written (file:line).
+    pub place: String,
+}
+
+impl ConfigSuppression {
+    /// Whether this entry covers the finding (ignoring expiry).
+    pub fn matches(&self, finding: &Finding) -> bool {
+        let rule =
+            glob_match(&self.rule, finding.rule.id) || glob_match(&self.rule, finding.rule.name);
+        let optional = |pattern: &Option<String>, value: Option<&str>| match pattern {
+            None => true,
+            Some(pattern) => glob_match(pattern, value.unwrap_or("")),
+        };
+        rule && optional(&self.instance, Some(&finding.instance))
+            && optional(&self.database, finding.database.as_deref())
+            && optional(&self.object, finding.object.as_deref())
+    }
+}
+
+/// `*` any run of characters, `?` one; letters compare without case (SQL
+/// Server names usually do).
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let pattern: Vec<char> = pattern.chars().flat_map(char::to_lowercase).collect();
+    let text: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        if p < pattern.len() && (pattern[p] == '?' || pattern[p] == text[t]) {
+            p += 1;
+            t += 1;
+        } else if p < pattern.len() && pattern[p] == '*' {
+            star = Some((p, t));
+            p += 1;
+        } else if let Some((star_p, star_t)) = star {
+            p = star_p + 1;
+            t = star_t + 1;
+            star = Some((star_p, star_t + 1));
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|&c| c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("LR3*", "LR301"));
+        assert!(glob_match("sales_*", "Sales_EU"));
+        assert!(glob_match("a?c", "abc"));
+        assert!(!glob_match("a?c", "ac"));
+        assert!(glob_match("*", ""));
+        assert!(glob_match("*x*y", "axbxy"));
+        assert!(!glob_match("LR30?", "LR3010"));
     }
 }

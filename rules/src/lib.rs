@@ -16,7 +16,9 @@ pub use assessment::{
     Assessment, BlockerCount, ConfigSuppressionUse, DatabaseAssessment, EstateSummary,
     InstanceAssessment, NotAssessed, SeverityCounts, Verdict, VerdictCounts,
 };
-pub use finding::{Finding, RuleUnknown, Severity, Suppression, SuppressionScope};
+pub use finding::{
+    ConfigSuppression, Finding, RuleUnknown, Severity, Suppression, SuppressionScope, glob_match,
+};
 pub use model::*;
 pub use registry::{RULES, find_rule};
 pub use rule::{Outcomes, Rule, RuleMeta, SYSTEM_DATABASES, Scope, Source, is_system_database};

@@ -119,6 +119,17 @@ pub struct Instance {
 }
 
 impl Instance {
+    /// Records a `--database NAME` selection for linking.
+    pub fn select_database(&mut self, name: &str) {
+        self.selected_databases.push(Fact::new(
+            name.to_string(),
+            Origin::Selection {
+                source: self.source,
+                argument: format!("--database {name}"),
+            },
+        ));
+    }
+
     pub fn new(name: impl Into<String>, source: Source) -> Self {
         Instance {
             name: name.into(),

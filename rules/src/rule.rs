@@ -154,13 +154,7 @@ impl Outcomes {
         database: Option<&str>,
         reason: impl Into<String>,
     ) {
-        self.unknowns.push(RuleUnknown {
-            rule,
-            instance: instance.name.clone(),
-            database: database.map(str::to_string),
-            reason: reason.into(),
-            needs_target: false,
-        });
+        self.push_unknown(rule, instance, database, reason.into(), false);
     }
 
     /// A target-dependent rule without the target's description: says what
@@ -172,12 +166,23 @@ impl Outcomes {
         database: Option<&str>,
         reason: impl Into<String>,
     ) {
+        self.push_unknown(rule, instance, database, reason.into(), true);
+    }
+
+    fn push_unknown(
+        &mut self,
+        rule: &'static RuleMeta,
+        instance: &Instance,
+        database: Option<&str>,
+        reason: String,
+        needs_target: bool,
+    ) {
         self.unknowns.push(RuleUnknown {
             rule,
             instance: instance.name.clone(),
             database: database.map(str::to_string),
-            reason: reason.into(),
-            needs_target: true,
+            reason,
+            needs_target,
         });
     }
 }

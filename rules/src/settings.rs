@@ -2,7 +2,8 @@
 //! parsed at the CLI edge): the facts target-dependent rules compare with.
 
 /// Service tier of the target managed instance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Tier {
     GeneralPurpose,
     BusinessCritical,
@@ -38,10 +39,13 @@ impl Tier {
 }
 
 /// The target's update policy (MI-LINK.md §2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 pub enum UpdatePolicy {
+    #[serde(rename = "SQLServer2022", alias = "sql-server-2022")]
     SqlServer2022,
+    #[serde(rename = "SQLServer2025", alias = "sql-server-2025")]
     SqlServer2025,
+    #[serde(rename = "AlwaysUpToDate", alias = "always-up-to-date")]
     AlwaysUpToDate,
 }
 
