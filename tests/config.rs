@@ -5,21 +5,16 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::linkready_in;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn linkready_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_linkready"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
 }
 
 fn sample_with(config: &str) -> Value {

@@ -7,18 +7,13 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::linkready;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
-
-fn linkready(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_linkready"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
 
 fn sample(format: &str) -> String {
     let output = linkready(&["scan", "fixtures/sample-estate", "--format", format]);

@@ -8,16 +8,12 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn linkready(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_linkready"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
+use common::linkready;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 fn html_for(path: &str) -> String {
     let output = linkready(&["scan", path, "--format", "html", "--fail-on", "never"]);

@@ -40,6 +40,28 @@ pub enum Origin {
 }
 
 impl Origin {
+    /// A catalog row: read from a live server, or from an inventory of one.
+    pub fn catalog(
+        source: Source,
+        server: impl Into<String>,
+        database: Option<String>,
+        object: impl Into<String>,
+    ) -> Self {
+        let (server, object) = (server.into(), object.into());
+        match source {
+            Source::Inventory => Origin::Inventory {
+                server,
+                database,
+                object,
+            },
+            Source::Live | Source::Script => Origin::Live {
+                server,
+                database,
+                object,
+            },
+        }
+    }
+
     /// An origin at a position in a script file.
     pub fn script(path: impl Into<String>, line: u32, column: u32) -> Self {
         Origin::Script {

@@ -519,23 +519,7 @@ fn live_origin(
     database: Option<&str>,
     object: impl Into<String>,
 ) -> Origin {
-    let (server, database, object) = (
-        server.to_string(),
-        database.map(str::to_string),
-        object.into(),
-    );
-    match source {
-        Source::Inventory => Origin::Inventory {
-            server,
-            database,
-            object,
-        },
-        _ => Origin::Live {
-            server,
-            database,
-            object,
-        },
-    }
+    Origin::catalog(source, server, database.map(str::to_string), object)
 }
 
 /// Endpoints, logins, linked servers, audits, providers, configuration,

@@ -319,23 +319,12 @@ impl<'p> ScriptScanner<'p> {
 
     fn origin(&self, token: &Tok) -> Origin {
         if let Some((source, server, database, object)) = &self.live_object {
-            let (server, database, object) = (
+            return Origin::catalog(
+                *source,
                 server.clone(),
                 Some(database.clone()),
                 format!("{object} (line {})", token.line),
             );
-            return match source {
-                Source::Inventory => Origin::Inventory {
-                    server,
-                    database,
-                    object,
-                },
-                _ => Origin::Live {
-                    server,
-                    database,
-                    object,
-                },
-            };
         }
         Origin::Script {
             path: self.path.to_string(),

@@ -50,17 +50,5 @@ impl Rule for UnsupportedVersion {
 
 /// The origin of a fact read from the instance itself.
 pub(crate) fn instance_origin(instance: &Instance, object: &str) -> crate::model::Origin {
-    let server = instance.name.clone();
-    match instance.source {
-        crate::rule::Source::Inventory => crate::model::Origin::Inventory {
-            server,
-            database: None,
-            object: object.to_string(),
-        },
-        _ => crate::model::Origin::Live {
-            server,
-            database: None,
-            object: object.to_string(),
-        },
-    }
+    crate::model::Origin::catalog(instance.source, instance.name.clone(), None, object)
 }

@@ -34,15 +34,22 @@ impl Rule for DatabaseSize {
     }
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
-        let target = out.target().cloned();
+        // The most one database may take on the target: its free storage,
+        // capped by the tier's maximum; None until the target is described.
+        let limit = out.target().and_then(|target| {
+            match (
+                target.free_storage_mb,
+                target.tier.map(|tier| tier.max_storage_mb()),
+            ) {
+                (Some(free), Some(max)) => Some(free.min(max)),
+                (free, max) => free.or(max),
+            }
+        });
         for database in &instance.databases {
             let Some(size) = &database.facts.size_mb else {
                 // Without the size a configured target cannot be judged:
                 // unknown, never a silent pass.
-                if out
-                    .target()
-                    .is_some_and(|t| t.free_storage_mb.is_some() || t.tier.is_some())
-                {
+                if limit.is_some() {
                     out.unknown(
                         &Self::META,
                         instance,
@@ -53,15 +60,6 @@ impl Rule for DatabaseSize {
                 continue;
             };
             let size_mb = size.value;
-            let limit =
-                target
-                    .as_ref()
-                    .and_then(|target| match (target.free_storage_mb, target.tier) {
-                        (Some(free), Some(tier)) => Some(free.min(tier.max_storage_mb())),
-                        (Some(free), None) => Some(free),
-                        (None, Some(tier)) => Some(tier.max_storage_mb()),
-                        (None, None) => None,
-                    });
             match limit {
                 Some(limit) if size_mb > limit => out.finding(
                     &Self::META,
