@@ -29,6 +29,9 @@ pub struct Cli {
 pub enum Command {
     /// Assess T-SQL script trees and live servers for what blocks the link.
     Scan(ScanArgs),
+    /// Write the link setup scripts (T-SQL and PowerShell) for every
+    /// database that can be linked to the target in linkready.toml.
+    Scripts(ScriptsArgs),
     /// List the rule catalog.
     Rules,
     /// Show one rule's documentation (by ID or name, e.g. LR202 or filestream).
@@ -64,20 +67,12 @@ pub struct CollectArgs {
     pub query_timeout: u64,
 }
 
+/// What to assess: the inputs `scan` and `scripts` share.
 #[derive(Debug, clap::Args)]
-pub struct ScanArgs {
+pub struct InputArgs {
     /// Files or directories to scan (directories: every *.sql below them).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Exit with 1 when a finding is at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Blocker)]
-    pub fail_on: FailOn,
     /// The database that scripts without USE belong to; also selects it for
     /// linking. Repeat to select several (the first is the default).
     #[arg(long = "database", value_name = "NAME")]
@@ -108,9 +103,40 @@ pub struct ScanArgs {
     #[arg(long = "inventory", value_name = "FILE")]
     pub inventories: Vec<PathBuf>,
     /// linkready.toml: the target managed instance, rule settings, scoring
-    /// weights, suppressions (default: ./linkready.toml when it exists).
+    /// weights, suppressions, script choices (default: ./linkready.toml when it exists).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Blocker)]
+    pub fail_on: FailOn,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScriptsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The directory to write the scripts to: DIR/<instance>/<database>/ per
+    /// database that can be linked, and DIR/README.md.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Emit New-AzSqlInstanceLink's parameters for Az.Sql before 6.0.0.
+    #[arg(long)]
+    pub azsql_legacy: bool,
+    /// Replace DIR when it holds scripts linkready wrote before.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -154,6 +180,7 @@ pub const EXIT_ERROR: u8 = 2;
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Scan(args) => scan(args),
+        Command::Scripts(args) => crate::scripts::run(args),
         Command::Collect(args) => collect(args),
         Command::CollectScript { output } => {
             let script = collection_script();
@@ -199,15 +226,16 @@ pub fn run(cli: Cli) -> Result<u8> {
     }
 }
 
-fn scan(args: ScanArgs) -> Result<u8> {
+/// The assessment request for the inputs, and the paths given that do not exist.
+pub(crate) fn request(input: InputArgs) -> Result<(ScanRequest, Vec<String>)> {
     // Read first: a bad configuration stops before any server is contacted.
-    let config = crate::config::load(args.config.as_deref(), crate::config::today())?;
-    let servers = server_specs(&args.servers, &args.server_files)?;
+    let config = crate::config::load(input.config.as_deref(), crate::config::today())?;
+    let servers = server_specs(&input.servers, &input.server_files)?;
     // No path and no server: the current directory, as ripgrep does.
-    let paths = if args.paths.is_empty() && servers.is_empty() && args.inventories.is_empty() {
+    let paths = if input.paths.is_empty() && servers.is_empty() && input.inventories.is_empty() {
         vec![PathBuf::from(".")]
     } else {
-        args.paths
+        input.paths
     };
     let password = if servers.iter().any(|s| s.user.is_some()) {
         Some(password()?)
@@ -221,21 +249,46 @@ fn scan(args: ScanArgs) -> Result<u8> {
         .collect();
     let request = ScanRequest {
         options: ScriptOptions {
-            follow_symlinks: args.follow_symlinks,
-            default_database: args.databases.first().cloned(),
+            follow_symlinks: input.follow_symlinks,
+            default_database: input.databases.first().cloned(),
         },
-        databases: args.databases,
+        databases: input.databases,
         paths,
         servers,
         password,
         live: LiveOptions {
-            jobs: usize::from(args.jobs),
-            connect_timeout: Duration::from_secs(args.connect_timeout),
-            query_timeout: Duration::from_secs(args.query_timeout),
+            jobs: usize::from(input.jobs),
+            connect_timeout: Duration::from_secs(input.connect_timeout),
+            query_timeout: Duration::from_secs(input.query_timeout),
         },
-        inventories: args.inventories,
+        inventories: input.inventories,
         config,
     };
+    Ok((request, missing))
+}
+
+/// Inputs the run could not use (rejected inventories, missing paths),
+/// reported on stderr; true when there were any.
+pub(crate) fn report_input_errors(report: &linkready_reports::Report, missing: &[String]) -> bool {
+    let rejected: Vec<&str> = report
+        .inventories
+        .iter()
+        .filter_map(|i| i.error.as_deref())
+        .collect();
+    for error in &rejected {
+        eprintln!("linkready: {error}");
+    }
+    if !missing.is_empty() {
+        eprintln!(
+            "linkready: no such file or directory: {}",
+            missing.join(", ")
+        );
+    }
+    !rejected.is_empty() || !missing.is_empty()
+}
+
+fn scan(args: ScanArgs) -> Result<u8> {
+    let (request, missing) = request(args.input)?;
     let report = run_scan(&request);
     let format = match args.format {
         Format::Table => OutputFormat::Table,
@@ -250,24 +303,9 @@ fn scan(args: ScanArgs) -> Result<u8> {
             .with_context(|| format!("cannot write the report to {}", path.display()))?,
         None => write_stdout(&text)?,
     }
-    let rejected: Vec<&str> = report
-        .inventories
-        .iter()
-        .filter_map(|i| i.error.as_deref())
-        .collect();
-    if !rejected.is_empty() {
-        // The report lists them as not assessed; the run did not get what it was given.
-        for error in rejected {
-            eprintln!("linkready: {error}");
-        }
-        return Ok(EXIT_ERROR);
-    }
-    if !missing.is_empty() {
-        // The report lists them; the exit code says the run was not what was asked.
-        eprintln!(
-            "linkready: no such file or directory: {}",
-            missing.join(", ")
-        );
+    // The report lists unusable inputs as not assessed; the exit code says
+    // the run was not what was asked.
+    if report_input_errors(&report, &missing) {
         return Ok(EXIT_ERROR);
     }
     let failing = args.fail_on.threshold().is_some_and(|threshold| {

@@ -14,6 +14,8 @@ use linkready_rules::{
 use serde::Deserialize;
 use toml::Spanned;
 
+use linkready_reports::setup::{InitialPrimary, InstanceEndpoint, LinkMode, SetupOptions};
+
 use crate::score::Weights;
 
 /// The file looked for in the working directory when `--config` is not given.
@@ -44,6 +46,27 @@ struct ConfigFile {
     rules: BTreeMap<String, Spanned<RuleFile>>,
     #[serde(default)]
     suppress: Vec<Spanned<SuppressFile>>,
+    scripts: Option<ScriptsFile>,
+}
+
+/// `[scripts]`: choices for `linkready scripts`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScriptsFile {
+    initial_primary: Option<InitialPrimary>,
+    link_mode: Option<LinkMode>,
+    backup_directory: Option<Spanned<String>>,
+    /// `YYYY-MM-DD`; default: five years from today.
+    certificate_expiry: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    instances: BTreeMap<String, Spanned<ScriptsInstanceFile>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScriptsInstanceFile {
+    address: Option<Spanned<String>>,
+    endpoint_port: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -111,6 +134,9 @@ pub struct Config {
     /// By rule ID.
     pub rules: BTreeMap<&'static str, RuleOverride>,
     pub suppressions: Vec<ConfigSuppression>,
+    /// `[scripts]`; `certificate_expiry` is empty when the file sets none
+    /// (the command fills in five years from today).
+    pub scripts: SetupOptions,
 }
 
 impl Config {
@@ -165,6 +191,25 @@ fn parse_date(text: &str) -> Option<i64> {
     };
     (text.len() == 10 && (1..=days_in_month).contains(&day))
         .then(|| days_from_civil(year, month, day))
+}
+
+/// The date `days` after 1970-01-01, as `YYYY-MM-DD`.
+pub fn civil_from_days(days: i64) -> String {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 /// Today, in days since 1970-01-01 (UTC).
@@ -305,6 +350,81 @@ pub fn parse(text: &str, path: &Path, today: i64) -> Result<Config, ConfigError>
                 severity: settings.severity,
             },
         );
+    }
+
+    if let Some(scripts) = &file.scripts {
+        config.scripts.initial_primary = scripts.initial_primary.unwrap_or_default();
+        config.scripts.link_mode = scripts.link_mode;
+        if let Some(directory) = &scripts.backup_directory {
+            if directory.get_ref().trim().is_empty() {
+                return Err(invalid(
+                    directory.span().start,
+                    "backup_directory must not be empty (leave it out for the server's default backup directory)".to_string(),
+                ));
+            }
+            config.scripts.backup_directory = Some(directory.get_ref().clone());
+        }
+        if let Some(expiry) = &scripts.certificate_expiry {
+            let text = match expiry.get_ref() {
+                toml::Value::Datetime(date) if date.time.is_none() => date.to_string(),
+                toml::Value::String(text) => text.clone(),
+                _ => String::new(),
+            };
+            match parse_date(&text) {
+                Some(days) if days > today => config.scripts.certificate_expiry = text,
+                Some(_) => {
+                    return Err(invalid(
+                        expiry.span().start,
+                        format!("certificate_expiry {text} is not in the future"),
+                    ));
+                }
+                None => {
+                    return Err(invalid(
+                        expiry.span().start,
+                        "certificate_expiry must be a date, YYYY-MM-DD".to_string(),
+                    ));
+                }
+            }
+        }
+        for (name, instance) in &scripts.instances {
+            let settings = instance.get_ref();
+            let address = match &settings.address {
+                Some(address) => {
+                    let text = address.get_ref().trim();
+                    let valid = !text.is_empty()
+                        && text.chars().all(|c| {
+                            c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')
+                        });
+                    if !valid {
+                        return Err(invalid(
+                            address.span().start,
+                            format!("address {text:?} is not an IP address or DNS name"),
+                        ));
+                    }
+                    Some(text.to_string())
+                }
+                None => None,
+            };
+            let endpoint_port = match &settings.endpoint_port {
+                Some(port) => Some(
+                    u16::try_from(*port.get_ref())
+                        .ok()
+                        .filter(|port| *port > 0)
+                        .ok_or_else(|| {
+                            invalid(
+                                port.span().start,
+                                "endpoint_port must be a TCP port, 1 to 65535".to_string(),
+                            )
+                        })?,
+                ),
+                None => None,
+            };
+            config.scripts.instances.push(InstanceEndpoint {
+                instance: name.clone(),
+                address,
+                endpoint_port,
+            });
+        }
     }
 
     for entry in &file.suppress {

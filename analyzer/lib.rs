@@ -10,6 +10,7 @@ pub mod collect;
 pub mod config;
 pub mod engine;
 pub mod score;
+pub mod scripts;
 
 use std::path::{Path, PathBuf};
 
@@ -75,6 +76,12 @@ pub fn inventory_instance(path: &Path) -> (Instance, InputInventory) {
 /// Scans, assesses, and builds the report. Live servers are read on their
 /// own thread while the scripts are scanned.
 pub fn run_scan(request: &ScanRequest) -> Report {
+    run_assessment(request).1
+}
+
+/// Collects, assesses and reports; also returns the facts (the link setup
+/// scripts are written from them).
+pub fn run_assessment(request: &ScanRequest) -> (Estate, Report) {
     let (mut files, live) = std::thread::scope(|scope| {
         let live = (!request.servers.is_empty()).then(|| {
             scope.spawn(|| {
@@ -141,5 +148,5 @@ pub fn run_scan(request: &ScanRequest) -> Report {
         .collect();
     let mut report = Report::new(assessment, inputs);
     report.inventories = inventory_inputs;
-    report
+    (estate, report)
 }

@@ -282,16 +282,38 @@ fn files_that_are_not_inventories_are_rejected_with_the_reason() {
 }
 
 #[test]
-#[ignore = "writes fixtures/sample-estate/inventories; run after changing the scenarios or the queries"]
+#[ignore = "writes fixtures/sample-estate/inventories and fixtures/link-scripts; run after changing the scenarios or the queries"]
 fn regenerate_sample_estate_inventories() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
-    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample-estate/inventories");
-    std::fs::create_dir_all(&target).unwrap();
-    for (scenario, name) in [("sample-sql01", "SQL01"), ("sample-sql02", "SQL02")] {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for (scenario, name, folder, file) in [
+        (
+            "sample-sql01",
+            "SQL01",
+            "sample-estate/inventories",
+            "sql01",
+        ),
+        (
+            "sample-sql02",
+            "SQL02",
+            "sample-estate/inventories",
+            "sql02",
+        ),
+        ("scripts-sql2016", "SQL16", "link-scripts", "sql2016"),
+        ("scripts-sql2019", "SQL19", "link-scripts", "sql2019"),
+        (
+            "scripts-sql2022-named",
+            "SQL22\\SALES",
+            "link-scripts",
+            "sql2022-named",
+        ),
+    ] {
+        let target = fixtures.join(folder);
+        std::fs::create_dir_all(&target).unwrap();
         let server = runtime.block_on(ScriptedServer::scenario(scenario));
         let spec = parse_server(&format!(
             "Server=127.0.0.1,{};User Id=u;Encrypt=DANGER_PLAINTEXT",
@@ -307,11 +329,7 @@ fn regenerate_sample_estate_inventories() {
             serde_json::to_string_pretty(&to_document(&raw, "2026-11-27T12:00:00Z".into()))
                 .unwrap();
         text.push('\n');
-        std::fs::write(
-            target.join(format!("{}.inventory.json", name.to_ascii_lowercase())),
-            text,
-        )
-        .unwrap();
+        std::fs::write(target.join(format!("{file}.inventory.json")), text).unwrap();
     }
 }
 

@@ -689,3 +689,57 @@ fn live_findings_in_sarif_are_logical_locations() {
     assert_eq!(names.len(), 3, "{names:?}");
     assert_eq!(xp["properties"]["object"], "master..xp_cmdshell");
 }
+
+/// `linkready scripts --server`: the live facts reach the generated bundle
+/// (@@SERVERNAME as the replica, the existing endpoint altered), and the
+/// collector still only reads.
+#[test]
+fn scripts_from_a_live_server() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = runtime.block_on(ScriptedServer::scenario("sql2022-ready"));
+    let port = server.addr.port();
+    let conn = format!("Server=127.0.0.1,{port};User Id=auditor;Encrypt=DANGER_PLAINTEXT");
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("linkready.toml");
+    std::fs::write(
+        &config,
+        "[target]\nname = \"mi-prod\"\nresource_group = \"rg\"\nfqdn = \"mi-prod.abc.database.windows.net\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_linkready"))
+        .args(["scripts", "--server", &conn, "--config"])
+        .arg(&config)
+        .arg("--out")
+        .arg(&out)
+        .env("SQLCMDPASSWORD", "from-env")
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let bundle = out.join(format!("127.0.0.1,{port}")).join("Sales");
+    let ag = std::fs::read_to_string(bundle.join("06-availability-group.sql")).unwrap();
+    assert!(ag.contains("REPLICA ON N'SQL01' WITH ("), "{ag}");
+    let endpoint = std::fs::read_to_string(bundle.join("05-endpoint.sql")).unwrap();
+    assert!(
+        endpoint.contains("ALTER ENDPOINT [Hadr_endpoint]"),
+        "{endpoint}"
+    );
+    let files: Vec<_> = std::fs::read_dir(&bundle).unwrap().collect();
+    assert!(files.len() >= 16);
+    for entry in files {
+        let text = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(!String::from_utf8_lossy(&text).contains("from-env"));
+    }
+    let recorded = server.recorded();
+    assert!(!recorded.statements.is_empty());
+    assert!(recorded.statements.iter().all(|sql| !writes(sql)));
+}

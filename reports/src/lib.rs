@@ -6,6 +6,7 @@ mod html;
 mod json;
 mod model;
 mod sarif;
+pub mod setup;
 mod table;
 
 pub use csv::{CSV_COLUMNS, render_csv};

@@ -1,0 +1,128 @@
+//! `linkready scripts`: assess the inputs, then write the link setup
+//! scripts of every database that can be linked (issue 7).
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use linkready_reports::setup::{SetupOutput, check_target, link_setup};
+
+use crate::cli::{
+    EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, ScriptsArgs, report_input_errors, request,
+};
+use crate::config::{civil_from_days, today};
+
+/// The first line of DIR/README.md: how a directory written by this
+/// command is recognised before `--force` replaces it.
+const INDEX_HEADING: &str = "# Link setup scripts for ";
+
+/// The endpoint certificate's lifetime when linkready.toml sets none.
+const DEFAULT_CERTIFICATE_DAYS: i64 = 5 * 365 + 1;
+
+pub fn run(args: ScriptsArgs) -> Result<u8> {
+    let (request, missing) = request(args.input)?;
+    // Before any server is contacted: the target and the output directory.
+    check_target(request.config.settings.target.as_ref())?;
+    let replace = check_output_directory(&args.out, args.force)?;
+    let mut options = request.config.scripts.clone();
+    options.azsql_legacy = args.azsql_legacy;
+    if options.certificate_expiry.is_empty() {
+        options.certificate_expiry = civil_from_days(today() + DEFAULT_CERTIFICATE_DAYS);
+    }
+    let (estate, report) = crate::run_assessment(&request);
+    let output = link_setup(
+        &estate,
+        &report.assessment,
+        request.config.settings.target.as_ref(),
+        &options,
+    )?;
+    if replace {
+        std::fs::remove_dir_all(&args.out)
+            .with_context(|| format!("cannot replace {}", args.out.display()))?;
+    }
+    write_output(&args.out, &output)?;
+    print_summary(&args.out, &output);
+    if report_input_errors(&report, &missing) {
+        return Ok(EXIT_ERROR);
+    }
+    Ok(if output.skipped.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    })
+}
+
+/// Refuses a directory that holds anything but an earlier run's scripts;
+/// returns whether it must be replaced.
+fn check_output_directory(out: &Path, force: bool) -> Result<bool> {
+    if !out.exists() {
+        return Ok(false);
+    }
+    if !out.is_dir() {
+        bail!("--out {}: not a directory", out.display());
+    }
+    let mut entries =
+        std::fs::read_dir(out).with_context(|| format!("cannot read --out {}", out.display()))?;
+    if entries.next().is_none() {
+        return Ok(false);
+    }
+    let ours = std::fs::read_to_string(out.join("README.md"))
+        .is_ok_and(|text| text.starts_with(INDEX_HEADING));
+    match (ours, force) {
+        (true, true) => Ok(true),
+        (true, false) => bail!(
+            "--out {} holds scripts from an earlier run: --force replaces them",
+            out.display()
+        ),
+        (false, _) => bail!(
+            "--out {} is not empty and was not written by linkready scripts; choose an empty or new directory",
+            out.display()
+        ),
+    }
+}
+
+fn write_output(out: &Path, output: &SetupOutput) -> Result<()> {
+    for file in &output.files {
+        let path = file
+            .path
+            .iter()
+            .fold(out.to_path_buf(), |path, part| path.join(part));
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&path, file.bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn print_summary(out: &Path, output: &SetupOutput) {
+    for bundle in &output.bundles {
+        println!(
+            "{} / {}: {} files in {}",
+            bundle.instance,
+            bundle.database,
+            bundle.files,
+            bundle
+                .folder
+                .iter()
+                .fold(out.to_path_buf(), |path, part| path.join(part))
+                .display()
+        );
+    }
+    for skipped in &output.skipped {
+        println!(
+            "{} / {}: no scripts ({}): {}",
+            skipped.instance,
+            skipped.database.as_deref().unwrap_or("-"),
+            skipped.verdict,
+            skipped.reason
+        );
+    }
+    println!(
+        "{} database(s) with scripts, {} without; see {}",
+        output.bundles.len(),
+        output.skipped.len(),
+        out.join("README.md").display()
+    );
+}

@@ -1,0 +1,797 @@
+//! From facts and findings to what each bundle says: names, version
+//! shapes, the endpoint to create or alter, and the manual steps.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use linkready_rules::{
+    Assessment, Estate, Instance, ProductVersion, Severity, Source, Target, UpdatePolicy, Verdict,
+};
+use serde::Serialize;
+
+use super::quote::{
+    azure_name, markdown_code, markdown_text, path_component, sqlcmd_hazard, tsql_name,
+};
+use super::render::Renderer;
+use super::{InitialPrimary, LinkMode, SetupError, SetupFile, SetupOptions, SetupOutput};
+
+/// The port SQL Server's default instance uses for its mirroring endpoint,
+/// and the managed instance's own (MI-LINK.md §3, §4).
+const DEFAULT_ENDPOINT_PORT: u16 = 5022;
+/// The endpoint a new bundle creates.
+const NEW_ENDPOINT_NAME: &str = "database_mirroring_endpoint";
+/// 2022 CU10: the managed instance can be the initial primary.
+const MI_PRIMARY_MINIMUM: ProductVersion = ProductVersion::new(16, 0, 4095, 4);
+/// 2022 CU13: failover with T-SQL.
+const TSQL_FAILOVER_MINIMUM: ProductVersion = ProductVersion::new(16, 0, 4125, 3);
+/// Availability group and link names stay well inside Azure's limits.
+const NAME_BUDGET: usize = 60;
+
+/// A bundle that was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleSummary {
+    pub instance: String,
+    pub database: String,
+    /// The folder, relative to the output directory.
+    pub folder: Vec<String>,
+    pub files: usize,
+}
+
+/// A database that got no scripts, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub instance: String,
+    pub database: Option<String>,
+    pub verdict: String,
+    pub reason: String,
+}
+
+/// The target managed instance, checked: the names go into certificate
+/// names, URLs and cmdlet arguments.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct TargetNames {
+    pub name: String,
+    pub fqdn: String,
+    pub resource_group: String,
+    pub subscription: Option<String>,
+}
+
+/// Checks that the target is described well enough to write scripts for.
+pub fn check_target(target: Option<&Target>) -> Result<(), SetupError> {
+    target_names(target).map(|_| ())
+}
+
+fn target_names(target: Option<&Target>) -> Result<TargetNames, SetupError> {
+    let empty = Target::default();
+    let target = target.unwrap_or(&empty);
+    let mut missing = Vec::new();
+    for (field, value) in [
+        ("name", &target.name),
+        ("resource_group", &target.resource_group),
+        ("fqdn", &target.fqdn),
+    ] {
+        if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
+            missing.push(field);
+        }
+    }
+    let (Some(name), Some(resource_group), Some(fqdn), true) = (
+        target.name.clone(),
+        target.resource_group.clone(),
+        target.fqdn.clone(),
+        missing.is_empty(),
+    ) else {
+        return Err(SetupError::MissingTarget { missing });
+    };
+    // Azure: 1–63 lowercase letters, digits and hyphens.
+    let valid_name = !name.is_empty()
+        && name.len() <= 63
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !name.starts_with('-')
+        && !name.ends_with('-');
+    if !valid_name {
+        return Err(SetupError::InvalidTarget {
+            field: "name",
+            value: name,
+            reason: "a managed instance name is 1 to 63 lowercase letters, digits and hyphens",
+        });
+    }
+    let valid_fqdn = fqdn.split('.').count() >= 3
+        && fqdn.split('.').all(|label| {
+            !label.is_empty()
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+    if !valid_fqdn || !fqdn.to_ascii_lowercase().starts_with(&format!("{name}.")) {
+        return Err(SetupError::InvalidTarget {
+            field: "fqdn",
+            value: fqdn,
+            reason: "expected the instance's host name, e.g. <name>.<dns-zone>.database.windows.net",
+        });
+    }
+    Ok(TargetNames {
+        name,
+        fqdn,
+        resource_group,
+        subscription: target.subscription.clone().filter(|s| !s.trim().is_empty()),
+    })
+}
+
+/// Writes the link setup for every database that can be linked.
+pub fn link_setup(
+    estate: &Estate,
+    assessment: &Assessment,
+    target: Option<&Target>,
+    options: &SetupOptions,
+) -> Result<SetupOutput, SetupError> {
+    let target_names = target_names(target)?;
+    let renderer = Renderer::new()?;
+    let ports = endpoint_ports(estate, options);
+    let already_on_target: Vec<&String> = target
+        .map(|t| t.databases.iter().collect())
+        .unwrap_or_default();
+    let mut output = SetupOutput::default();
+    let mut claimed: BTreeMap<String, String> = BTreeMap::new();
+    let mut folders: BTreeSet<Vec<String>> = BTreeSet::new();
+    for instance_assessment in &assessment.instances {
+        let Some(instance) = estate
+            .instances
+            .iter()
+            .find(|i| i.name == instance_assessment.name)
+        else {
+            continue;
+        };
+        let instance_plan = InstancePlan::new(instance, &ports, options);
+        for database in &instance_assessment.databases {
+            let skip = |reason: String| Skipped {
+                instance: instance.name.clone(),
+                database: Some(database.name.clone()),
+                verdict: database.verdict.as_str().to_string(),
+                reason,
+            };
+            if !matches!(
+                database.verdict,
+                Verdict::Ready | Verdict::ReadyWithConditions
+            ) {
+                output.skipped.push(skip(why_not(
+                    assessment,
+                    instance,
+                    &database.name,
+                    database.verdict,
+                )));
+                continue;
+            }
+            let plan = match &instance_plan {
+                Err(reason) => {
+                    output.skipped.push(skip(reason.clone()));
+                    continue;
+                }
+                Ok(plan) => plan,
+            };
+            if !instance.selected_databases.is_empty()
+                && !instance
+                    .selected_databases
+                    .iter()
+                    .any(|s| s.value.eq_ignore_ascii_case(&database.name))
+            {
+                output
+                    .skipped
+                    .push(skip("not selected (--database)".to_string()));
+                continue;
+            }
+            if already_on_target
+                .iter()
+                .any(|name| name.eq_ignore_ascii_case(&database.name))
+            {
+                output.skipped.push(skip(format!(
+                    "a database named {:?} is already on {} (linkready.toml [target] databases)",
+                    database.name, target_names.name
+                )));
+                continue;
+            }
+            let key = database.name.to_lowercase();
+            if let Some(first) = claimed.get(&key) {
+                output.skipped.push(skip(format!(
+                    "{:?} from {} already takes this name on {}; one managed instance holds one database of a name",
+                    database.name,
+                    first,
+                    target_names.name
+                )));
+                continue;
+            }
+            if let Err(reason) =
+                plan.allows(instance, &database.name, options, &target_names, target)
+            {
+                output.skipped.push(skip(reason));
+                continue;
+            }
+            claimed.insert(key, instance.name.clone());
+            let context = plan.bundle(
+                instance,
+                &database.name,
+                assessment,
+                &target_names,
+                target,
+                options,
+            );
+            let mut folder = vec![
+                path_component(&instance.name),
+                path_component(&database.name),
+            ];
+            // Two names that differ only in characters a path cannot hold.
+            while !folders.insert(folder.iter().map(|c| c.to_lowercase()).collect()) {
+                if let Some(last) = folder.last_mut() {
+                    last.push('_');
+                }
+            }
+            let files = renderer.bundle(&context)?;
+            output.bundles.push(BundleSummary {
+                instance: instance.name.clone(),
+                database: database.name.clone(),
+                folder: folder.clone(),
+                files: files.len(),
+            });
+            output
+                .files
+                .extend(files.into_iter().map(|(name, contents)| SetupFile {
+                    path: folder.iter().cloned().chain([name]).collect(),
+                    contents,
+                }));
+        }
+        if instance_assessment.databases.is_empty() {
+            output.skipped.push(Skipped {
+                instance: instance.name.clone(),
+                database: None,
+                verdict: instance_assessment.verdict.as_str().to_string(),
+                reason: if instance_assessment.errors.is_empty() {
+                    "no user database was found".to_string()
+                } else {
+                    format!("not assessed: {}", instance_assessment.errors.join("; "))
+                },
+            });
+        }
+    }
+    let index = renderer.index(&IndexContext {
+        target: &target_names,
+        bundles: output
+            .bundles
+            .iter()
+            .map(|b| IndexBundle {
+                instance: markdown_code(&b.instance),
+                database: markdown_code(&b.database),
+                folder: b.folder.join("/"),
+            })
+            .collect(),
+        skipped: output
+            .skipped
+            .iter()
+            .map(|s| IndexSkipped {
+                instance: markdown_code(&s.instance),
+                database: s.database.as_deref().map(markdown_code).unwrap_or_default(),
+                verdict: s.verdict.clone(),
+                reason: markdown_text(&s.reason),
+            })
+            .collect(),
+    })?;
+    output.files.push(SetupFile {
+        path: vec!["README.md".to_string()],
+        contents: index,
+    });
+    Ok(output)
+}
+
+/// Why a database gets no scripts: its blockers, or what could not be seen.
+fn why_not(
+    assessment: &Assessment,
+    instance: &Instance,
+    database: &str,
+    verdict: Verdict,
+) -> String {
+    let mut reasons: Vec<String> = Vec::new();
+    for finding in &assessment.findings {
+        let here = finding.instance == instance.name
+            && finding
+                .database
+                .as_deref()
+                .is_none_or(|d| d.eq_ignore_ascii_case(database));
+        if here && finding.severity == Severity::Blocker {
+            let reason = format!(
+                "{} {}: {}",
+                finding.rule.id, finding.rule.name, finding.message
+            );
+            if !reasons.contains(&reason) {
+                reasons.push(reason);
+            }
+        }
+    }
+    if verdict == Verdict::Unknown {
+        for unknown in &assessment.unknowns {
+            let here = unknown.instance == instance.name
+                && !unknown.needs_target
+                && unknown
+                    .database
+                    .as_deref()
+                    .is_none_or(|d| d.eq_ignore_ascii_case(database));
+            if here {
+                reasons.push(format!(
+                    "{} {} not assessed: {}",
+                    unknown.rule.id, unknown.rule.name, unknown.reason
+                ));
+            }
+        }
+        reasons.extend(instance.errors.iter().map(|e| format!("not assessed: {e}")));
+    }
+    if reasons.is_empty() {
+        reasons.push(format!("verdict {verdict}"));
+    }
+    reasons.join("; ")
+}
+
+/// The endpoint port per instance: an existing endpoint keeps its port; a
+/// configured one wins next; a default instance gets 5022 and each named
+/// instance on the same host the next free port from 5023 (one endpoint
+/// per port per host).
+fn endpoint_ports(estate: &Estate, options: &SetupOptions) -> BTreeMap<String, u16> {
+    let mut used: BTreeMap<String, BTreeSet<u16>> = BTreeMap::new();
+    let mut chosen = BTreeMap::new();
+    let mut open = Vec::new();
+    for instance in &estate.instances {
+        let server = server_name(instance);
+        let host = host_of(&server).to_lowercase();
+        let existing = existing_endpoint(instance).and_then(|e| e.port);
+        let configured = instance_options(instance, options).and_then(|o| o.endpoint_port);
+        match existing.or(configured) {
+            Some(port) => {
+                used.entry(host).or_default().insert(port);
+                chosen.insert(instance.name.clone(), port);
+            }
+            None => open.push((instance.name.clone(), host, server.contains('\\'))),
+        }
+    }
+    // Default instances first. A named instance never takes 5022: the
+    // host's default instance, assessed or not, may need it.
+    open.sort_by_key(|(_, _, named)| *named);
+    for (name, host, named) in open {
+        let taken = used.entry(host).or_default();
+        let mut port = DEFAULT_ENDPOINT_PORT + u16::from(named);
+        while taken.contains(&port) {
+            port += 1;
+        }
+        taken.insert(port);
+        chosen.insert(name, port);
+    }
+    chosen
+}
+
+fn server_name(instance: &Instance) -> String {
+    instance
+        .facts
+        .server_name
+        .as_known()
+        .cloned()
+        .unwrap_or_else(|| instance.name.clone())
+}
+
+fn host_of(server: &str) -> &str {
+    server.split(['\\', ',']).next().unwrap_or(server)
+}
+
+fn instance_options<'o>(
+    instance: &Instance,
+    options: &'o SetupOptions,
+) -> Option<&'o super::InstanceEndpoint> {
+    let server = server_name(instance);
+    options.instances.iter().find(|o| {
+        o.instance.eq_ignore_ascii_case(&instance.name) || o.instance.eq_ignore_ascii_case(&server)
+    })
+}
+
+fn existing_endpoint(instance: &Instance) -> Option<&linkready_rules::MirroringEndpoint> {
+    instance
+        .facts
+        .objects
+        .mirroring_endpoints
+        .first()
+        .map(|fact| &fact.value)
+}
+
+fn version_name(major: u16) -> &'static str {
+    match major {
+        13 => "SQL Server 2016",
+        14 => "SQL Server 2017",
+        15 => "SQL Server 2019",
+        16 => "SQL Server 2022",
+        17 => "SQL Server 2025",
+        _ => "SQL Server",
+    }
+}
+
+/// What is decided once per instance.
+struct InstancePlan {
+    server: String,
+    version: ProductVersion,
+    address: String,
+    address_configured: bool,
+    port: u16,
+}
+
+impl InstancePlan {
+    fn new(
+        instance: &Instance,
+        ports: &BTreeMap<String, u16>,
+        options: &SetupOptions,
+    ) -> Result<InstancePlan, String> {
+        if instance.source == Source::Script {
+            return Err("script files show no instance facts (version, endpoint, master key, @@SERVERNAME); \
+                 assess the server live (--server) or from an inventory to get its scripts"
+                .to_string());
+        }
+        let Some(version) = instance.facts.version.as_known().copied() else {
+            return Err("the server's version was not collected".to_string());
+        };
+        let Some(server) = instance.facts.server_name.as_known().cloned() else {
+            return Err(
+                "@@SERVERNAME was not collected (the availability group names the replica by it)"
+                    .to_string(),
+            );
+        };
+        let configured = instance_options(instance, options).and_then(|o| o.address.clone());
+        let address_configured = configured.is_some();
+        let address = configured.unwrap_or_else(|| host_of(&server).to_string());
+        let port = ports
+            .get(&instance.name)
+            .copied()
+            .unwrap_or(DEFAULT_ENDPOINT_PORT);
+        Ok(InstancePlan {
+            server,
+            version,
+            address,
+            address_configured,
+            port,
+        })
+    }
+
+    fn policy_matches(&self, target: Option<&Target>) -> Option<bool> {
+        let policy = target.and_then(|t| t.update_policy)?;
+        Some(matches!(
+            (self.version.major, policy),
+            (16, UpdatePolicy::SqlServer2022) | (17, UpdatePolicy::SqlServer2025)
+        ))
+    }
+
+    /// Whether the configured variant is possible for this server and
+    /// database.
+    fn allows(
+        &self,
+        instance: &Instance,
+        database: &str,
+        options: &SetupOptions,
+        names: &TargetNames,
+        target: Option<&Target>,
+    ) -> Result<(), String> {
+        let endpoint = existing_endpoint(instance);
+        let named = [
+            ("the database name", Some(database)),
+            ("@@SERVERNAME", Some(self.server.as_str())),
+            ("the endpoint name", endpoint.map(|e| e.name.as_str())),
+            (
+                "the endpoint certificate's name",
+                endpoint.and_then(|e| e.certificate.as_deref()),
+            ),
+            ("the address", Some(self.address.as_str())),
+        ];
+        for (what, name) in named {
+            if let Some(hazard) = name.and_then(sqlcmd_hazard) {
+                return Err(format!(
+                    "{what} {hazard}: the scripts could not be run safely with sqlcmd; set this link up by hand"
+                ));
+            }
+        }
+        if options.initial_primary == InitialPrimary::ManagedInstance && options.azsql_legacy {
+            return Err("[scripts] initial_primary = \"managed-instance\" needs New-AzSqlInstanceLink -InstanceLinkRole (Az.Sql 6.0.0 and later), not --azsql-legacy".to_string());
+        }
+        if options.initial_primary == InitialPrimary::ManagedInstance {
+            if self.version < MI_PRIMARY_MINIMUM {
+                return Err(format!(
+                    "[scripts] initial_primary = \"managed-instance\" needs SQL Server 2022 CU10 (16.0.4095.4) or later; this server is {}",
+                    self.version
+                ));
+            }
+            if self.policy_matches(target) != Some(true) {
+                return Err(format!(
+                    "[scripts] initial_primary = \"managed-instance\" needs {}'s update policy to match {} ([target] update_policy)",
+                    names.name,
+                    version_name(self.version.major)
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn two_way(&self, options: &SetupOptions, target: Option<&Target>) -> (bool, String) {
+        if self.version.major < 16 {
+            return (
+                false,
+                format!(
+                    "{} links one way: failing over ends the link (no failback)",
+                    version_name(self.version.major)
+                ),
+            );
+        }
+        match (options.link_mode, self.policy_matches(target)) {
+            (Some(LinkMode::OneWay), _) => (
+                false,
+                "one-way, as configured ([scripts] link_mode): failing over ends the link".to_string(),
+            ),
+            (_, Some(true)) => (
+                true,
+                "two-way: the update policy matches, so the database can fail back online".to_string(),
+            ),
+            (_, Some(false)) => (
+                false,
+                "one-way: the target's update policy does not match this SQL Server version, so failback is impossible (MI-LINK.md §2)"
+                    .to_string(),
+            ),
+            (Some(LinkMode::TwoWay), None) => (
+                true,
+                "two-way, as configured ([scripts] link_mode); check that the target's update policy matches this SQL Server version".to_string(),
+            ),
+            (None, None) => (
+                false,
+                "one-way: linkready.toml gives no [target] update_policy, and failback needs a matching one (set it, or link_mode = \"two-way\")"
+                    .to_string(),
+            ),
+        }
+    }
+
+    fn bundle(
+        &self,
+        instance: &Instance,
+        database: &str,
+        assessment: &Assessment,
+        names: &TargetNames,
+        target: Option<&Target>,
+        options: &SetupOptions,
+    ) -> BundleContext {
+        let facts = &instance.facts;
+        let endpoint = existing_endpoint(instance);
+        let certificate = endpoint
+            .and_then(|e| e.certificate.clone())
+            .unwrap_or_else(|| format!("Cert_{}_endpoint", self.server.replace('\\', "_")));
+        let short = azure_name(database, NAME_BUDGET);
+        let mi_primary = options.initial_primary == InitialPrimary::ManagedInstance;
+        let (two_way, link_mode_reason) = self.two_way(options, target);
+        let master_key_exists = facts.master_key.as_known().copied() == Some(true);
+        let trace_flags = facts.objects.trace_flags.as_known();
+        let flag_on = |flag: u16| trace_flags.is_some_and(|flags| flags.contains(&flag));
+        let db_facts = instance
+            .databases
+            .iter()
+            .find(|d| d.name.eq_ignore_ascii_case(database))
+            .map(|d| &d.facts);
+        let tde_certificates: Vec<String> = db_facts
+            .map(|f| {
+                f.encryption_keys
+                    .iter()
+                    .map(|k| {
+                        k.value
+                            .certificate
+                            .clone()
+                            .unwrap_or_else(|| "(unnamed)".to_string())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let backup_file = |suffix: &str| {
+            let file = format!("{short}_link_{suffix}");
+            match &options.backup_directory {
+                Some(dir) => {
+                    let separator = if dir.contains('/') && !dir.contains('\\') {
+                        '/'
+                    } else {
+                        '\\'
+                    };
+                    format!("{}{separator}{file}", dir.trim_end_matches(['\\', '/']))
+                }
+                None => file,
+            }
+        };
+        let endpoint_url = format!("TCP://{}:{}", self.address, self.port);
+        let mut mi_listener_url = format!(
+            "tcp://{}:{DEFAULT_ENDPOINT_PORT};Server=[{}]",
+            names.fqdn, names.name
+        );
+        if mi_primary {
+            mi_listener_url.push_str(&format!(";Database={}", tsql_name(database)));
+        }
+        let conditions: Vec<Condition> = assessment
+            .findings
+            .iter()
+            .filter(|f| {
+                f.instance == instance.name
+                    && f.database
+                        .as_deref()
+                        .is_none_or(|d| d.eq_ignore_ascii_case(database))
+            })
+            .map(|f| Condition {
+                rule: f.rule.id,
+                name: f.rule.name,
+                severity: f.severity.as_str(),
+                text: markdown_text(&f.message),
+                object: f.object.as_deref().map(markdown_code).unwrap_or_default(),
+            })
+            .collect();
+        let mut manual = Vec::new();
+        if facts.hadr_enabled.as_known().copied() == Some(false) {
+            manual.push("Enable Always On availability groups before 06 (SQL Server Configuration Manager → the service → Always On; on Linux `mssql-conf set hadr.hadrenabled 1`) and restart the SQL Server service.".to_string());
+        }
+        if self.version.major == 13 {
+            manual.push("SQL Server 2016: the host must be a node of a Windows Server Failover Cluster (a single-node cluster is enough) before 06; 06 grants the permissions `NT AUTHORITY\\SYSTEM` needs.".to_string());
+        }
+        if !tde_certificates.is_empty() {
+            manual.push(format!(
+                "The database is encrypted (TDE, certificate {}): upload that certificate with its private key to {} before 08 (Azure portal or `Add-AzSqlManagedInstanceTransparentDataEncryptionCertificate`); seeding fails without it.",
+                tde_certificates.iter().map(|c| markdown_code(c)).collect::<Vec<_>>().join(", "),
+                names.name
+            ));
+        }
+        if !self.address_configured {
+            manual.push(format!(
+                "The managed instance connects to {} (the host of @@SERVERNAME). If it cannot resolve that name, set `address` under `[scripts.instances.\"{}\"]` in linkready.toml and generate again.",
+                markdown_code(&self.address),
+                self.server.replace('\\', "\\\\").replace('"', "\\\"")
+            ));
+        }
+        if endpoint.is_none() && self.server.contains('\\') {
+            manual.push(format!(
+                "Named instance: the new endpoint listens on port {} (each instance on a host needs its own; set `endpoint_port` to choose another).",
+                self.port
+            ));
+        }
+        if flag_on(12381) {
+            manual.push("Trace flag 12381 is on: 10 turns it off after seeding; remove `-T12381` from the startup parameters too.".to_string());
+        }
+        let missing_flags: Vec<String> = [1800u16, 9567]
+            .into_iter()
+            .filter(|f| trace_flags.is_some() && !flag_on(*f))
+            .map(|f| format!("`-T{f}`"))
+            .collect();
+        if !missing_flags.is_empty() {
+            manual.push(format!(
+                "Recommended, not required: startup trace flags {} (then restart).",
+                missing_flags.join(" and ")
+            ));
+        }
+        let endpoint_algorithm = endpoint
+            .and_then(|e| e.algorithm.clone())
+            .unwrap_or_default();
+        if endpoint.is_some() && !endpoint_algorithm.eq_ignore_ascii_case("AES") {
+            manual.push(format!(
+                "05 sets the existing endpoint's encryption to AES (it was {}): replicas of other availability groups on this endpoint must accept AES.",
+                if endpoint_algorithm.is_empty() { "unknown".to_string() } else { markdown_code(&endpoint_algorithm) }
+            ));
+        }
+        BundleContext {
+            instance: instance.name.clone(),
+            server: self.server.clone(),
+            version: self.version.to_string(),
+            version_name: version_name(self.version.major),
+            sql2016: self.version.major == 13,
+            database: database.to_string(),
+            sql_ag: format!("AG_{short}"),
+            mi_ag: format!("AG_{short}_MI"),
+            dag: format!("DAG_{short}"),
+            certificate_subject: format!(
+                "Database mirroring endpoint certificate of {}",
+                self.server
+            ),
+            certificate,
+            certificate_expiry: options.certificate_expiry.clone(),
+            certificate_expiry_tsql: options.certificate_expiry.replace('-', ""),
+            master_key_exists,
+            endpoint_exists: endpoint.is_some(),
+            endpoint_name: endpoint
+                .map(|e| e.name.clone())
+                .unwrap_or_else(|| NEW_ENDPOINT_NAME.to_string()),
+            endpoint_authentication: endpoint
+                .and_then(|e| match e.certificate_authentication {
+                    Some(true) => e
+                        .certificate
+                        .as_ref()
+                        .map(|c| format!("Windows or certificate {c}")),
+                    _ => None,
+                })
+                .unwrap_or_else(|| "Windows".to_string()),
+            address: self.address.clone(),
+            port: self.port,
+            endpoint_url,
+            mi_listener_url,
+            target: names.clone(),
+            mi_port: DEFAULT_ENDPOINT_PORT,
+            backup_full: backup_file("full.bak"),
+            backup_log: backup_file("log.trn"),
+            mi_primary,
+            two_way,
+            link_mode_reason,
+            tsql_failover: self.version >= TSQL_FAILOVER_MINIMUM,
+            azsql_legacy: options.azsql_legacy,
+            trace_flag_12381: flag_on(12381),
+            manual,
+            conditions,
+        }
+    }
+}
+
+/// What every template of one bundle sees.
+#[derive(Debug, Serialize)]
+pub(super) struct BundleContext {
+    pub instance: String,
+    /// @@SERVERNAME: the replica name in the availability group.
+    pub server: String,
+    pub version: String,
+    pub version_name: &'static str,
+    pub sql2016: bool,
+    pub database: String,
+    pub sql_ag: String,
+    pub mi_ag: String,
+    pub dag: String,
+    pub certificate: String,
+    pub certificate_subject: String,
+    /// `YYYY-MM-DD`.
+    pub certificate_expiry: String,
+    /// `YYYYMMDD`: the form T-SQL reads the same under every language and DATEFORMAT.
+    pub certificate_expiry_tsql: String,
+    pub master_key_exists: bool,
+    pub endpoint_exists: bool,
+    pub endpoint_name: String,
+    pub endpoint_authentication: String,
+    pub address: String,
+    pub port: u16,
+    pub endpoint_url: String,
+    pub mi_listener_url: String,
+    pub target: TargetNames,
+    pub mi_port: u16,
+    pub backup_full: String,
+    pub backup_log: String,
+    pub mi_primary: bool,
+    pub two_way: bool,
+    pub link_mode_reason: String,
+    pub tsql_failover: bool,
+    pub azsql_legacy: bool,
+    pub trace_flag_12381: bool,
+    /// Markdown list items: what must be done by hand.
+    pub manual: Vec<String>,
+    pub conditions: Vec<Condition>,
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct Condition {
+    pub rule: &'static str,
+    pub name: &'static str,
+    pub severity: &'static str,
+    pub text: String,
+    pub object: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct IndexContext<'a> {
+    pub target: &'a TargetNames,
+    pub bundles: Vec<IndexBundle>,
+    pub skipped: Vec<IndexSkipped>,
+}
+
+#[derive(Serialize)]
+pub(super) struct IndexBundle {
+    pub instance: String,
+    pub database: String,
+    pub folder: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct IndexSkipped {
+    pub instance: String,
+    pub database: String,
+    pub verdict: String,
+    pub reason: String,
+}

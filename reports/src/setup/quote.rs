@@ -1,0 +1,202 @@
+//! Quoting for the generated scripts. Every name and literal goes through
+//! one of these (the templates run with HTML escaping off).
+
+/// A T-SQL delimited identifier: `[name]` with `]` doubled.
+pub fn tsql_name(name: &str) -> String {
+    format!("[{}]", name.replace(']', "]]"))
+}
+
+/// A T-SQL Unicode literal: `N'text'` with `'` doubled.
+pub fn tsql_string(text: &str) -> String {
+    format!("N'{}'", text.replace('\'', "''"))
+}
+
+/// The characters PowerShell reads as a single quote (it treats the
+/// typographic ones like the ASCII one, so each must be doubled too).
+const POWERSHELL_SINGLE_QUOTES: [char; 5] = ['\'', '\u{2018}', '\u{2019}', '\u{201A}', '\u{201B}'];
+
+/// A PowerShell verbatim string: `'text'` with every single-quote character
+/// doubled; nothing inside is expanded (`$`, backtick, `;` stay text).
+pub fn powershell_string(text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('\'');
+    for c in text.chars() {
+        if POWERSHELL_SINGLE_QUOTES.contains(&c) {
+            quoted.push(c);
+        }
+        quoted.push(c);
+    }
+    quoted.push('\'');
+    quoted
+}
+
+/// Markdown inline code that holds any text: the fence is one backtick
+/// longer than the longest run inside, padded when the text touches it.
+pub fn markdown_code(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') || text.is_empty() {
+        " "
+    } else {
+        ""
+    };
+    // Line breaks would end the span; names cannot hold them, messages might.
+    let flat = text.replace(['\r', '\n'], " ");
+    format!("{fence}{pad}{flat}{pad}{fence}")
+}
+
+/// Text for a line comment: control characters (a line break would end
+/// the comment and turn the rest into code) become `?`.
+pub fn comment_text(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+/// Markdown text: characters that would start markup are escaped, line
+/// breaks become spaces.
+pub fn markdown_text(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
+                escaped.push('\\');
+                escaped.push(c);
+            }
+            '\r' | '\n' => escaped.push(' '),
+            _ => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+/// Why sqlcmd could not run a script holding this name, if it could not:
+/// it substitutes `$(name)` everywhere and reads a line starting with `:`
+/// or `GO` as its own command, even inside a quoted name.
+pub fn sqlcmd_hazard(name: &str) -> Option<&'static str> {
+    if name.chars().any(char::is_control) {
+        Some("holds a line break or another control character")
+    } else if name.contains("$(") {
+        Some("holds `$(`, which sqlcmd reads as a variable")
+    } else {
+        None
+    }
+}
+
+/// A name usable as one path component on Windows and Unix: reserved
+/// characters and controls become `_`, trailing dots and spaces go, and
+/// device names (CON, NUL, COM1…) get a leading `_`.
+pub fn path_component(name: &str) -> String {
+    let mut safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\\' | '/' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    while safe.ends_with(['.', ' ']) {
+        safe.pop();
+    }
+    if safe.is_empty() || safe == ".." {
+        safe = "_".to_string();
+    }
+    let stem = safe.split('.').next().unwrap_or("").to_ascii_uppercase();
+    let device = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit());
+    if device {
+        safe.insert(0, '_');
+    }
+    safe
+}
+
+/// A name Azure accepts for availability groups and links (letters,
+/// digits, `_`, `-`): other characters become `_`, and when anything was
+/// replaced a hash of the original keeps two such names apart.
+pub fn azure_name(name: &str, max_len: usize) -> String {
+    let mut safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let changed = safe != name || safe.is_empty();
+    let suffix = if changed {
+        format!("_{:08x}", fnv1a(name))
+    } else {
+        String::new()
+    };
+    safe.truncate(max_len.saturating_sub(suffix.len()));
+    safe.push_str(&suffix);
+    safe
+}
+
+fn fnv1a(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tsql_quoting_doubles_the_closing_character() {
+        assert_eq!(tsql_name("a]b'c"), "[a]]b'c]");
+        assert_eq!(tsql_string("a]b'c"), "N'a]b''c'");
+        assert_eq!(tsql_string("O'Brien's"), "N'O''Brien''s'");
+    }
+
+    #[test]
+    fn powershell_quoting_doubles_every_single_quote_form() {
+        assert_eq!(powershell_string("a'b"), "'a''b'");
+        assert_eq!(powershell_string("$x;`n\"y\""), "'$x;`n\"y\"'");
+        assert_eq!(
+            powershell_string("d\u{2019}Artagnan"),
+            "'d\u{2019}\u{2019}Artagnan'"
+        );
+    }
+
+    #[test]
+    fn markdown_code_survives_backticks() {
+        assert_eq!(markdown_code("Sales"), "`Sales`");
+        assert_eq!(markdown_code("a`b"), "``a`b``");
+        assert_eq!(markdown_code("`x"), "`` `x ``");
+    }
+
+    #[test]
+    fn comments_and_markdown_cannot_be_broken_out_of() {
+        assert_eq!(comment_text("a\nDROP"), "a?DROP");
+        assert_eq!(markdown_text("<b>*x*</b>|"), "\\<b\\>\\*x\\*\\</b\\>\\|");
+        assert!(sqlcmd_hazard("a$(b)").is_some());
+        assert!(sqlcmd_hazard("a\r\nGO").is_some());
+        assert!(sqlcmd_hazard("a]b'c \"$;é").is_none());
+    }
+
+    #[test]
+    fn path_components_are_portable() {
+        assert_eq!(path_component("SQL01\\INST"), "SQL01_INST");
+        assert_eq!(path_component("a/b:c*?\"<>|"), "a_b_c______");
+        assert_eq!(path_component("con"), "_con");
+        assert_eq!(path_component("Dots..."), "Dots");
+        assert_eq!(path_component("Ünïcode db"), "Ünïcode db");
+    }
+
+    #[test]
+    fn azure_names_keep_distinct_databases_apart() {
+        assert_eq!(azure_name("Sales", 60), "Sales");
+        let a = azure_name("a]b'c", 60);
+        let b = azure_name("a'b]c", 60);
+        assert!(a.starts_with("a_b_c_") && b.starts_with("a_b_c_") && a != b);
+        assert!(azure_name(&"x".repeat(200), 60).len() <= 60);
+    }
+}

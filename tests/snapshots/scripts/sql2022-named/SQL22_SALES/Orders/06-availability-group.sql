@@ -1,0 +1,17 @@
+-- linkready: link setup for N'Orders' on N'SQL22\SALES' (SQL Server 2022 16.0.4125.3)
+-- Step 10 of MI-LINK.md section 4: the availability group on SQL Server.
+-- Run on SQL Server as sysadmin. Safe to run again.
+USE [master];
+
+IF SERVERPROPERTY('IsHadrEnabled') <> 1
+    THROW 50000, N'Always On availability groups are not enabled: enable them and restart the service (see README.md).', 1;
+
+IF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'AG_Orders')
+    CREATE AVAILABILITY GROUP [AG_Orders] WITH (CLUSTER_TYPE = NONE)
+        FOR DATABASE [Orders]
+        REPLICA ON N'SQL22\SALES' WITH (
+            ENDPOINT_URL = N'TCP://SQL22:5023',
+            AVAILABILITY_MODE = SYNCHRONOUS_COMMIT,
+            FAILOVER_MODE = MANUAL,
+            SEEDING_MODE = AUTOMATIC
+        );
