@@ -4,7 +4,8 @@
 -- Run on SQL Server as sysadmin. Safe to run again: nothing that exists is recreated.
 -- The master key password is not in this file: set the SQLCMD variable
 -- MasterKeyPassword first (sqlcmd reads it from an environment variable of
--- that name; in SSMS use SQLCMD mode). Keep the password with the server's secrets.
+-- that name; in SSMS use SQLCMD mode). sqlcmd pastes it between the quotes
+-- below, so write a ' in it as ''. Keep the password with the server's secrets.
 USE [master];
 
 IF NOT EXISTS (SELECT 1 FROM sys.symmetric_keys WHERE symmetric_key_id = 101)
