@@ -193,7 +193,22 @@ fn parse_date(text: &str) -> Option<i64> {
         .then(|| days_from_civil(year, month, day))
 }
 
-/// The date `days` after 1970-01-01, as `YYYY-MM-DD`.
+/// A TOML date (`2027-03-31`) or string (`"2027-03-31"`) as its text and
+/// day number; None for anything else or an impossible date.
+fn date_value(value: &toml::Value) -> Option<(String, i64)> {
+    let text = match value {
+        toml::Value::String(text) => text.clone(),
+        toml::Value::Datetime(datetime) if datetime.time.is_none() && datetime.offset.is_none() => {
+            datetime.to_string()
+        }
+        _ => return None,
+    };
+    let day = parse_date(&text)?;
+    Some((text, day))
+}
+
+/// The date `days` after 1970-01-01, as `YYYY-MM-DD` (Howard Hinnant's
+/// civil-from-days).
 pub fn civil_from_days(days: i64) -> String {
     let days = days + 719_468;
     let era = days.div_euclid(146_097);
@@ -365,14 +380,9 @@ pub fn parse(text: &str, path: &Path, today: i64) -> Result<Config, ConfigError>
             config.scripts.backup_directory = Some(directory.get_ref().clone());
         }
         if let Some(expiry) = &scripts.certificate_expiry {
-            let text = match expiry.get_ref() {
-                toml::Value::Datetime(date) if date.time.is_none() => date.to_string(),
-                toml::Value::String(text) => text.clone(),
-                _ => String::new(),
-            };
-            match parse_date(&text) {
-                Some(days) if days > today => config.scripts.certificate_expiry = text,
-                Some(_) => {
+            match date_value(expiry.get_ref()) {
+                Some((text, day)) if day > today => config.scripts.certificate_expiry = text,
+                Some((text, _)) => {
                     return Err(invalid(
                         expiry.span().start,
                         format!("certificate_expiry {text} is not in the future"),
@@ -448,27 +458,15 @@ pub fn parse(text: &str, path: &Path, today: i64) -> Result<Config, ConfigError>
         }
         let (expires, expired) = match &suppress.expires {
             None => (None, false),
-            Some(value) => {
-                let text_value = match value.get_ref() {
-                    toml::Value::String(text) => Some(text.clone()),
-                    toml::Value::Datetime(datetime)
-                        if datetime.time.is_none() && datetime.offset.is_none() =>
-                    {
-                        Some(datetime.to_string())
-                    }
-                    _ => None,
-                };
-                let day = text_value.as_deref().and_then(parse_date);
-                match (text_value, day) {
-                    (Some(text_value), Some(day)) => (Some(text_value), day <= today),
-                    _ => {
-                        return Err(invalid(
-                            value.span().start,
-                            "expires must be a date, YYYY-MM-DD".to_string(),
-                        ));
-                    }
+            Some(value) => match date_value(value.get_ref()) {
+                Some((text, day)) => (Some(text), day <= today),
+                None => {
+                    return Err(invalid(
+                        value.span().start,
+                        "expires must be a date, YYYY-MM-DD".to_string(),
+                    ));
                 }
-            }
+            },
         };
         let (line, _) = line_column(text, start);
         config.suppressions.push(ConfigSuppression {

@@ -1,10 +1,10 @@
 //! `linkready scripts`: assess the inputs, then write the link setup
 //! scripts of every database that can be linked (issue 7).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use linkready_reports::setup::{SetupOutput, check_target, link_setup};
+use linkready_reports::setup::{LinkTarget, SetupOutput, link_setup};
 
 use crate::cli::{
     EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, ScriptsArgs, report_input_errors, request,
@@ -21,7 +21,7 @@ const DEFAULT_CERTIFICATE_DAYS: i64 = 5 * 365 + 1;
 pub fn run(args: ScriptsArgs) -> Result<u8> {
     let (request, missing) = request(args.input)?;
     // Before any server is contacted: the target and the output directory.
-    check_target(request.config.settings.target.as_ref())?;
+    let target = LinkTarget::from_config(request.config.settings.target.as_ref())?;
     let replace = check_output_directory(&args.out, args.force)?;
     let mut options = request.config.scripts.clone();
     options.azsql_legacy = args.azsql_legacy;
@@ -29,12 +29,7 @@ pub fn run(args: ScriptsArgs) -> Result<u8> {
         options.certificate_expiry = civil_from_days(today() + DEFAULT_CERTIFICATE_DAYS);
     }
     let (estate, report) = crate::run_assessment(&request);
-    let output = link_setup(
-        &estate,
-        &report.assessment,
-        request.config.settings.target.as_ref(),
-        &options,
-    )?;
+    let output = link_setup(&estate, &report.assessment, &target, &options)?;
     if replace {
         std::fs::remove_dir_all(&args.out)
             .with_context(|| format!("cannot replace {}", args.out.display()))?;
@@ -80,12 +75,16 @@ fn check_output_directory(out: &Path, force: bool) -> Result<bool> {
     }
 }
 
+/// `out` joined with a bundle's path components.
+fn under(out: &Path, parts: &[String]) -> PathBuf {
+    parts
+        .iter()
+        .fold(out.to_path_buf(), |path, part| path.join(part))
+}
+
 fn write_output(out: &Path, output: &SetupOutput) -> Result<()> {
     for file in &output.files {
-        let path = file
-            .path
-            .iter()
-            .fold(out.to_path_buf(), |path, part| path.join(part));
+        let path = under(out, &file.path);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
@@ -103,11 +102,7 @@ fn print_summary(out: &Path, output: &SetupOutput) {
             bundle.instance,
             bundle.database,
             bundle.files,
-            bundle
-                .folder
-                .iter()
-                .fold(out.to_path_buf(), |path, part| path.join(part))
-                .display()
+            under(out, &bundle.folder).display()
         );
     }
     for skipped in &output.skipped {

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use common::linkready;
 use linkready::collect::files::{ScriptOptions, scan_paths};
 use linkready::{ScanRequest, run_assessment};
-use linkready_reports::setup::{SetupOutput, link_setup};
+use linkready_reports::setup::{LinkTarget, SetupOutput, link_setup};
 
 /// The hostile database name in fixtures/link-scripts/sql2022-named.
 const WEIRD: &str = "a]b'c \"$;x ünï";
@@ -68,13 +68,8 @@ fn generate(inventories: &[&str], config: &str, legacy: bool) -> (SetupOutput, F
     let (estate, report) = run_assessment(&request);
     let mut options = config.scripts.clone();
     options.azsql_legacy = legacy;
-    let output = link_setup(
-        &estate,
-        &report.assessment,
-        config.settings.target.as_ref(),
-        &options,
-    )
-    .unwrap();
+    let target = LinkTarget::from_config(config.settings.target.as_ref()).unwrap();
+    let output = link_setup(&estate, &report.assessment, &target, &options).unwrap();
     let files = output
         .files
         .iter()

@@ -11,7 +11,7 @@ mod plan;
 pub mod quote;
 mod render;
 
-pub use plan::{BundleSummary, Skipped, check_target, link_setup};
+pub use plan::{BundleSummary, LinkTarget, Skipped, link_setup};
 
 /// Which side starts as the primary (MI-LINK.md §4).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]

@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use linkready_rules::{
-    Assessment, Estate, Instance, ProductVersion, Severity, Source, Target, UpdatePolicy, Verdict,
+    Assessment, Estate, Finding, Instance, MirroringEndpoint, ProductVersion, RuleUnknown,
+    Severity, Source, Target, UpdatePolicy, Verdict,
 };
 use serde::Serialize;
 
@@ -45,93 +46,123 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// The target managed instance, checked: the names go into certificate
-/// names, URLs and cmdlet arguments.
+/// The target managed instance, checked once (before any server is
+/// contacted): the names go into certificate names, URLs and cmdlet
+/// arguments.
 #[derive(Debug, Clone, Serialize)]
-pub(super) struct TargetNames {
+pub struct LinkTarget {
     pub name: String,
     pub fqdn: String,
     pub resource_group: String,
     pub subscription: Option<String>,
+    #[serde(skip)]
+    pub update_policy: Option<UpdatePolicy>,
+    /// Databases already on the target.
+    #[serde(skip)]
+    pub databases: Vec<String>,
 }
 
-/// Checks that the target is described well enough to write scripts for.
-pub fn check_target(target: Option<&Target>) -> Result<(), SetupError> {
-    target_names(target).map(|_| ())
-}
-
-fn target_names(target: Option<&Target>) -> Result<TargetNames, SetupError> {
-    let empty = Target::default();
-    let target = target.unwrap_or(&empty);
-    let mut missing = Vec::new();
-    for (field, value) in [
-        ("name", &target.name),
-        ("resource_group", &target.resource_group),
-        ("fqdn", &target.fqdn),
-    ] {
-        if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
-            missing.push(field);
+impl LinkTarget {
+    /// linkready.toml's `[target]`, if it says enough to write scripts for.
+    pub fn from_config(target: Option<&Target>) -> Result<LinkTarget, SetupError> {
+        let empty = Target::default();
+        let target = target.unwrap_or(&empty);
+        let present = |value: &Option<String>| value.clone().filter(|v| !v.trim().is_empty());
+        let (Some(name), Some(resource_group), Some(fqdn)) = (
+            present(&target.name),
+            present(&target.resource_group),
+            present(&target.fqdn),
+        ) else {
+            let missing = [
+                ("name", &target.name),
+                ("resource_group", &target.resource_group),
+                ("fqdn", &target.fqdn),
+            ]
+            .into_iter()
+            .filter(|(_, value)| present(value).is_none())
+            .map(|(field, _)| field)
+            .collect();
+            return Err(SetupError::MissingTarget { missing });
+        };
+        // Azure: 1–63 lowercase letters, digits and hyphens.
+        let valid_name = name.len() <= 63
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !name.starts_with('-')
+            && !name.ends_with('-');
+        if !valid_name {
+            return Err(SetupError::InvalidTarget {
+                field: "name",
+                value: name,
+                reason: "a managed instance name is 1 to 63 lowercase letters, digits and hyphens",
+            });
         }
+        let valid_fqdn = fqdn.split('.').count() >= 3
+            && fqdn.split('.').all(|label| {
+                !label.is_empty()
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            });
+        if !valid_fqdn || !fqdn.to_ascii_lowercase().starts_with(&format!("{name}.")) {
+            return Err(SetupError::InvalidTarget {
+                field: "fqdn",
+                value: fqdn,
+                reason: "expected the instance's host name, e.g. <name>.<dns-zone>.database.windows.net",
+            });
+        }
+        Ok(LinkTarget {
+            name,
+            fqdn,
+            resource_group,
+            subscription: present(&target.subscription),
+            update_policy: target.update_policy,
+            databases: target.databases.clone(),
+        })
     }
-    let (Some(name), Some(resource_group), Some(fqdn), true) = (
-        target.name.clone(),
-        target.resource_group.clone(),
-        target.fqdn.clone(),
-        missing.is_empty(),
-    ) else {
-        return Err(SetupError::MissingTarget { missing });
-    };
-    // Azure: 1–63 lowercase letters, digits and hyphens.
-    let valid_name = !name.is_empty()
-        && name.len() <= 63
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !name.starts_with('-')
-        && !name.ends_with('-');
-    if !valid_name {
-        return Err(SetupError::InvalidTarget {
-            field: "name",
-            value: name,
-            reason: "a managed instance name is 1 to 63 lowercase letters, digits and hyphens",
-        });
-    }
-    let valid_fqdn = fqdn.split('.').count() >= 3
-        && fqdn.split('.').all(|label| {
-            !label.is_empty()
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        });
-    if !valid_fqdn || !fqdn.to_ascii_lowercase().starts_with(&format!("{name}.")) {
-        return Err(SetupError::InvalidTarget {
-            field: "fqdn",
-            value: fqdn,
-            reason: "expected the instance's host name, e.g. <name>.<dns-zone>.database.windows.net",
-        });
-    }
-    Ok(TargetNames {
-        name,
-        fqdn,
-        resource_group,
-        subscription: target.subscription.clone().filter(|s| !s.trim().is_empty()),
-    })
+}
+
+/// One instance's findings and unknowns, grouped once for all its databases.
+#[derive(Default)]
+struct InstanceOutcomes<'a> {
+    findings: Vec<&'a Finding>,
+    unknowns: Vec<&'a RuleUnknown>,
+}
+
+/// Whether a finding or unknown recorded for `place` (None: the instance)
+/// concerns `database`.
+fn concerns(place: Option<&str>, database: &str) -> bool {
+    place.is_none_or(|d| d == database)
 }
 
 /// Writes the link setup for every database that can be linked.
 pub fn link_setup(
     estate: &Estate,
     assessment: &Assessment,
-    target: Option<&Target>,
+    target: &LinkTarget,
     options: &SetupOptions,
 ) -> Result<SetupOutput, SetupError> {
-    let target_names = target_names(target)?;
     let renderer = Renderer::new()?;
     let ports = endpoint_ports(estate, options);
-    let already_on_target: Vec<&String> = target
-        .map(|t| t.databases.iter().collect())
-        .unwrap_or_default();
+    let mut outcomes: BTreeMap<&str, InstanceOutcomes> = BTreeMap::new();
+    for finding in &assessment.findings {
+        outcomes
+            .entry(&finding.instance)
+            .or_default()
+            .findings
+            .push(finding);
+    }
+    for unknown in &assessment.unknowns {
+        outcomes
+            .entry(&unknown.instance)
+            .or_default()
+            .unknowns
+            .push(unknown);
+    }
+    let none = InstanceOutcomes::default();
     let mut output = SetupOutput::default();
+    // Database names (lowercase) already given a bundle, and by which instance.
     let mut claimed: BTreeMap<String, String> = BTreeMap::new();
     let mut folders: BTreeSet<Vec<String>> = BTreeSet::new();
     for instance_assessment in &assessment.instances {
@@ -142,79 +173,32 @@ pub fn link_setup(
         else {
             continue;
         };
-        let instance_plan = InstancePlan::new(instance, &ports, options);
+        let found = outcomes.get(instance.name.as_str()).unwrap_or(&none);
+        let plan = InstancePlan::new(instance, &ports, options, target);
         for database in &instance_assessment.databases {
-            let skip = |reason: String| Skipped {
-                instance: instance.name.clone(),
-                database: Some(database.name.clone()),
-                verdict: database.verdict.as_str().to_string(),
-                reason,
-            };
-            if !matches!(
+            let context = if matches!(
                 database.verdict,
                 Verdict::Ready | Verdict::ReadyWithConditions
             ) {
-                output.skipped.push(skip(why_not(
-                    assessment,
-                    instance,
-                    &database.name,
-                    database.verdict,
-                )));
-                continue;
-            }
-            let plan = match &instance_plan {
+                plan.as_ref()
+                    .map_err(String::clone)
+                    .and_then(|plan| plan.database(&database.name, found, &claimed))
+            } else {
+                Err(why_not(instance, found, &database.name, database.verdict))
+            };
+            let context = match context {
+                Ok(context) => context,
                 Err(reason) => {
-                    output.skipped.push(skip(reason.clone()));
+                    output.skipped.push(Skipped {
+                        instance: instance.name.clone(),
+                        database: Some(database.name.clone()),
+                        verdict: database.verdict.as_str().to_string(),
+                        reason,
+                    });
                     continue;
                 }
-                Ok(plan) => plan,
             };
-            if !instance.selected_databases.is_empty()
-                && !instance
-                    .selected_databases
-                    .iter()
-                    .any(|s| s.value.eq_ignore_ascii_case(&database.name))
-            {
-                output
-                    .skipped
-                    .push(skip("not selected (--database)".to_string()));
-                continue;
-            }
-            if already_on_target
-                .iter()
-                .any(|name| name.eq_ignore_ascii_case(&database.name))
-            {
-                output.skipped.push(skip(format!(
-                    "a database named {:?} is already on {} (linkready.toml [target] databases)",
-                    database.name, target_names.name
-                )));
-                continue;
-            }
-            let key = database.name.to_lowercase();
-            if let Some(first) = claimed.get(&key) {
-                output.skipped.push(skip(format!(
-                    "{:?} from {} already takes this name on {}; one managed instance holds one database of a name",
-                    database.name,
-                    first,
-                    target_names.name
-                )));
-                continue;
-            }
-            if let Err(reason) =
-                plan.allows(instance, &database.name, options, &target_names, target)
-            {
-                output.skipped.push(skip(reason));
-                continue;
-            }
-            claimed.insert(key, instance.name.clone());
-            let context = plan.bundle(
-                instance,
-                &database.name,
-                assessment,
-                &target_names,
-                target,
-                options,
-            );
+            claimed.insert(database.name.to_lowercase(), instance.name.clone());
             let mut folder = vec![
                 path_component(&instance.name),
                 path_component(&database.name),
@@ -253,7 +237,7 @@ pub fn link_setup(
         }
     }
     let index = renderer.index(&IndexContext {
-        target: &target_names,
+        target,
         bundles: output
             .bundles
             .iter()
@@ -283,19 +267,15 @@ pub fn link_setup(
 
 /// Why a database gets no scripts: its blockers, or what could not be seen.
 fn why_not(
-    assessment: &Assessment,
     instance: &Instance,
+    found: &InstanceOutcomes,
     database: &str,
     verdict: Verdict,
 ) -> String {
     let mut reasons: Vec<String> = Vec::new();
-    for finding in &assessment.findings {
-        let here = finding.instance == instance.name
-            && finding
-                .database
-                .as_deref()
-                .is_none_or(|d| d.eq_ignore_ascii_case(database));
-        if here && finding.severity == Severity::Blocker {
+    for finding in &found.findings {
+        if finding.severity == Severity::Blocker && concerns(finding.database.as_deref(), database)
+        {
             let reason = format!(
                 "{} {}: {}",
                 finding.rule.id, finding.rule.name, finding.message
@@ -306,14 +286,8 @@ fn why_not(
         }
     }
     if verdict == Verdict::Unknown {
-        for unknown in &assessment.unknowns {
-            let here = unknown.instance == instance.name
-                && !unknown.needs_target
-                && unknown
-                    .database
-                    .as_deref()
-                    .is_none_or(|d| d.eq_ignore_ascii_case(database));
-            if here {
+        for unknown in &found.unknowns {
+            if !unknown.needs_target && concerns(unknown.database.as_deref(), database) {
                 reasons.push(format!(
                     "{} {} not assessed: {}",
                     unknown.rule.id, unknown.rule.name, unknown.reason
@@ -338,7 +312,7 @@ fn endpoint_ports(estate: &Estate, options: &SetupOptions) -> BTreeMap<String, u
     let mut open = Vec::new();
     for instance in &estate.instances {
         let server = server_name(instance);
-        let host = host_of(&server).to_lowercase();
+        let host = host_of(server).to_lowercase();
         let existing = existing_endpoint(instance).and_then(|e| e.port);
         let configured = instance_options(instance, options).and_then(|o| o.endpoint_port);
         match existing.or(configured) {
@@ -364,13 +338,13 @@ fn endpoint_ports(estate: &Estate, options: &SetupOptions) -> BTreeMap<String, u
     chosen
 }
 
-fn server_name(instance: &Instance) -> String {
+/// @@SERVERNAME when it was collected, else the name the report uses.
+fn server_name(instance: &Instance) -> &str {
     instance
         .facts
         .server_name
         .as_known()
-        .cloned()
-        .unwrap_or_else(|| instance.name.clone())
+        .map_or(instance.name.as_str(), String::as_str)
 }
 
 fn host_of(server: &str) -> &str {
@@ -383,11 +357,11 @@ fn instance_options<'o>(
 ) -> Option<&'o super::InstanceEndpoint> {
     let server = server_name(instance);
     options.instances.iter().find(|o| {
-        o.instance.eq_ignore_ascii_case(&instance.name) || o.instance.eq_ignore_ascii_case(&server)
+        o.instance.eq_ignore_ascii_case(&instance.name) || o.instance.eq_ignore_ascii_case(server)
     })
 }
 
-fn existing_endpoint(instance: &Instance) -> Option<&linkready_rules::MirroringEndpoint> {
+fn existing_endpoint(instance: &Instance) -> Option<&MirroringEndpoint> {
     instance
         .facts
         .objects
@@ -407,21 +381,36 @@ fn version_name(major: u16) -> &'static str {
     }
 }
 
-/// What is decided once per instance.
-struct InstancePlan {
+/// What is decided once per instance; [`InstancePlan::database`] adds what
+/// differs per database.
+struct InstancePlan<'a> {
+    instance: &'a Instance,
+    target: &'a LinkTarget,
+    options: &'a SetupOptions,
     server: String,
     version: ProductVersion,
+    endpoint: Option<&'a MirroringEndpoint>,
+    certificate: String,
     address: String,
-    address_configured: bool,
     port: u16,
+    two_way: bool,
+    link_mode_reason: String,
+    /// Why no database of this instance can have the configured scripts,
+    /// checked after the database's own name.
+    refusal: Option<String>,
+    /// Manual steps for the server itself, listed before the database's.
+    server_steps: Vec<String>,
+    /// Manual steps for the connection and the endpoint, listed after the database's.
+    connection_steps: Vec<String>,
 }
 
-impl InstancePlan {
+impl<'a> InstancePlan<'a> {
     fn new(
-        instance: &Instance,
+        instance: &'a Instance,
         ports: &BTreeMap<String, u16>,
-        options: &SetupOptions,
-    ) -> Result<InstancePlan, String> {
+        options: &'a SetupOptions,
+        target: &'a LinkTarget,
+    ) -> Result<InstancePlan<'a>, String> {
         if instance.source == Source::Script {
             return Err("script files show no instance facts (version, endpoint, master key, @@SERVERNAME); \
                  assess the server live (--server) or from an inventory to get its scripts"
@@ -443,73 +432,81 @@ impl InstancePlan {
             .get(&instance.name)
             .copied()
             .unwrap_or(DEFAULT_ENDPOINT_PORT);
-        Ok(InstancePlan {
+        let endpoint = existing_endpoint(instance);
+        let certificate = endpoint
+            .and_then(|e| e.certificate.clone())
+            .unwrap_or_else(|| format!("Cert_{}_endpoint", server.replace('\\', "_")));
+        let mut plan = InstancePlan {
+            instance,
+            target,
+            options,
             server,
             version,
+            endpoint,
+            certificate,
             address,
-            address_configured,
             port,
-        })
+            two_way: false,
+            link_mode_reason: String::new(),
+            refusal: None,
+            server_steps: Vec::new(),
+            connection_steps: Vec::new(),
+        };
+        (plan.two_way, plan.link_mode_reason) = plan.link_mode();
+        plan.refusal = plan.refusal();
+        plan.server_steps = plan.server_steps();
+        plan.connection_steps = plan.connection_steps(address_configured);
+        Ok(plan)
     }
 
-    fn policy_matches(&self, target: Option<&Target>) -> Option<bool> {
-        let policy = target.and_then(|t| t.update_policy)?;
+    fn policy_matches(&self) -> Option<bool> {
+        let policy = self.target.update_policy?;
         Some(matches!(
             (self.version.major, policy),
             (16, UpdatePolicy::SqlServer2022) | (17, UpdatePolicy::SqlServer2025)
         ))
     }
 
-    /// Whether the configured variant is possible for this server and
-    /// database.
-    fn allows(
-        &self,
-        instance: &Instance,
-        database: &str,
-        options: &SetupOptions,
-        names: &TargetNames,
-        target: Option<&Target>,
-    ) -> Result<(), String> {
-        let endpoint = existing_endpoint(instance);
+    /// The instance's names sqlcmd cannot carry, or a configured variant
+    /// this server cannot do.
+    fn refusal(&self) -> Option<String> {
         let named = [
-            ("the database name", Some(database)),
             ("@@SERVERNAME", Some(self.server.as_str())),
-            ("the endpoint name", endpoint.map(|e| e.name.as_str())),
+            ("the endpoint name", self.endpoint.map(|e| e.name.as_str())),
             (
                 "the endpoint certificate's name",
-                endpoint.and_then(|e| e.certificate.as_deref()),
+                self.endpoint.and_then(|e| e.certificate.as_deref()),
             ),
             ("the address", Some(self.address.as_str())),
         ];
         for (what, name) in named {
             if let Some(hazard) = name.and_then(sqlcmd_hazard) {
-                return Err(format!(
-                    "{what} {hazard}: the scripts could not be run safely with sqlcmd; set this link up by hand"
-                ));
+                return Some(unsafe_name(what, hazard));
             }
         }
-        if options.initial_primary == InitialPrimary::ManagedInstance && options.azsql_legacy {
-            return Err("[scripts] initial_primary = \"managed-instance\" needs New-AzSqlInstanceLink -InstanceLinkRole (Az.Sql 6.0.0 and later), not --azsql-legacy".to_string());
+        if self.options.initial_primary != InitialPrimary::ManagedInstance {
+            return None;
         }
-        if options.initial_primary == InitialPrimary::ManagedInstance {
-            if self.version < MI_PRIMARY_MINIMUM {
-                return Err(format!(
-                    "[scripts] initial_primary = \"managed-instance\" needs SQL Server 2022 CU10 (16.0.4095.4) or later; this server is {}",
-                    self.version
-                ));
-            }
-            if self.policy_matches(target) != Some(true) {
-                return Err(format!(
-                    "[scripts] initial_primary = \"managed-instance\" needs {}'s update policy to match {} ([target] update_policy)",
-                    names.name,
-                    version_name(self.version.major)
-                ));
-            }
+        if self.options.azsql_legacy {
+            return Some("[scripts] initial_primary = \"managed-instance\" needs New-AzSqlInstanceLink -InstanceLinkRole (Az.Sql 6.0.0 and later), not --azsql-legacy".to_string());
         }
-        Ok(())
+        if self.version < MI_PRIMARY_MINIMUM {
+            return Some(format!(
+                "[scripts] initial_primary = \"managed-instance\" needs SQL Server 2022 CU10 (16.0.4095.4) or later; this server is {}",
+                self.version
+            ));
+        }
+        if self.policy_matches() != Some(true) {
+            return Some(format!(
+                "[scripts] initial_primary = \"managed-instance\" needs {}'s update policy to match {} ([target] update_policy)",
+                self.target.name,
+                version_name(self.version.major)
+            ));
+        }
+        None
     }
 
-    fn two_way(&self, options: &SetupOptions, target: Option<&Target>) -> (bool, String) {
+    fn link_mode(&self) -> (bool, String) {
         if self.version.major < 16 {
             return (
                 false,
@@ -519,7 +516,7 @@ impl InstancePlan {
                 ),
             );
         }
-        match (options.link_mode, self.policy_matches(target)) {
+        match (self.options.link_mode, self.policy_matches()) {
             (Some(LinkMode::OneWay), _) => (
                 false,
                 "one-way, as configured ([scripts] link_mode): failing over ends the link".to_string(),
@@ -545,41 +542,119 @@ impl InstancePlan {
         }
     }
 
-    fn bundle(
+    fn flag_on(&self, flag: u16) -> bool {
+        self.instance
+            .facts
+            .objects
+            .trace_flags
+            .as_known()
+            .is_some_and(|flags| flags.contains(&flag))
+    }
+
+    fn server_steps(&self) -> Vec<String> {
+        let mut steps = Vec::new();
+        if self.instance.facts.hadr_enabled.as_known().copied() == Some(false) {
+            steps.push("Enable Always On availability groups before 06 (SQL Server Configuration Manager → the service → Always On; on Linux `mssql-conf set hadr.hadrenabled 1`) and restart the SQL Server service.".to_string());
+        }
+        if self.version.major == 13 {
+            steps.push("SQL Server 2016: the host must be a node of a Windows Server Failover Cluster (a single-node cluster is enough) before 06; 06 grants the permissions `NT AUTHORITY\\SYSTEM` needs.".to_string());
+        }
+        steps
+    }
+
+    fn connection_steps(&self, address_configured: bool) -> Vec<String> {
+        let mut steps = Vec::new();
+        if !address_configured {
+            steps.push(format!(
+                "The managed instance connects to {} (the host of @@SERVERNAME). If it cannot resolve that name, set `address` under `[scripts.instances.\"{}\"]` in linkready.toml and generate again.",
+                markdown_code(&self.address),
+                self.server.replace('\\', "\\\\").replace('"', "\\\"")
+            ));
+        }
+        if self.endpoint.is_none() && self.server.contains('\\') {
+            steps.push(format!(
+                "Named instance: the new endpoint listens on port {} (each instance on a host needs its own; set `endpoint_port` to choose another).",
+                self.port
+            ));
+        }
+        if self.flag_on(12381) {
+            steps.push("Trace flag 12381 is on: 10 turns it off after seeding; remove `-T12381` from the startup parameters too.".to_string());
+        }
+        let flags_known = self.instance.facts.objects.trace_flags.as_known().is_some();
+        let missing_flags: Vec<String> = [1800u16, 9567]
+            .into_iter()
+            .filter(|f| flags_known && !self.flag_on(*f))
+            .map(|f| format!("`-T{f}`"))
+            .collect();
+        if !missing_flags.is_empty() {
+            steps.push(format!(
+                "Recommended, not required: startup trace flags {} (then restart).",
+                missing_flags.join(" and ")
+            ));
+        }
+        if let Some(endpoint) = self.endpoint {
+            let algorithm = endpoint.algorithm.as_deref().unwrap_or_default();
+            if !algorithm.eq_ignore_ascii_case("AES") {
+                steps.push(format!(
+                    "05 sets the existing endpoint's encryption to AES (it was {}): replicas of other availability groups on this endpoint must accept AES.",
+                    if algorithm.is_empty() { "unknown".to_string() } else { markdown_code(algorithm) }
+                ));
+            }
+        }
+        steps
+    }
+
+    /// The bundle of one ready database, or why it gets none.
+    fn database(
         &self,
-        instance: &Instance,
         database: &str,
-        assessment: &Assessment,
-        names: &TargetNames,
-        target: Option<&Target>,
-        options: &SetupOptions,
-    ) -> BundleContext {
-        let facts = &instance.facts;
-        let endpoint = existing_endpoint(instance);
-        let certificate = endpoint
-            .and_then(|e| e.certificate.clone())
-            .unwrap_or_else(|| format!("Cert_{}_endpoint", self.server.replace('\\', "_")));
-        let short = azure_name(database, NAME_BUDGET);
-        let mi_primary = options.initial_primary == InitialPrimary::ManagedInstance;
-        let (two_way, link_mode_reason) = self.two_way(options, target);
-        let master_key_exists = facts.master_key.as_known().copied() == Some(true);
-        let trace_flags = facts.objects.trace_flags.as_known();
-        let flag_on = |flag: u16| trace_flags.is_some_and(|flags| flags.contains(&flag));
-        let db_facts = instance
+        found: &InstanceOutcomes,
+        claimed: &BTreeMap<String, String>,
+    ) -> Result<BundleContext, String> {
+        let instance = self.instance;
+        let target = self.target;
+        if !instance.selected_databases.is_empty()
+            && !instance
+                .selected_databases
+                .iter()
+                .any(|s| s.value.eq_ignore_ascii_case(database))
+        {
+            return Err("not selected (--database)".to_string());
+        }
+        if target
             .databases
             .iter()
-            .find(|d| d.name.eq_ignore_ascii_case(database))
-            .map(|d| &d.facts);
-        let tde_certificates: Vec<String> = db_facts
-            .map(|f| {
-                f.encryption_keys
+            .any(|name| name.eq_ignore_ascii_case(database))
+        {
+            return Err(format!(
+                "a database named {database:?} is already on {} (linkready.toml [target] databases)",
+                target.name
+            ));
+        }
+        if let Some(first) = claimed.get(&database.to_lowercase()) {
+            return Err(format!(
+                "{database:?} from {first} already takes this name on {}; one managed instance holds one database of a name",
+                target.name
+            ));
+        }
+        if let Some(hazard) = sqlcmd_hazard(database) {
+            return Err(unsafe_name("the database name", hazard));
+        }
+        if let Some(refusal) = &self.refusal {
+            return Err(refusal.clone());
+        }
+        let options = self.options;
+        let short = azure_name(database, NAME_BUDGET);
+        let mi_primary = options.initial_primary == InitialPrimary::ManagedInstance;
+        let tde_certificates: Vec<String> = instance
+            .databases
+            .iter()
+            .find(|d| d.name == database)
+            .map(|d| {
+                d.facts
+                    .encryption_keys
                     .iter()
-                    .map(|k| {
-                        k.value
-                            .certificate
-                            .clone()
-                            .unwrap_or_else(|| "(unnamed)".to_string())
-                    })
+                    .map(|k| markdown_code(k.value.certificate.as_deref().unwrap_or("(unnamed)")))
                     .collect()
             })
             .unwrap_or_default();
@@ -597,23 +672,17 @@ impl InstancePlan {
                 None => file,
             }
         };
-        let endpoint_url = format!("TCP://{}:{}", self.address, self.port);
         let mut mi_listener_url = format!(
             "tcp://{}:{DEFAULT_ENDPOINT_PORT};Server=[{}]",
-            names.fqdn, names.name
+            target.fqdn, target.name
         );
         if mi_primary {
             mi_listener_url.push_str(&format!(";Database={}", tsql_name(database)));
         }
-        let conditions: Vec<Condition> = assessment
+        let conditions: Vec<Condition> = found
             .findings
             .iter()
-            .filter(|f| {
-                f.instance == instance.name
-                    && f.database
-                        .as_deref()
-                        .is_none_or(|d| d.eq_ignore_ascii_case(database))
-            })
+            .filter(|f| concerns(f.database.as_deref(), database))
             .map(|f| Condition {
                 rule: f.rule.id,
                 name: f.rule.name,
@@ -622,57 +691,17 @@ impl InstancePlan {
                 object: f.object.as_deref().map(markdown_code).unwrap_or_default(),
             })
             .collect();
-        let mut manual = Vec::new();
-        if facts.hadr_enabled.as_known().copied() == Some(false) {
-            manual.push("Enable Always On availability groups before 06 (SQL Server Configuration Manager → the service → Always On; on Linux `mssql-conf set hadr.hadrenabled 1`) and restart the SQL Server service.".to_string());
-        }
-        if self.version.major == 13 {
-            manual.push("SQL Server 2016: the host must be a node of a Windows Server Failover Cluster (a single-node cluster is enough) before 06; 06 grants the permissions `NT AUTHORITY\\SYSTEM` needs.".to_string());
-        }
+        let mut manual = self.server_steps.clone();
         if !tde_certificates.is_empty() {
             manual.push(format!(
                 "The database is encrypted (TDE, certificate {}): upload that certificate with its private key to {} before 08 (Azure portal or `Add-AzSqlManagedInstanceTransparentDataEncryptionCertificate`); seeding fails without it.",
-                tde_certificates.iter().map(|c| markdown_code(c)).collect::<Vec<_>>().join(", "),
-                names.name
+                tde_certificates.join(", "),
+                target.name
             ));
         }
-        if !self.address_configured {
-            manual.push(format!(
-                "The managed instance connects to {} (the host of @@SERVERNAME). If it cannot resolve that name, set `address` under `[scripts.instances.\"{}\"]` in linkready.toml and generate again.",
-                markdown_code(&self.address),
-                self.server.replace('\\', "\\\\").replace('"', "\\\"")
-            ));
-        }
-        if endpoint.is_none() && self.server.contains('\\') {
-            manual.push(format!(
-                "Named instance: the new endpoint listens on port {} (each instance on a host needs its own; set `endpoint_port` to choose another).",
-                self.port
-            ));
-        }
-        if flag_on(12381) {
-            manual.push("Trace flag 12381 is on: 10 turns it off after seeding; remove `-T12381` from the startup parameters too.".to_string());
-        }
-        let missing_flags: Vec<String> = [1800u16, 9567]
-            .into_iter()
-            .filter(|f| trace_flags.is_some() && !flag_on(*f))
-            .map(|f| format!("`-T{f}`"))
-            .collect();
-        if !missing_flags.is_empty() {
-            manual.push(format!(
-                "Recommended, not required: startup trace flags {} (then restart).",
-                missing_flags.join(" and ")
-            ));
-        }
-        let endpoint_algorithm = endpoint
-            .and_then(|e| e.algorithm.clone())
-            .unwrap_or_default();
-        if endpoint.is_some() && !endpoint_algorithm.eq_ignore_ascii_case("AES") {
-            manual.push(format!(
-                "05 sets the existing endpoint's encryption to AES (it was {}): replicas of other availability groups on this endpoint must accept AES.",
-                if endpoint_algorithm.is_empty() { "unknown".to_string() } else { markdown_code(&endpoint_algorithm) }
-            ));
-        }
-        BundleContext {
+        manual.extend(self.connection_steps.iter().cloned());
+        let endpoint = self.endpoint;
+        Ok(BundleContext {
             instance: instance.name.clone(),
             server: self.server.clone(),
             version: self.version.to_string(),
@@ -686,41 +715,43 @@ impl InstancePlan {
                 "Database mirroring endpoint certificate of {}",
                 self.server
             ),
-            certificate,
+            certificate: self.certificate.clone(),
             certificate_expiry: options.certificate_expiry.clone(),
             certificate_expiry_tsql: options.certificate_expiry.replace('-', ""),
-            master_key_exists,
+            master_key_exists: instance.facts.master_key.as_known().copied() == Some(true),
             endpoint_exists: endpoint.is_some(),
             endpoint_name: endpoint
-                .map(|e| e.name.clone())
-                .unwrap_or_else(|| NEW_ENDPOINT_NAME.to_string()),
+                .map_or(NEW_ENDPOINT_NAME, |e| e.name.as_str())
+                .to_string(),
             endpoint_authentication: endpoint
-                .and_then(|e| match e.certificate_authentication {
-                    Some(true) => e
-                        .certificate
-                        .as_ref()
-                        .map(|c| format!("Windows or certificate {c}")),
-                    _ => None,
-                })
-                .unwrap_or_else(|| "Windows".to_string()),
-            address: self.address.clone(),
+                .filter(|e| e.certificate_authentication == Some(true))
+                .and_then(|e| e.certificate.as_ref())
+                .map_or_else(
+                    || "Windows".to_string(),
+                    |c| format!("Windows or certificate {c}"),
+                ),
             port: self.port,
-            endpoint_url,
+            endpoint_url: format!("TCP://{}:{}", self.address, self.port),
             mi_listener_url,
-            target: names.clone(),
-            mi_port: DEFAULT_ENDPOINT_PORT,
+            target: target.clone(),
             backup_full: backup_file("full.bak"),
             backup_log: backup_file("log.trn"),
             mi_primary,
-            two_way,
-            link_mode_reason,
+            two_way: self.two_way,
+            link_mode_reason: self.link_mode_reason.clone(),
             tsql_failover: self.version >= TSQL_FAILOVER_MINIMUM,
             azsql_legacy: options.azsql_legacy,
-            trace_flag_12381: flag_on(12381),
+            trace_flag_12381: self.flag_on(12381),
             manual,
             conditions,
-        }
+        })
     }
+}
+
+fn unsafe_name(what: &str, hazard: &str) -> String {
+    format!(
+        "{what} {hazard}: the scripts could not be run safely with sqlcmd; set this link up by hand"
+    )
 }
 
 /// What every template of one bundle sees.
@@ -746,12 +777,10 @@ pub(super) struct BundleContext {
     pub endpoint_exists: bool,
     pub endpoint_name: String,
     pub endpoint_authentication: String,
-    pub address: String,
     pub port: u16,
     pub endpoint_url: String,
     pub mi_listener_url: String,
-    pub target: TargetNames,
-    pub mi_port: u16,
+    pub target: LinkTarget,
     pub backup_full: String,
     pub backup_log: String,
     pub mi_primary: bool,
@@ -776,7 +805,7 @@ pub(super) struct Condition {
 
 #[derive(Serialize)]
 pub(super) struct IndexContext<'a> {
-    pub target: &'a TargetNames,
+    pub target: &'a LinkTarget,
     pub bundles: Vec<IndexBundle>,
     pub skipped: Vec<IndexSkipped>,
 }
