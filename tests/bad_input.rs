@@ -227,3 +227,24 @@ fn directory_loop_through_a_symlink() {
     assert_scanned(&report, "alias.sql");
     assert_error(&report, "loop", "directory loop");
 }
+
+/// Procedure names whose first bytes belong to a wider character: the
+/// `sp_`/`xp_` prefix checks compare bytes, they never slice the name.
+#[test]
+fn non_ascii_procedure_names() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("names.sql"),
+        "EXEC xp_cmdshell N'dir'; EXEC dbo.[éé] 1;\nGO\n[éé] 1; EXEC xp_cmdshell N'dir'\nGO\nEXEC [Other].dbo.[éé];\nGO\n",
+    )
+    .unwrap();
+    let report = scan(dir.path(), &[]);
+    assert_eq!(file(&report, "names.sql")["status"], "scanned");
+    let xp_cmdshell = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "LR303")
+        .count();
+    assert_eq!(xp_cmdshell, 2, "{report}");
+}

@@ -117,7 +117,6 @@ pub fn split_batches<'a>(text: &'a str, initial: &Variables) -> SplitScript<'a> 
 struct BatchState {
     start: usize,
     start_line: u32,
-    statements: u32,
     /// File offsets of top-level statement-leading keywords.
     statement_starts: Vec<usize>,
     /// File offsets of words the token scanner acts on.
@@ -162,7 +161,6 @@ impl BatchState {
         BatchState {
             start,
             start_line,
-            statements: 0,
             statement_starts: Vec::new(),
             triggers: Vec::new(),
             depth: 0,
@@ -299,7 +297,7 @@ impl<'a> Splitter<'a> {
             text,
             start_line: state.start_line,
             repeat,
-            statements: state.statements,
+            statements: u32::try_from(state.statement_starts.len()).unwrap_or(u32::MAX),
             windows: token_windows(&state, end),
             executed_strings: executed_strings(&state),
             variables: Rc::clone(&self.variables),
@@ -769,7 +767,6 @@ impl<'a> Splitter<'a> {
             state.dynamic.executesql_depth = None;
             state.dynamic.assigning = None;
             state.dynamic.declared = None;
-            state.statements += 1;
             state.statement = kind;
             state.statement_starts.push(offset);
         }

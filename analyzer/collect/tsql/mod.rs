@@ -338,12 +338,12 @@ impl<'p> ScriptScanner<'p> {
     /// constructs belong to the instance, not to a link candidate.
     fn target(&mut self, target: Target<'_>) -> Option<&mut DatabaseFacts> {
         let name = match target {
-            Target::Named(name) => Some(name.to_string()),
-            Target::Current => self.current_database.clone(),
+            Target::Named(name) => Some(name),
+            Target::Current => self.current_database.as_deref(),
         };
         match name {
-            Some(name) if is_system_database(&name) => None,
-            Some(name) => Some(self.facts.database(&name)),
+            Some(name) if is_system_database(name) => None,
+            Some(name) => Some(self.facts.database(name)),
             None => Some(&mut self.facts.unattributed),
         }
     }
@@ -369,11 +369,9 @@ impl<'p> ScriptScanner<'p> {
             && !first.is_any(STATEMENT_STARTS)
         {
             let (parts, _) = usage::name_parts(tokens, 0);
-            let called = parts.last().is_some_and(|name| {
-                name.len() > 3
-                    && (name[..3].eq_ignore_ascii_case("sp_")
-                        || name[..3].eq_ignore_ascii_case("xp_"))
-            });
+            let called = parts
+                .last()
+                .is_some_and(|name| has_prefix(name, "sp_") || has_prefix(name, "xp_"));
             if called {
                 i = self.procedure_call(tokens, 0, 0).unwrap_or(1);
             }
@@ -1079,21 +1077,16 @@ fn file_spec_name(spec: &[Tok]) -> Option<String> {
 /// A possibly multi-part name (`[db].dbo.[t]`, `db..t`) starting at `at`:
 /// its parts joined with `.`, and the index after it.
 fn object_name(tokens: &[Tok], at: usize) -> Option<(String, usize)> {
-    let first = tokens.get(at).filter(|t| t.is_name())?;
-    let mut name = first.text.clone();
-    let mut i = at + 1;
-    while tokens.get(i).is_some_and(|t| t.kind == Kind::Period) {
-        name.push('.');
-        i += 1;
-        match tokens.get(i) {
-            Some(part) if part.is_name() => {
-                name.push_str(&part.text);
-                i += 1;
-            }
-            _ => {}
-        }
-    }
-    Some((name, i))
+    tokens.get(at).filter(|t| t.is_name())?;
+    let (parts, after) = usage::name_parts(tokens, at);
+    Some((parts.join("."), after))
+}
+
+/// Whether `name` starts with the ASCII `prefix` (`sp_`), in any case. A
+/// byte comparison: slicing the str could split a wider character.
+fn has_prefix(name: &str, prefix: &str) -> bool {
+    name.len() > prefix.len()
+        && name.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }
 
 /// The index of the `)` matching the `(` at `open` (or the end).

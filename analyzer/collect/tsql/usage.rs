@@ -10,8 +10,8 @@ use linkready_rules::{
 };
 
 use super::{
-    Kind, STATEMENT_STARTS, ScriptScanner, Target, Tok, list_element_end, matching_paren,
-    object_name, statement_end,
+    Kind, STATEMENT_STARTS, ScriptScanner, Target, Tok, has_prefix, list_element_end,
+    matching_paren, object_name, statement_end,
 };
 
 /// The methods of xml, hierarchyid and spatial types: `alias.column.value(…)`
@@ -65,8 +65,8 @@ impl ScriptScanner<'_> {
     /// Where usage facts go: the current database, or the instance's own
     /// code (no database) under `USE` of a system database.
     pub(super) fn usage_target(&mut self) -> &mut DatabaseFacts {
-        match self.current_database.clone() {
-            Some(name) if !is_system_database(&name) => self.facts.database(&name),
+        match &self.current_database {
+            Some(name) if !is_system_database(name) => self.facts.database(name),
             _ => &mut self.facts.unattributed,
         }
     }
@@ -351,8 +351,7 @@ impl ScriptScanner<'_> {
             .is_some_and(|t| !t.is_any(&["SET", "SELECT"]));
         let left_is_variable = tokens[at - 1].text.starts_with('@');
         if condition && !left_is_variable {
-            let token = first.clone();
-            self.add_usage(Usage::LegacySyntax(LegacySyntax::OuterJoinOperator), &token);
+            self.add_usage(Usage::LegacySyntax(LegacySyntax::OuterJoinOperator), first);
         }
     }
 
@@ -408,9 +407,7 @@ impl ScriptScanner<'_> {
         };
         // `[Sales].[dbo].[sp_fulltext_database]` runs a system procedure in
         // Sales' context (SSMS writes it under USE master): not a dependency.
-        let system_procedure = parts
-            .last()
-            .is_some_and(|name| name.len() > 3 && name[..3].eq_ignore_ascii_case("sp_"));
+        let system_procedure = parts.last().is_some_and(|name| has_prefix(name, "sp_"));
         if parts.len() >= 3 && !system_procedure {
             self.object_reference(&parts, ReferenceRole::Execute, first);
         }
@@ -470,14 +467,13 @@ impl ScriptScanner<'_> {
             "sp_dbcmptlevel" => {
                 let database = text("@dbname", 0);
                 let level = text("@new_cmptlevel", 1).and_then(|l| l.trim().parse::<u16>().ok());
-                if let (Some(database), Some(level)) = (database, level) {
-                    self.note_database(&database);
-                    if let Some(facts) = self.target(Target::Named(&database)) {
-                        facts.settings.push(Fact::new(
-                            DatabaseSetting::CompatibilityLevel(level),
-                            origin,
-                        ));
-                    }
+                if let (Some(database), Some(level)) = (database, level)
+                    && let Some(facts) = self.target(Target::Named(&database))
+                {
+                    facts.settings.push(Fact::new(
+                        DatabaseSetting::CompatibilityLevel(level),
+                        origin,
+                    ));
                 }
             }
             "sp_configure" => {
@@ -540,7 +536,6 @@ impl ScriptScanner<'_> {
                     });
                 let facts = match &database {
                     Some(database) if !is_system_database(database) => {
-                        self.note_database(database);
                         self.facts.database(database)
                     }
                     _ => self.usage_target(),
@@ -602,8 +597,7 @@ impl ScriptScanner<'_> {
             if tokens.get(after).is_some_and(|t| t.is("FOR")) {
                 let (parts, end) = name_parts(tokens, after + 1);
                 if let Some(first) = tokens.get(after + 1) {
-                    let first = first.clone();
-                    self.object_reference(&parts, ReferenceRole::Synonym, &first);
+                    self.object_reference(&parts, ReferenceRole::Synonym, first);
                 }
                 Some(end)
             } else {
@@ -910,7 +904,6 @@ const NOT_ALIASES: &[&str] = &[
     "APPLY",
     "TABLESAMPLE",
     "DEFAULT",
-    "SELECT",
 ];
 
 /// The names tables go by in a window: their last name part and their alias
