@@ -56,7 +56,7 @@ pub fn inventory_instance(path: &Path) -> (Instance, InputInventory) {
                 server: Some(raw.server.clone()),
                 error: None,
             };
-            (lower_server(&raw, Source::Inventory), input)
+            (lower_server(raw, Source::Inventory), input)
         }
         Err(error) => {
             let mut instance = Instance::new(shown.clone(), Source::Inventory);

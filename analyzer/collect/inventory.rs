@@ -21,7 +21,7 @@ use super::tsql::ScriptFacts;
 pub const INVENTORY_VERSION: u32 = 1;
 
 /// One server's inventory.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InventoryDocument {
     /// The format version ([`INVENTORY_VERSION`]).
     pub linkready_inventory: u32,
@@ -32,17 +32,15 @@ pub struct InventoryDocument {
     /// When, in UTC (ISO 8601).
     pub collected_at: String,
     /// Why nothing could be read, if so.
-    #[serde(default)]
     pub error: Option<String>,
     pub results: Vec<InventoryResult>,
 }
 
 /// The rows of one catalog query.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InventoryResult {
     pub query: String,
     pub rows: Vec<Map<String, Value>>,
-    #[serde(default)]
     pub error: Option<String>,
 }
 

@@ -7,6 +7,7 @@
 mod assessment;
 mod finding;
 mod model;
+mod quote;
 mod registry;
 mod rule;
 pub mod rules;
@@ -20,6 +21,7 @@ pub use finding::{
     ConfigSuppression, Finding, RuleUnknown, Severity, Suppression, SuppressionScope, glob_match,
 };
 pub use model::*;
+pub use quote::{tsql_name, tsql_string};
 pub use registry::{RULES, find_rule};
 pub use rule::{Outcomes, Rule, RuleMeta, SYSTEM_DATABASES, Scope, Source, is_system_database};
 pub use settings::{Settings, Target, Tier, UpdatePolicy};

@@ -96,6 +96,11 @@ impl<T> Known<T> {
         Known::Unknown(reason.into())
     }
 
+    /// `value` when there is one, else unknown for `reason`.
+    pub fn from_option(value: Option<T>, reason: &str) -> Self {
+        value.map_or_else(|| Known::unknown(reason), Known::Known)
+    }
+
     pub fn as_known(&self) -> Option<&T> {
         match self {
             Known::Known(value) => Some(value),

@@ -22,7 +22,6 @@ use linkready_rules::{
 
 use crate::collect::tsql::{ScriptFacts, ScriptScanner};
 use indicatif::{ProgressBar, ProgressStyle};
-use serde::{Deserialize, Serialize};
 use tiberius::{AuthMethod, Client, ColumnData, Config, SqlBrowser};
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
@@ -51,8 +50,7 @@ impl Default for LiveOptions {
 }
 
 /// A value of a catalog row, as the collector casts it in SQL.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RawValue {
     Null,
     Int(i64),
@@ -61,7 +59,7 @@ pub enum RawValue {
 }
 
 /// The rows one query returned, or why it returned none.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawResult {
     pub query: String,
     pub columns: Vec<String>,
@@ -116,35 +114,14 @@ impl RawResult {
         })
     }
 
-    /// The value of `column` in the first row.
-    fn first(&self, column: &str) -> Option<&RawValue> {
-        let index = self
-            .columns
-            .iter()
-            .position(|c| c.eq_ignore_ascii_case(column))?;
-        self.rows.first()?.get(index)
-    }
-
-    fn text(&self, column: &str) -> Option<String> {
-        match self.first(column)? {
-            RawValue::Text(text) => Some(text.clone()),
-            RawValue::Int(number) => Some(number.to_string()),
-            _ => None,
-        }
-    }
-
-    fn number(&self, column: &str) -> Option<i64> {
-        match self.first(column)? {
-            RawValue::Int(number) => Some(*number),
-            RawValue::Bool(flag) => Some(i64::from(*flag)),
-            RawValue::Text(text) => text.trim().parse().ok(),
-            RawValue::Null => None,
-        }
+    /// The first row (single-row queries: server properties, master key).
+    fn first_record(&self) -> Option<Record<'_>> {
+        self.records().next()
     }
 }
 
 /// Everything read from one server: the raw rows of each query.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct RawServer {
     pub server: String,
     /// Why nothing could be read (connection, login, timeout), if so.
@@ -152,8 +129,19 @@ pub struct RawServer {
     pub results: Vec<RawResult>,
     /// Module code already scanned while it was read (a large inventory is
     /// not kept in memory): the facts, by database.
-    #[serde(skip)]
     pub scanned_modules: Vec<ScannedModules>,
+}
+
+impl RawServer {
+    /// The result of the query named `name`.
+    fn result(&self, name: &str) -> Option<&RawResult> {
+        self.results.iter().find(|r| r.query == name)
+    }
+
+    /// The result of `name`, when the query ran without error.
+    fn ok(&self, name: &str) -> Option<&RawResult> {
+        self.result(name).filter(|r| r.error.is_none())
+    }
 }
 
 /// The facts of a database's module code, scanned as it was read.
@@ -182,7 +170,7 @@ pub fn collect_servers(
                 .iter()
                 .map(|spec| {
                     lower_server(
-                        &RawServer {
+                        RawServer {
                             server: spec.display.clone(),
                             error: Some(format!("cannot start the network runtime: {error}")),
                             ..RawServer::default()
@@ -194,7 +182,7 @@ pub fn collect_servers(
         }
     };
     let raw = runtime.block_on(collect_raw(servers, password, options.clone()));
-    raw.iter()
+    raw.into_iter()
         .map(|server| lower_server(server, Source::Live))
         .collect()
 }
@@ -279,7 +267,8 @@ async fn read_server(
     )
     .await;
     let major = properties
-        .text("product_version")
+        .first_record()
+        .and_then(|row| row.text("product_version"))
         .and_then(|v| ProductVersion::parse(&v))
         .map(|v| v.major);
     let connection_lost = properties.error.as_deref().is_some_and(is_connection_error);
@@ -288,7 +277,7 @@ async fn read_server(
         return raw;
     }
     for query in INSTANCE_QUERIES {
-        if !query.applies_to(major) || major.is_some_and(|major| major < 13) {
+        if !query.applies_to(major) {
             continue;
         }
         let result = run_query(&mut client, query.name, query.sql, options).await;
@@ -300,9 +289,7 @@ async fn read_server(
     }
     // Each online database the login can enter: its objects and its code.
     let databases: Vec<String> = raw
-        .results
-        .iter()
-        .find(|r| r.query == "databases")
+        .result(queries::DATABASES_2016.name)
         .map(|r| {
             r.records()
                 .filter(|row| {
@@ -315,11 +302,8 @@ async fn read_server(
         })
         .unwrap_or_default();
     for database in databases {
-        for name in [
-            queries::DATABASE_OBJECTS_NAME,
-            queries::DATABASE_MODULES_NAME,
-        ] {
-            let sql = queries::database_query(name, &database);
+        for (name, select) in queries::DATABASE_QUERIES {
+            let sql = queries::database_query(name, select, &database);
             let result = run_query(&mut client, &format!("{name}:{database}"), &sql, options).await;
             let lost = result.error.as_deref().is_some_and(is_connection_error);
             raw.results.push(result);
@@ -397,7 +381,6 @@ async fn run_query(
                 tiberius::error::Error::Server(token) => {
                     format!("server error {}: {}", token.code(), token.message())
                 }
-                tiberius::error::Error::Io { .. } => format!("connection lost: {error}"),
                 other => format!("connection lost: {other}"),
             });
             return result;
@@ -434,52 +417,46 @@ fn raw_value(data: ColumnData<'static>) -> RawValue {
 }
 
 /// Lowers one server's raw rows into an instance of the fact model.
-pub fn lower_server(raw: &RawServer, source: Source) -> Instance {
+pub fn lower_server(mut raw: RawServer, source: Source) -> Instance {
     let mut instance = Instance::new(&raw.server, source);
     if let Some(error) = &raw.error {
         instance.errors.push(format!("not assessed: {error}"));
         instance.facts = linkready_rules::InstanceFacts::unknown(error);
         return instance;
     }
-    let result = |name: &str| raw.results.iter().find(|r| r.query == name);
-    let properties = result(SERVER_PROPERTIES.name);
+    let properties = raw.result(SERVER_PROPERTIES.name);
     let unknown_reason = |r: Option<&RawResult>, name: &str| match r.and_then(|r| r.error.clone()) {
         Some(error) => format!("{name}: {error}"),
         None => format!("{name}: not read"),
     };
     let facts = &mut instance.facts;
-    match properties.filter(|p| p.error.is_none() && !p.rows.is_empty()) {
+    match properties
+        .filter(|p| p.error.is_none())
+        .and_then(RawResult::first_record)
+    {
         Some(p) => {
-            facts.version = p
-                .text("product_version")
-                .and_then(|v| ProductVersion::parse(&v))
-                .map_or_else(
-                    || Known::unknown("ProductVersion not readable"),
-                    Known::Known,
-                );
-            facts.edition = p
-                .text("edition")
-                .map_or_else(|| Known::unknown("Edition not readable"), Known::Known);
-            facts.hadr_enabled = p.number("is_hadr_enabled").map_or_else(
-                || Known::unknown("IsHadrEnabled not readable"),
-                |v| Known::Known(v != 0),
+            facts.version = Known::from_option(
+                p.text("product_version")
+                    .and_then(|v| ProductVersion::parse(&v)),
+                "ProductVersion not readable",
             );
-            facts.version_text = p
-                .text("version_text")
-                .map_or_else(|| Known::unknown("@@VERSION not readable"), Known::Known);
-            facts.sysadmin = p.number("is_sysadmin").map_or_else(
-                || Known::unknown("IS_SRVROLEMEMBER not readable"),
-                |v| Known::Known(v == 1),
+            facts.edition = Known::from_option(p.text("edition"), "Edition not readable");
+            facts.hadr_enabled = Known::from_option(
+                p.number("is_hadr_enabled").map(|v| v != 0),
+                "IsHadrEnabled not readable",
             );
-            facts.collation = p
-                .text("collation")
-                .map_or_else(|| Known::unknown("Collation not readable"), Known::Known);
-            facts.server_name = p
-                .text("server_name")
-                .map_or_else(|| Known::unknown("@@SERVERNAME not readable"), Known::Known);
-            facts.link_support_probe = p.number("has_certificate_add_issuer").map_or_else(
-                || Known::unknown("probe not readable"),
-                |v| Known::Known(v == 1),
+            facts.version_text =
+                Known::from_option(p.text("version_text"), "@@VERSION not readable");
+            facts.sysadmin = Known::from_option(
+                p.number("is_sysadmin").map(|v| v == 1),
+                "IS_SRVROLEMEMBER not readable",
+            );
+            facts.collation = Known::from_option(p.text("collation"), "Collation not readable");
+            facts.server_name =
+                Known::from_option(p.text("server_name"), "@@SERVERNAME not readable");
+            facts.link_support_probe = Known::from_option(
+                p.number("has_certificate_add_issuer").map(|v| v == 1),
+                "probe not readable",
             );
         }
         None => {
@@ -489,10 +466,11 @@ pub fn lower_server(raw: &RawServer, source: Source) -> Instance {
             return instance;
         }
     }
-    let master_key = result(queries::MASTER_KEY.name);
-    facts.master_key = match master_key
-        .filter(|r| r.error.is_none())
-        .and_then(|r| r.number("master_keys"))
+    let master_key = raw.result(queries::MASTER_KEY.name);
+    facts.master_key = match raw
+        .ok(queries::MASTER_KEY.name)
+        .and_then(RawResult::first_record)
+        .and_then(|row| row.number("master_keys"))
     {
         Some(count) if count > 0 => Known::Known(true),
         // Without VIEW ANY DEFINITION the key is hidden, not absent.
@@ -507,8 +485,9 @@ pub fn lower_server(raw: &RawServer, source: Source) -> Instance {
             instance.errors.push(format!("{}: {error}", result.query));
         }
     }
-    lower_server_objects(raw, &mut instance);
-    lower_databases(raw, &mut instance);
+    lower_server_objects(&raw, &mut instance);
+    let scanned = std::mem::take(&mut raw.scanned_modules);
+    lower_databases(&raw, scanned, &mut instance);
     instance
 }
 
@@ -527,11 +506,10 @@ fn live_origin(
 fn lower_server_objects(raw: &RawServer, instance: &mut Instance) {
     let source = instance.source;
     let server = raw.server.clone();
-    let found = |name: &str| raw.results.iter().find(|r| r.query == name);
-    let ok = |name: &str| found(name).filter(|r| r.error.is_none());
     let objects = &mut instance.facts.objects;
-    objects.from_catalog = ok("endpoints").is_some();
-    if let Some(result) = ok("endpoints") {
+    let endpoints = raw.ok(queries::ENDPOINTS.name);
+    objects.from_catalog = endpoints.is_some();
+    if let Some(result) = endpoints {
         for row in result.records() {
             let name = row.text("name").unwrap_or_default();
             let authentication = row
@@ -563,7 +541,7 @@ fn lower_server_objects(raw: &RawServer, instance: &mut Instance) {
             ));
         }
     }
-    if let Some(result) = ok("configurations") {
+    if let Some(result) = raw.ok(queries::CONFIGURATIONS.name) {
         for row in result.records() {
             if let (Some(name), Some(value)) = (row.text("name"), row.number("value")) {
                 objects.configurations.push(Fact::new(
@@ -576,7 +554,7 @@ fn lower_server_objects(raw: &RawServer, instance: &mut Instance) {
             }
         }
     }
-    if let Some(result) = ok("server_objects") {
+    if let Some(result) = raw.ok(queries::SERVER_OBJECTS.name) {
         for row in result.records() {
             let name = row.text("name").unwrap_or_default();
             let detail = row.text("detail").unwrap_or_default();
@@ -620,14 +598,15 @@ fn lower_server_objects(raw: &RawServer, instance: &mut Instance) {
             }
         }
     }
-    objects.trace_flags = match found("trace_flags") {
+    objects.trace_flags = match raw.result(queries::TRACE_FLAGS.name) {
         Some(result) if result.error.is_none() => {
             let active = result
                 .records()
                 .filter(|row| row.flag("Global") && row.flag("Status"))
                 .filter_map(|row| row.number("TraceFlag").and_then(|n| u16::try_from(n).ok()));
             // `-T1800` in the startup parameters: global from the next start.
-            let at_startup = ok("startup_parameters")
+            let at_startup = raw
+                .ok(queries::STARTUP_PARAMETERS.name)
                 .into_iter()
                 .flat_map(RawResult::records)
                 .filter_map(|row| {
@@ -650,7 +629,7 @@ fn lower_server_objects(raw: &RawServer, instance: &mut Instance) {
         )),
         None => Known::unknown("trace flags not read"),
     };
-    objects.system_grants = match found("system_grants") {
+    objects.system_grants = match raw.result(queries::SYSTEM_GRANTS_2016.name) {
         Some(result) if result.error.is_none() => Known::Known(
             result
                 .records()
@@ -661,7 +640,7 @@ fn lower_server_objects(raw: &RawServer, instance: &mut Instance) {
         None => Known::unknown("not read (SQL Server 2016 only)"),
     };
     let mut commands = Vec::new();
-    if let Some(result) = ok("job_steps") {
+    if let Some(result) = raw.ok(queries::JOB_STEPS.name) {
         for row in result.records() {
             let job = row.text("job");
             let step = row.text("step");
@@ -737,11 +716,11 @@ fn merge_scanned(instance: &mut Instance, facts: ScriptFacts) {
 
 /// User databases: options, state, files, AG membership, TDE, backups,
 /// objects, and the usages in their modules.
-fn lower_databases(raw: &RawServer, instance: &mut Instance) {
+/// `scanned`: module code an inventory's reader already scanned.
+fn lower_databases(raw: &RawServer, scanned: Vec<ScannedModules>, instance: &mut Instance) {
     let source = instance.source;
     let server = raw.server.clone();
-    let found = |name: &str| raw.results.iter().find(|r| r.query == name);
-    let Some(databases) = found("databases").filter(|r| r.error.is_none()) else {
+    let Some(databases) = raw.ok(queries::DATABASES_2016.name) else {
         return;
     };
     let major = match instance.facts.version {
@@ -749,8 +728,20 @@ fn lower_databases(raw: &RawServer, instance: &mut Instance) {
         Known::Unknown(_) => 0,
     };
     let can_see_definitions = instance.facts.sysadmin == Known::Known(true)
-        || found(SERVER_PROPERTIES.name).and_then(|p| p.number("has_view_any_definition"))
+        || raw
+            .result(SERVER_PROPERTIES.name)
+            .and_then(RawResult::first_record)
+            .and_then(|p| p.number("has_view_any_definition"))
             == Some(1);
+    // Server-wide results, read for each database below.
+    let backups = raw.ok(queries::BACKUPS.name);
+    let groups: Vec<Record<'_>> = raw
+        .ok(queries::AVAILABILITY_GROUPS_2016.name)
+        .into_iter()
+        .flat_map(RawResult::records)
+        .collect();
+    let encryption_keys = raw.ok(queries::ENCRYPTION_KEYS.name);
+    let log_shipping = raw.ok(queries::LOG_SHIPPING.name);
     for row in databases.records() {
         let Some(name) = row.text("name") else {
             continue;
@@ -759,40 +750,37 @@ fn lower_databases(raw: &RawServer, instance: &mut Instance) {
             continue;
         }
         let mut facts = database_options(source, &server, &name, &row, major);
-        if let Some(result) = found("backups").filter(|r| r.error.is_none()) {
+        if let Some(result) = backups {
             facts.backups = Some(Fact::new(
                 backup_history(result, &name, row.flag("log_chain_started")),
                 live_origin(source, &server, Some(&name), "msdb.dbo.backupset"),
             ));
         }
-        if let Some(result) = found("availability_groups").filter(|r| r.error.is_none()) {
-            let groups: Vec<Record<'_>> = result.records().collect();
-            if let Some(mine) = groups
+        if let Some(mine) = groups
+            .iter()
+            .find(|r| r.text("database_name").as_deref() == Some(name.as_str()))
+        {
+            let group = mine.text("availability_group").unwrap_or_default();
+            let databases_in_group = groups
                 .iter()
-                .find(|r| r.text("database_name").as_deref() == Some(name.as_str()))
-            {
-                let group = mine.text("availability_group").unwrap_or_default();
-                let databases_in_group = groups
-                    .iter()
-                    .filter(|r| r.text("availability_group").as_deref() == Some(group.as_str()))
-                    .count();
-                facts.availability_group = Some(Fact::new(
-                    AvailabilityGroupMembership {
-                        distributed: mine.flag("is_distributed"),
-                        contained: mine.flag("is_contained"),
-                        databases_in_group,
-                        group: group.clone(),
-                    },
-                    live_origin(
-                        source,
-                        &server,
-                        Some(&name),
-                        format!("sys.availability_groups: {group}"),
-                    ),
-                ));
-            }
+                .filter(|r| r.text("availability_group").as_deref() == Some(group.as_str()))
+                .count();
+            facts.availability_group = Some(Fact::new(
+                AvailabilityGroupMembership {
+                    distributed: mine.flag("is_distributed"),
+                    contained: mine.flag("is_contained"),
+                    databases_in_group,
+                    group: group.clone(),
+                },
+                live_origin(
+                    source,
+                    &server,
+                    Some(&name),
+                    format!("sys.availability_groups: {group}"),
+                ),
+            ));
         }
-        if let Some(result) = found("encryption_keys").filter(|r| r.error.is_none()) {
+        if let Some(result) = encryption_keys {
             for key in result
                 .records()
                 .filter(|r| r.text("database_name").as_deref() == Some(name.as_str()))
@@ -810,12 +798,10 @@ fn lower_databases(raw: &RawServer, instance: &mut Instance) {
                 ));
             }
         }
-        let log_shipped = found("log_shipping")
-            .filter(|r| r.error.is_none())
-            .is_some_and(|r| {
-                r.records()
-                    .any(|row| row.text("database_name").as_deref() == Some(name.as_str()))
-            });
+        let log_shipped = log_shipping.is_some_and(|r| {
+            r.records()
+                .any(|row| row.text("database_name").as_deref() == Some(name.as_str()))
+        });
         if log_shipped {
             facts.replication.push(Fact::new(
                 ReplicationFeature::LogShipping,
@@ -841,16 +827,15 @@ fn lower_databases(raw: &RawServer, instance: &mut Instance) {
         .map(|db| db.name.clone())
         .collect();
     for database in names {
-        let modules = found(&format!("{}:{database}", queries::DATABASE_MODULES_NAME))
-            .filter(|r| r.error.is_none());
+        let modules = raw.ok(&format!("{}:{database}", queries::DATABASE_MODULES_NAME));
         for row in modules.into_iter().flat_map(RawResult::records) {
             if let (Some(object), Some(definition)) = (row.text("object"), row.text("definition")) {
                 scan_live_text(instance, &server, &database, &object, &definition);
             }
         }
     }
-    for scanned in &raw.scanned_modules {
-        merge_scanned(instance, scanned.facts.clone());
+    for modules in scanned {
+        merge_scanned(instance, modules.facts);
     }
 }
 
@@ -975,6 +960,15 @@ fn backup_history(result: &RawResult, database: &str, log_chain_started: bool) -
     }
 }
 
+/// A file's `type_desc`.
+fn file_kind(type_desc: &str) -> FileKind {
+    match type_desc {
+        "LOG" => FileKind::Log,
+        "FILESTREAM" => FileKind::Filestream,
+        _ => FileKind::Rows,
+    }
+}
+
 /// Filegroups, files, FileTables, FILESTREAM columns, memory-optimized
 /// objects, stretch tables, assemblies, broker objects of one database.
 fn lower_database_objects(
@@ -984,30 +978,20 @@ fn lower_database_objects(
     database: &str,
     facts: &mut DatabaseFacts,
 ) {
-    let objects = raw
-        .results
-        .iter()
-        .find(|r| r.query == format!("{}:{database}", queries::DATABASE_OBJECTS_NAME));
+    let objects = raw.result(&format!("{}:{database}", queries::DATABASE_OBJECTS_NAME));
     let Some(objects) = objects.filter(|r| r.error.is_none()) else {
         facts.incomplete = Some(match objects.and_then(|r| r.error.clone()) {
             Some(error) => format!("objects of {database} not read: {error}"),
             None => format!("objects of {database} not read (not online or not accessible)"),
         });
         // The files still come from sys.master_files.
-        let files = raw
-            .results
-            .iter()
-            .find(|r| r.query == "database_files" && r.error.is_none());
+        let files = raw.ok(queries::DATABASE_FILES.name);
         for row in files
             .into_iter()
             .flat_map(RawResult::records)
             .filter(|r| r.text("database_name").as_deref() == Some(database))
         {
-            let kind = match row.text("type").as_deref() {
-                Some("LOG") => FileKind::Log,
-                Some("FILESTREAM") => FileKind::Filestream,
-                _ => FileKind::Rows,
-            };
+            let kind = file_kind(row.text("type").as_deref().unwrap_or_default());
             let name = row.text("name");
             let origin = live_origin(
                 source,
@@ -1046,11 +1030,7 @@ fn lower_database_objects(
             "file" => {
                 let (file_type, filegroup) =
                     detail.split_once('|').unwrap_or((detail.as_str(), ""));
-                let kind = match file_type {
-                    "LOG" => FileKind::Log,
-                    "FILESTREAM" => FileKind::Filestream,
-                    _ => FileKind::Rows,
-                };
+                let kind = file_kind(file_type);
                 let filegroup = Some(filegroup.to_string()).filter(|f| !f.is_empty());
                 facts.files.push(Fact::new(
                     DatabaseFile {

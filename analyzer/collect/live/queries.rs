@@ -1,5 +1,5 @@
 //! The catalog queries, one definition each: the live collector runs them,
-//! and the offline collection script (a later issue) is generated from them.
+//! and the offline collection script is generated from them.
 //!
 //! Every query starts with `-- linkready:<name>` (per-database ones with
 //! `:<database>`), casts its values to nvarchar/int/bigint in SQL (so every
@@ -7,6 +7,8 @@
 //! `sp_executesql` to run a SELECT in another database, `DBCC TRACESTATUS`.
 //! A query chosen per major version keeps one name, so lowering never asks
 //! which version answered.
+
+use linkready_rules::{tsql_name, tsql_string};
 
 /// A read-only catalog query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +52,7 @@ SELECT CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS product_versio
 /// The database master key in master (`symmetric_key_id = 101`).
 pub const MASTER_KEY: QueryDefinition = QueryDefinition {
     name: "master_key",
-    min_major: 9,
+    min_major: 13,
     max_major: ANY,
     sql: "-- linkready:master_key
 SELECT CAST(COUNT(*) AS int) AS master_keys
@@ -328,18 +330,20 @@ UNION ALL SELECT N'route', CAST(name AS nvarchar(512)), CAST(address AS nvarchar
 pub const DATABASE_MODULES_NAME: &str = "database_modules";
 pub const DATABASE_MODULES_SELECT: &str = "SELECT CAST(OBJECT_SCHEMA_NAME(m.object_id) + N'.' + OBJECT_NAME(m.object_id) AS nvarchar(512)) AS object, CAST(m.definition AS nvarchar(max)) AS definition FROM sys.sql_modules AS m JOIN sys.objects AS o ON o.object_id = m.object_id WHERE o.is_ms_shipped = 0;";
 
-/// A per-database query's text for `database` (identifiers bracketed with
-/// `]` doubled; the tag line never holds a line break).
-pub fn database_query(name: &str, database: &str) -> String {
-    let select = match name {
-        DATABASE_OBJECTS_NAME => DATABASE_OBJECTS_SELECT,
-        _ => DATABASE_MODULES_SELECT,
-    };
+/// The per-database queries: (name, select), run in each database.
+pub const DATABASE_QUERIES: [(&str, &str); 2] = [
+    (DATABASE_OBJECTS_NAME, DATABASE_OBJECTS_SELECT),
+    (DATABASE_MODULES_NAME, DATABASE_MODULES_SELECT),
+];
+
+/// A per-database query's text for `database` (the tag line never holds a
+/// line break).
+pub fn database_query(name: &str, select: &str, database: &str) -> String {
     let tag = database.replace(['\r', '\n'], " ");
     format!(
-        "-- linkready:{name}:{tag}\nEXEC [{}].sys.sp_executesql N'{}';",
-        database.replace(']', "]]"),
-        select.replace('\'', "''")
+        "-- linkready:{name}:{tag}\nEXEC {}.sys.sp_executesql {};",
+        tsql_name(database),
+        tsql_string(select)
     )
 }
 
@@ -350,8 +354,8 @@ mod tests {
     #[test]
     fn every_query_is_tagged_and_reads_only() {
         let per_database = [
-            database_query(DATABASE_OBJECTS_NAME, "a]b'c"),
-            database_query(DATABASE_MODULES_NAME, "Sales"),
+            database_query(DATABASE_OBJECTS_NAME, DATABASE_OBJECTS_SELECT, "a]b'c"),
+            database_query(DATABASE_MODULES_NAME, DATABASE_MODULES_SELECT, "Sales"),
         ];
         let texts = std::iter::once(SERVER_PROPERTIES.sql)
             .chain(INSTANCE_QUERIES.iter().map(|q| q.sql))
@@ -398,7 +402,7 @@ mod tests {
 
     #[test]
     fn database_names_are_quoted() {
-        let text = database_query(DATABASE_OBJECTS_NAME, "a]b'c");
+        let text = database_query(DATABASE_OBJECTS_NAME, DATABASE_OBJECTS_SELECT, "a]b'c");
         assert!(
             text.contains("EXEC [a]]b'c].sys.sp_executesql N'SELECT CAST(N''filegroup''"),
             "{text}"

@@ -9,15 +9,11 @@
 //! version without FOR JSON the script still returns the server properties,
 //! built by hand, so the report can say that the link is impossible there.
 
-use super::queries::{
-    DATABASE_MODULES_NAME, DATABASE_MODULES_SELECT, DATABASE_OBJECTS_NAME, DATABASE_OBJECTS_SELECT,
-    INSTANCE_QUERIES, QueryDefinition, SERVER_PROPERTIES, TRACE_FLAGS,
-};
+use linkready_rules::tsql_string;
 
-/// A T-SQL `N'…'` literal.
-fn literal(text: &str) -> String {
-    format!("N'{}'", text.replace('\'', "''"))
-}
+use super::queries::{
+    DATABASE_QUERIES, INSTANCE_QUERIES, QueryDefinition, SERVER_PROPERTIES, TRACE_FLAGS,
+};
 
 /// A query's text without its final `;`, so that it can stand in a
 /// derived table.
@@ -38,7 +34,7 @@ fn query_step(query: &QueryDefinition) -> String {
         SELECT @rows = N'[' + ISNULL(STUFF((SELECT N',{{\"TraceFlag\":' + CAST(TraceFlag AS nvarchar(10)) + N',\"Status\":' + CAST(Status AS nvarchar(10))
             + N',\"Global\":' + CAST(Global AS nvarchar(10)) + N',\"Session\":' + CAST(Session AS nvarchar(10)) + N'}}'
             FROM @flags FOR XML PATH(''), TYPE).value('.', 'nvarchar(max)'), 1, 1, N''), N'') + N']';\n",
-            literal(query.sql)
+            tsql_string(query.sql)
         )
     } else {
         let wrapped = format!(
@@ -47,7 +43,7 @@ fn query_step(query: &QueryDefinition) -> String {
         );
         format!(
             "        EXEC sys.sp_executesql {}, N'@rows nvarchar(max) OUTPUT', @rows = @rows OUTPUT;\n",
-            literal(&wrapped)
+            tsql_string(&wrapped)
         )
     };
     format!(
@@ -83,10 +79,7 @@ fn json_escape(expression: &str) -> String {
 /// its objects and its module code.
 fn database_steps() -> String {
     let mut steps = String::new();
-    for (name, select) in [
-        (DATABASE_OBJECTS_NAME, DATABASE_OBJECTS_SELECT),
-        (DATABASE_MODULES_NAME, DATABASE_MODULES_SELECT),
-    ] {
+    for (name, select) in DATABASE_QUERIES {
         let wrapped = format!(
             "SET @rows = (SELECT * FROM ({}\n) AS q FOR JSON PATH, INCLUDE_NULL_VALUES);",
             body(select)
@@ -102,7 +95,7 @@ fn database_steps() -> String {
         SET @results = @results + N',{{\"query\":\"{name}:' + {} + N'\",\"rows\":' + ISNULL(@rows, N'[]') + N',\"error\":'
             + CASE WHEN @error IS NULL THEN N'null' ELSE N'\"' + {} + N'\"' END + N'}}';
 ",
-            literal(&wrapped),
+            tsql_string(&wrapped),
             json_escape("@database"),
             json_escape("@error")
         ));
@@ -180,7 +173,7 @@ mod tests {
         let script = collection_script();
         for query in std::iter::once(&SERVER_PROPERTIES).chain(INSTANCE_QUERIES) {
             let expected = if query.name == TRACE_FLAGS.name {
-                literal(query.sql)
+                tsql_string(query.sql)
             } else {
                 body(query.sql).replace('\'', "''")
             };
@@ -190,7 +183,7 @@ mod tests {
                 query.name
             );
         }
-        for select in [DATABASE_OBJECTS_SELECT, DATABASE_MODULES_SELECT] {
+        for (_, select) in DATABASE_QUERIES {
             assert!(script.contains(&body(select).replace('\'', "''")));
         }
     }

@@ -1,15 +1,7 @@
 //! Quoting for the generated scripts. Every name and literal goes through
 //! one of these (the templates run with HTML escaping off).
 
-/// A T-SQL delimited identifier: `[name]` with `]` doubled.
-pub fn tsql_name(name: &str) -> String {
-    format!("[{}]", name.replace(']', "]]"))
-}
-
-/// A T-SQL Unicode literal: `N'text'` with `'` doubled.
-pub fn tsql_string(text: &str) -> String {
-    format!("N'{}'", text.replace('\'', "''"))
-}
+pub use linkready_rules::{tsql_name, tsql_string};
 
 /// The characters PowerShell reads as a single quote (it treats the
 /// typographic ones like the ASCII one, so each must be doubled too).
@@ -148,13 +140,6 @@ fn fnv1a(text: &str) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tsql_quoting_doubles_the_closing_character() {
-        assert_eq!(tsql_name("a]b'c"), "[a]]b'c]");
-        assert_eq!(tsql_string("a]b'c"), "N'a]b''c'");
-        assert_eq!(tsql_string("O'Brien's"), "N'O''Brien''s'");
-    }
 
     #[test]
     fn powershell_quoting_doubles_every_single_quote_form() {
