@@ -50,6 +50,27 @@ pub enum Command {
     },
 }
 
+/// How long to wait for a live server.
+#[derive(Debug, clap::Args)]
+pub struct TimeoutArgs {
+    /// Seconds to wait for a connection and login.
+    #[arg(long, default_value_t = 15, value_name = "SECONDS")]
+    pub connect_timeout: u64,
+    /// Seconds to wait for each catalog query.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub query_timeout: u64,
+}
+
+impl TimeoutArgs {
+    fn live_options(&self, jobs: usize) -> LiveOptions {
+        LiveOptions {
+            jobs,
+            connect_timeout: Duration::from_secs(self.connect_timeout),
+            query_timeout: Duration::from_secs(self.query_timeout),
+        }
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct CollectArgs {
     /// The server (see `scan --server`); the password comes from SQLCMDPASSWORD or a prompt.
@@ -59,12 +80,8 @@ pub struct CollectArgs {
     /// found by `scan DIR`).
     #[arg(long, short, value_name = "FILE")]
     pub output: PathBuf,
-    /// Seconds to wait for a connection and login.
-    #[arg(long, default_value_t = 15, value_name = "SECONDS")]
-    pub connect_timeout: u64,
-    /// Seconds to wait for each catalog query.
-    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
-    pub query_timeout: u64,
+    #[command(flatten)]
+    pub timeouts: TimeoutArgs,
 }
 
 /// What to assess: the inputs `scan` and `scripts` share.
@@ -91,12 +108,8 @@ pub struct InputArgs {
     /// Servers assessed at once.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: u16,
-    /// Seconds to wait for a connection and login.
-    #[arg(long, default_value_t = 15, value_name = "SECONDS")]
-    pub connect_timeout: u64,
-    /// Seconds to wait for each catalog query.
-    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
-    pub query_timeout: u64,
+    #[command(flatten)]
+    pub timeouts: TimeoutArgs,
     /// An offline inventory written by `linkready collect` or the collection
     /// script (repeatable). Directories given as PATH are also searched for
     /// `*.inventory.json`.
@@ -205,10 +218,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                 meta.id,
                 meta.name,
                 meta.severity,
-                match meta.scope {
-                    linkready_rules::Scope::Instance => "instance",
-                    linkready_rules::Scope::Database => "database",
-                }
+                meta.scope.as_str()
             );
             let sources: Vec<&str> = meta.sources.iter().map(|s| s.as_str()).collect();
             text.push_str(&format!("sources: {}\n", sources.join(", ")));
@@ -256,11 +266,7 @@ pub(crate) fn request(input: InputArgs) -> Result<(ScanRequest, Vec<String>)> {
         paths,
         servers,
         password,
-        live: LiveOptions {
-            jobs: usize::from(input.jobs),
-            connect_timeout: Duration::from_secs(input.connect_timeout),
-            query_timeout: Duration::from_secs(input.query_timeout),
-        },
+        live: input.timeouts.live_options(usize::from(input.jobs)),
         inventories: input.inventories,
         config,
     };
@@ -325,11 +331,7 @@ fn collect(args: CollectArgs) -> Result<u8> {
     } else {
         None
     };
-    let options = LiveOptions {
-        jobs: 1,
-        connect_timeout: Duration::from_secs(args.connect_timeout),
-        query_timeout: Duration::from_secs(args.query_timeout),
-    };
+    let options = args.timeouts.live_options(1);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

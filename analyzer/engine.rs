@@ -39,12 +39,9 @@ pub fn assess(estate: &Estate, suppressions: &[Suppression], config: &Config) ->
             for (index, suppression) in suppressions.iter().enumerate() {
                 if suppression.covers(&finding) {
                     used[index] = true;
-                    finding.suppressed_by.get_or_insert_with(|| {
-                        format!(
-                            "-- linkready: ignore at {}:{}",
-                            suppression.path, suppression.line
-                        )
-                    });
+                    finding
+                        .suppressed_by
+                        .get_or_insert_with(|| suppression.describe());
                 }
             }
             for (index, suppression) in config.suppressions.iter().enumerate() {

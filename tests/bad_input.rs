@@ -13,11 +13,26 @@ const GOOD: &str = "USE [Good]\nGO\nCREATE TABLE dbo.T AS FILETABLE\nGO\n";
 /// Scans `dir` (which also holds good.sql) and returns the JSON report.
 fn scan(dir: &Path, extra: &[&str]) -> Value {
     std::fs::write(dir.join("good.sql"), GOOD).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_linkready"))
-        .arg("scan")
-        .arg(dir)
+    let report = report_of(
+        Command::new(env!("CARGO_BIN_EXE_linkready"))
+            .arg("scan")
+            .arg(dir)
+            .args(extra),
+    );
+    let good = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "LR203" && f["database"] == "Good");
+    assert!(good, "the good file's finding was lost: {report}");
+    report
+}
+
+/// Runs `command` (a `linkready scan …`) for a JSON report that never fails
+/// on findings: it must exit 0.
+fn report_of(command: &mut Command) -> Value {
+    let output = command
         .args(["--format", "json", "--fail-on", "never"])
-        .args(extra)
         .output()
         .unwrap();
     assert_eq!(
@@ -26,14 +41,7 @@ fn scan(dir: &Path, extra: &[&str]) -> Value {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let good = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|f| f["rule"] == "LR203" && f["database"] == "Good");
-    assert!(good, "the good file's finding was lost: {report}");
-    report
+    serde_json::from_slice(&output.stdout).unwrap()
 }
 
 fn file<'v>(report: &'v Value, name: &str) -> &'v Value {
@@ -191,19 +199,7 @@ fn unreadable_file() {
     } else {
         Command::new(env!("CARGO_BIN_EXE_linkready"))
     };
-    let output = command
-        .arg("scan")
-        .arg(dir.path())
-        .args(["--format", "json", "--fail-on", "never"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = report_of(command.arg("scan").arg(dir.path()));
     assert_error(&report, "secret.sql", "Permission denied");
     assert_scanned(&report, "good.sql");
 }

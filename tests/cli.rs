@@ -276,29 +276,10 @@ fn suppression_comments_in_scripts() {
     ]);
     assert_eq!(code, 1, "dbo.E is still a blocker");
 
-    let findings = report["findings"].as_array().unwrap();
-    let kept: Vec<(&str, u64)> = findings
-        .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap(),
-                f["location"]["line"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let kept = rule_lines(&report, "findings");
     assert_eq!(kept, [("LR202", 5)]);
 
-    let suppressed: Vec<(&str, u64)> = report["suppressed"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap(),
-                f["location"]["line"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let suppressed = rule_lines(&report, "suppressed");
     assert_eq!(suppressed.len(), 4, "{suppressed:?}");
     assert!(suppressed.contains(&("LR202", 3)) && suppressed.contains(&("LR202", 4)));
     assert_eq!(
@@ -307,17 +288,7 @@ fn suppression_comments_in_scripts() {
         "the whole file"
     );
 
-    let unused: Vec<(&str, u64)> = report["unused_suppressions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["rule"].as_str().unwrap(),
-                s["location"]["line"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let unused = rule_lines(&report, "unused_suppressions");
     assert_eq!(unused, [("LR209", 4), ("LR202", 7)]);
 
     let table = String::from_utf8(linkready(&["scan", path]).stdout).unwrap();
@@ -371,4 +342,19 @@ fn executed_strings_are_scanned_and_say_so() {
         found_sorted, expected,
         "the USE inside dynamic SQL does not leak out"
     );
+}
+
+/// (rule, line) of each entry of one of a JSON report's lists.
+fn rule_lines<'r>(report: &'r Value, list: &str) -> Vec<(&'r str, u64)> {
+    report[list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
 }

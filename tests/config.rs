@@ -7,20 +7,16 @@
 
 mod common;
 
-use common::linkready_in;
+use common::{linkready_in, repo};
 
 use std::path::Path;
 
 use serde_json::Value;
 
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn sample_with(config: &str) -> Value {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("linkready.toml"), config).unwrap();
-    let estate = repo().join("fixtures/sample-estate");
+    let estate = repo("fixtures/sample-estate");
     // Found in the working directory, without --config.
     let output = linkready_in(
         dir.path(),
@@ -140,7 +136,7 @@ fn database_selection_applies_to_inventories() {
         "[target]\ntier = \"general-purpose\"\nfree_storage_gb = 5\n",
     )
     .unwrap();
-    let inventory = repo().join("fixtures/sample-estate/inventories/sql01.inventory.json");
+    let inventory = repo("fixtures/sample-estate/inventories/sql01.inventory.json");
     let run = |extra: &[&str]| {
         let mut args = vec![
             "scan",
@@ -234,7 +230,7 @@ fn every_format_lists_the_suppressions() {
         "[[suppress]]\nrule = \"LR203\"\nreason = \"FileTable <dropped> before the move\"\n",
     )
     .unwrap();
-    let estate = repo().join("fixtures/sample-estate");
+    let estate = repo("fixtures/sample-estate");
     let run = |format: &str| {
         let output = linkready_in(
             dir.path(),
@@ -271,7 +267,7 @@ fn a_bad_config_stops_with_its_place() {
     )
     .unwrap();
     let output = linkready_in(
-        repo(),
+        &repo(""),
         &[
             "scan",
             "fixtures/sample-estate",
@@ -288,7 +284,7 @@ fn a_bad_config_stops_with_its_place() {
     assert!(stderr.contains("free_storage"), "{stderr}");
 
     let missing = linkready_in(
-        repo(),
+        &repo(""),
         &[
             "scan",
             "fixtures/sample-estate",
@@ -302,7 +298,7 @@ fn a_bad_config_stops_with_its_place() {
 
 #[test]
 fn the_readme_example_is_a_valid_config() {
-    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
     let start = readme.find("```toml\n").unwrap() + "```toml\n".len();
     let end = start + readme[start..].find("```").unwrap();
     let config = linkready::config::parse(&readme[start..end], Path::new("README.md"), 0).unwrap();

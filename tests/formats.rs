@@ -9,9 +9,7 @@
 
 mod common;
 
-use common::linkready;
-
-use std::path::{Path, PathBuf};
+use common::{assert_valid_sarif, linkready, repo, sarif_validator};
 
 use serde_json::Value;
 
@@ -24,10 +22,6 @@ fn sample(format: &str) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).unwrap()
-}
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
 fn assert_snapshot(name: &str, actual: &str) {
@@ -66,24 +60,6 @@ fn snapshots_of_every_format() {
     assert_snapshot("sample-estate.sarif", &sample("sarif"));
     assert_snapshot("sample-estate.csv", &sample("csv"));
     assert_snapshot("sample-estate.html", &sample("html"));
-}
-
-fn sarif_validator() -> jsonschema::Validator {
-    let schema_path = repo("../shared/schemas/sarif-schema-2.1.0.json");
-    let schema: Value =
-        serde_json::from_str(&std::fs::read_to_string(&schema_path).unwrap()).unwrap();
-    jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .unwrap()
-}
-
-fn assert_valid_sarif(validator: &jsonschema::Validator, document: &Value) {
-    let errors: Vec<String> = validator
-        .iter_errors(document)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
 }
 
 #[test]

@@ -5,27 +5,18 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
 mod support;
 
 use std::path::Path;
-use std::process::Command;
-use std::time::Duration;
 
 use linkready::collect::inventory::to_document;
+use linkready::collect::live::collect_raw;
 use linkready::collect::live::connection::parse_server;
-use linkready::collect::live::{LiveOptions, collect_raw};
 use linkready::{ScanRequest, run_scan};
 use linkready_reports::Report;
 use linkready_rules::Origin;
 use support::tds::ScriptedServer;
-
-fn options() -> LiveOptions {
-    LiveOptions {
-        jobs: 2,
-        connect_timeout: Duration::from_secs(2),
-        query_timeout: Duration::from_secs(2),
-    }
-}
 
 /// What must match between live and offline: everything but the origin
 /// kind (and LR111, below).
@@ -63,11 +54,7 @@ fn summary(report: &Report) -> Vec<String> {
 
 #[test]
 fn offline_equals_live_for_every_scenario() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = support::runtime();
     let dir = tempfile::tempdir().unwrap();
     for name in support::tds::scenario_names().keys() {
         let server = runtime.block_on(ScriptedServer::scenario(name));
@@ -79,11 +66,15 @@ fn offline_equals_live_for_every_scenario() {
         let live = run_scan(&ScanRequest {
             servers: vec![spec.clone()],
             password: Some("p".into()),
-            live: options(),
+            live: support::live_options(2),
             ..ScanRequest::default()
         });
         let raw = runtime
-            .block_on(collect_raw(vec![spec], Some("p".into()), options()))
+            .block_on(collect_raw(
+                vec![spec],
+                Some("p".into()),
+                support::live_options(2),
+            ))
             .pop()
             .unwrap();
         let path = dir.path().join(format!("{name}.inventory.json"));
@@ -151,10 +142,10 @@ fn the_schema_accepts_the_sample_estate_and_rejects_a_wrong_type() {
     );
 }
 
+/// Runs linkready from the repository root with SQLCMDPASSWORD set.
 fn linkready(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_linkready"))
+    common::linkready_command(Path::new(env!("CARGO_MANIFEST_DIR")))
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("SQLCMDPASSWORD", "from-env")
         .output()
         .unwrap()
@@ -162,11 +153,7 @@ fn linkready(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn collect_then_scan_inventory_from_the_command_line() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = support::runtime();
     let server = runtime.block_on(ScriptedServer::scenario("hadr-off"));
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("sql01.inventory.json");
@@ -284,11 +271,7 @@ fn files_that_are_not_inventories_are_rejected_with_the_reason() {
 #[test]
 #[ignore = "writes fixtures/sample-estate/inventories and fixtures/link-scripts; run after changing the scenarios or the queries"]
 fn regenerate_sample_estate_inventories() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = support::runtime();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     for (scenario, name, folder, file) in [
         (
@@ -321,7 +304,11 @@ fn regenerate_sample_estate_inventories() {
         ))
         .unwrap();
         let mut raw = runtime
-            .block_on(collect_raw(vec![spec], Some("p".into()), options()))
+            .block_on(collect_raw(
+                vec![spec],
+                Some("p".into()),
+                support::live_options(2),
+            ))
             .pop()
             .unwrap();
         raw.server = name.to_string();

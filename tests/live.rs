@@ -5,11 +5,9 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
 mod support;
 
-use std::time::Duration;
-
-use linkready::collect::live::LiveOptions;
 use linkready::collect::live::connection::parse_server;
 use linkready::{ScanRequest, run_scan};
 use linkready_reports::Report;
@@ -22,11 +20,7 @@ struct Run {
 }
 
 fn assess(scenario: &str) -> Run {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = support::runtime();
     let server = runtime.block_on(ScriptedServer::scenario(scenario));
     let conn = format!(
         "Server=127.0.0.1,{};User Id=linkready;Encrypt=DANGER_PLAINTEXT;Database=master",
@@ -35,11 +29,7 @@ fn assess(scenario: &str) -> Run {
     let request = ScanRequest {
         servers: vec![parse_server(&conn).unwrap()],
         password: Some("s3cret;'\"pw".to_string()),
-        live: LiveOptions {
-            jobs: 4,
-            connect_timeout: Duration::from_secs(2),
-            query_timeout: Duration::from_secs(2),
-        },
+        live: support::live_options(4),
         ..ScanRequest::default()
     };
     let report = run_scan(&request);
@@ -541,11 +531,7 @@ fn a_dropped_connection_is_reported() {
 
 #[test]
 fn many_servers_at_once_and_one_broken_one_spoils_nothing() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = support::runtime();
     let names = [
         "sql2022-ready",
         "never-answers",
@@ -569,11 +555,7 @@ fn many_servers_at_once_and_one_broken_one_spoils_nothing() {
             })
             .collect(),
         password: Some("p".into()),
-        live: LiveOptions {
-            jobs: 8,
-            connect_timeout: Duration::from_secs(2),
-            query_timeout: Duration::from_secs(2),
-        },
+        live: support::live_options(8),
         ..ScanRequest::default()
     };
     let report = run_scan(&request);
@@ -597,17 +579,13 @@ fn many_servers_at_once_and_one_broken_one_spoils_nothing() {
 
 #[test]
 fn cli_reads_the_password_from_sqlcmdpassword_and_reports_live_findings() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = support::runtime();
     let server = runtime.block_on(ScriptedServer::scenario("hadr-off"));
     let conn = format!(
         "Server=127.0.0.1,{};User Id=auditor;Encrypt=DANGER_PLAINTEXT",
         server.addr.port()
     );
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_linkready"))
+    let output = common::linkready_command(&common::repo(""))
         .args([
             "scan",
             "--server",
@@ -645,7 +623,7 @@ fn cli_reads_the_password_from_sqlcmdpassword_and_reports_live_findings() {
     assert_eq!(report["instances"][0]["verdict"], "ready-with-conditions");
 
     // Without SQLCMDPASSWORD and with no terminal to prompt on: a clear error.
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_linkready"))
+    let output = common::linkready_command(&common::repo(""))
         .args(["scan", "--server", &conn])
         .env_remove("SQLCMDPASSWORD")
         .stdin(std::process::Stdio::null())
@@ -660,20 +638,7 @@ fn live_findings_in_sarif_are_logical_locations() {
     let run = assess("after-failover");
     let log: serde_json::Value =
         serde_json::from_str(&linkready_reports::render_sarif(&run.report)).unwrap();
-    let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../shared/schemas/sarif-schema-2.1.0.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .unwrap();
-    let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
-    assert!(errors.is_empty(), "{errors:?}");
+    common::assert_valid_sarif(&common::sarif_validator(), &log);
     let results = log["runs"][0]["results"].as_array().unwrap();
     let xp = results.iter().find(|r| r["ruleId"] == "LR303").unwrap();
     let location = &xp["locations"][0];
@@ -695,11 +660,7 @@ fn live_findings_in_sarif_are_logical_locations() {
 /// collector still only reads.
 #[test]
 fn scripts_from_a_live_server() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = support::runtime();
     let server = runtime.block_on(ScriptedServer::scenario("sql2022-ready"));
     let port = server.addr.port();
     let conn = format!("Server=127.0.0.1,{port};User Id=auditor;Encrypt=DANGER_PLAINTEXT");
@@ -711,7 +672,7 @@ fn scripts_from_a_live_server() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_linkready"))
+    let output = common::linkready_command(&common::repo(""))
         .args(["scripts", "--server", &conn, "--config"])
         .arg(&config)
         .arg("--out")

@@ -12,9 +12,9 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::linkready;
+use common::{linkready, repo};
 use linkready::collect::files::{ScriptOptions, scan_paths};
 use linkready::{ScanRequest, run_assessment};
 use linkready_reports::setup::{LinkTarget, SetupOutput, link_setup};
@@ -33,10 +33,6 @@ update_policy = "SQLServer2022"
 [scripts]
 certificate_expiry = "2099-12-31"
 "#;
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
 
 /// The golden cases: an inventory each.
 const CASES: &[(&str, &str)] = &[

@@ -6,7 +6,7 @@
 //! carriage return gets a leading `'` so Excel shows it as text instead of
 //! evaluating it (object names and messages come from customers' servers).
 
-use linkready_rules::{Finding, Origin};
+use std::collections::BTreeMap;
 
 use crate::model::Report;
 
@@ -50,45 +50,35 @@ fn push_row(out: &mut String, fields: &[&str]) {
     out.push_str("\r\n");
 }
 
-fn database_verdict<'a>(report: &'a Report, finding: &Finding) -> &'a str {
-    let Some(database) = finding.database.as_deref() else {
-        return "";
-    };
-    report
-        .assessment
-        .instances
-        .iter()
-        .filter(|instance| instance.name == finding.instance)
-        .flat_map(|instance| &instance.databases)
-        .find(|db| db.name == database)
-        .map_or("", |db| db.verdict.as_str())
-}
-
 /// Renders the findings (then the suppressed ones) as CSV with a BOM.
 pub fn render_csv(report: &Report) -> String {
     let mut out = String::from("\u{feff}");
     push_row(&mut out, &CSV_COLUMNS);
     let assessment = &report.assessment;
+    // Each database's verdict by (instance, database), for every row.
+    let verdicts: BTreeMap<(&str, &str), &str> = assessment
+        .instances
+        .iter()
+        .flat_map(|instance| {
+            instance.databases.iter().map(|db| {
+                (
+                    (instance.name.as_str(), db.name.as_str()),
+                    db.verdict.as_str(),
+                )
+            })
+        })
+        .collect();
     let rows = assessment
         .findings
         .iter()
         .map(|finding| (finding, false))
         .chain(assessment.suppressed.iter().map(|finding| (finding, true)));
     for (finding, suppressed) in rows {
-        let (path, line, column, dynamic) = match &finding.origin {
-            Origin::Script {
-                path,
-                line,
-                column,
-                dynamic,
-            } => (
-                path.as_str(),
-                line.to_string(),
-                column.to_string(),
-                *dynamic,
-            ),
-            _ => ("", String::new(), String::new(), false),
-        };
+        let (path, line, column) = finding.origin.script_position().map_or(
+            ("", String::new(), String::new()),
+            |(path, line, column)| (path, line.to_string(), column.to_string()),
+        );
+        let dynamic = finding.origin.is_dynamic();
         let aliases = finding.rule.aliases.join(" ");
         push_row(
             &mut out,
@@ -111,7 +101,11 @@ pub fn render_csv(report: &Report) -> String {
                 } else {
                     ""
                 },
-                database_verdict(report, finding),
+                finding
+                    .database
+                    .as_deref()
+                    .and_then(|db| verdicts.get(&(finding.instance.as_str(), db)).copied())
+                    .unwrap_or(""),
             ],
         );
     }

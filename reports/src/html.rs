@@ -6,10 +6,13 @@
 //! runs in strict mode with its HTML escaping on, so every value the
 //! template shows is escaped (object names can hold anything).
 
+use std::collections::BTreeMap;
+
 use handlebars::Handlebars;
 use linkready_rules::{Finding, Origin, RuleMeta, Verdict, VerdictCounts};
 use serde::Serialize;
 
+use crate::json::JsonBlocker;
 use crate::model::{FileStatus, Report};
 
 const TEMPLATE: &str = include_str!("../templates/report.html.hbs");
@@ -75,7 +78,7 @@ struct Estate<'a> {
     instances: Chart,
     databases: Chart,
     findings: usize,
-    blockers: Vec<Blocker<'a>>,
+    blockers: Vec<JsonBlocker<'a>>,
     not_assessed: Vec<NotAssessed>,
 }
 
@@ -92,14 +95,6 @@ struct Segment {
     count: usize,
     x: usize,
     width: usize,
-}
-
-#[derive(Serialize)]
-struct Blocker<'a> {
-    rule: &'a str,
-    name: &'a str,
-    places: usize,
-    findings: usize,
 }
 
 #[derive(Serialize)]
@@ -242,7 +237,7 @@ fn row(finding: &Finding) -> Row<'_> {
         message: &finding.message,
         origin: finding.origin.source().as_str(),
         location: location(&finding.origin),
-        dynamic: matches!(finding.origin, Origin::Script { dynamic: true, .. }),
+        dynamic: finding.origin.is_dynamic(),
         suppressed_by: finding.suppressed_by.as_deref().unwrap_or(""),
     }
 }
@@ -277,20 +272,15 @@ pub fn render_html(report: &Report) -> Result<String, handlebars::RenderError> {
     let mut by_rule: Vec<&Finding> = findings.iter().collect();
     by_rule.sort_by_key(|f| f.rule.id);
 
-    let mut fired: Vec<&'static RuleMeta> = Vec::new();
-    // Every rule the page names: findings, suppressed ones, and rules that
-    // could not decide (their rows link here too).
-    let named = findings
+    // Every rule the page names, by ID: findings, suppressed ones, and
+    // rules that could not decide (their rows link here too).
+    let fired: BTreeMap<&str, &'static RuleMeta> = findings
         .iter()
         .chain(&assessment.suppressed)
         .map(|finding| finding.rule)
-        .chain(assessment.unknowns.iter().map(|unknown| unknown.rule));
-    for rule in named {
-        if !fired.iter().any(|meta| meta.id == rule.id) {
-            fired.push(rule);
-        }
-    }
-    fired.sort_by_key(|meta| meta.id);
+        .chain(assessment.unknowns.iter().map(|unknown| unknown.rule))
+        .map(|rule| (rule.id, rule))
+        .collect();
 
     let page = Page {
         tool: report.tool_name,
@@ -303,16 +293,7 @@ pub fn render_html(report: &Report) -> Result<String, handlebars::RenderError> {
             instances: chart(&estate.instances),
             databases: chart(&estate.databases),
             findings: findings.len(),
-            blockers: estate
-                .blockers
-                .iter()
-                .map(|b| Blocker {
-                    rule: b.rule.id,
-                    name: b.rule.name,
-                    places: b.places,
-                    findings: b.findings,
-                })
-                .collect(),
+            blockers: estate.blockers.iter().map(JsonBlocker::from).collect(),
             not_assessed: estate
                 .not_assessed
                 .into_iter()
@@ -348,7 +329,7 @@ pub fn render_html(report: &Report) -> Result<String, handlebars::RenderError> {
         by_severity: by_severity.into_iter().map(row).collect(),
         by_rule: by_rule.into_iter().map(row).collect(),
         by_place: findings.iter().map(row).collect(),
-        rules: fired.into_iter().map(rule_docs).collect(),
+        rules: fired.into_values().map(rule_docs).collect(),
         unknowns: assessment
             .unknowns
             .iter()
@@ -364,23 +345,25 @@ pub fn render_html(report: &Report) -> Result<String, handlebars::RenderError> {
         config_suppressions: assessment
             .config_suppressions
             .iter()
-            .map(|used| (&used.entry, used.matched))
-            .map(|(c, matched)| ConfigSuppression {
-                rule: &c.rule,
-                scope: [
-                    ("instance", &c.instance),
-                    ("database", &c.database),
-                    ("object", &c.object),
-                ]
-                .iter()
-                .filter_map(|(key, value)| value.as_ref().map(|v| format!("{key} {v}")))
-                .collect::<Vec<_>>()
-                .join(", "),
-                reason: &c.reason,
-                expires: c.expires.as_deref().unwrap_or(""),
-                expired: c.expired,
-                matched,
-                place: &c.place,
+            .map(|used| {
+                let (c, matched) = (&used.entry, used.matched);
+                ConfigSuppression {
+                    rule: &c.rule,
+                    scope: [
+                        ("instance", &c.instance),
+                        ("database", &c.database),
+                        ("object", &c.object),
+                    ]
+                    .iter()
+                    .filter_map(|(key, value)| value.as_ref().map(|v| format!("{key} {v}")))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                    reason: &c.reason,
+                    expires: c.expires.as_deref().unwrap_or(""),
+                    expired: c.expired,
+                    matched,
+                    place: &c.place,
+                }
             })
             .collect(),
         inputs: Inputs {

@@ -1,7 +1,7 @@
 //! The JSON report: its own output structs, versioned; never internal types.
 
 use linkready_rules::{
-    ConfigSuppressionUse, Finding, Origin, RuleUnknown, SuppressionScope, VerdictCounts,
+    BlockerCount, ConfigSuppressionUse, Finding, RuleUnknown, SuppressionScope, VerdictCounts,
 };
 use serde::Serialize;
 
@@ -37,13 +37,25 @@ struct JsonEstate<'a> {
     not_assessed: Vec<JsonNotAssessed>,
 }
 
+/// A blocker rule in the estate roll-up (JSON `estate.blockers`, and the HTML page's).
 #[derive(Serialize)]
-struct JsonBlocker<'a> {
+pub(crate) struct JsonBlocker<'a> {
     rule: &'a str,
     name: &'a str,
     /// Databases (and instances, for instance-level findings) it blocks.
     places: usize,
     findings: usize,
+}
+
+impl From<&BlockerCount> for JsonBlocker<'static> {
+    fn from(blocker: &BlockerCount) -> Self {
+        JsonBlocker {
+            rule: blocker.rule.id,
+            name: blocker.rule.name,
+            places: blocker.places,
+            findings: blocker.findings,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -176,22 +188,11 @@ struct JsonFile<'a> {
 }
 
 fn finding(finding: &Finding) -> JsonFinding<'_> {
-    let (location, dynamic) = match &finding.origin {
-        Origin::Script {
-            path,
-            line,
-            column,
-            dynamic,
-        } => (
-            Some(Location {
-                path,
-                line: *line,
-                column: *column,
-            }),
-            *dynamic,
-        ),
-        _ => (None, false),
-    };
+    let location = finding
+        .origin
+        .script_position()
+        .map(|(path, line, column)| Location { path, line, column });
+    let dynamic = finding.origin.is_dynamic();
     JsonFinding {
         rule: finding.rule.id,
         name: finding.rule.name,
@@ -252,16 +253,7 @@ pub fn render_json(report: &Report) -> String {
         estate: JsonEstate {
             instances: estate.instances,
             databases: estate.databases,
-            blockers: estate
-                .blockers
-                .iter()
-                .map(|blocker| JsonBlocker {
-                    rule: blocker.rule.id,
-                    name: blocker.rule.name,
-                    places: blocker.places,
-                    findings: blocker.findings,
-                })
-                .collect(),
+            blockers: estate.blockers.iter().map(JsonBlocker::from).collect(),
             not_assessed: estate
                 .not_assessed
                 .into_iter()

@@ -13,7 +13,7 @@ pub use csv::{CSV_COLUMNS, render_csv};
 pub use html::render_html;
 pub use json::{JSON_SCHEMA_VERSION, render_json};
 pub use model::{FileStatus, InputFile, InputInventory, Report};
-pub use sarif::{path_to_uri, render_sarif, sarif_level};
+pub use sarif::render_sarif;
 pub use table::{render_rule_list, render_table};
 
 /// The output formats of `linkready scan`.
@@ -38,13 +38,8 @@ pub fn render(report: &Report, format: OutputFormat) -> String {
         OutputFormat::Html => render_html(report).unwrap_or_else(|error| {
             format!(
                 "<!DOCTYPE html><title>linkready</title><p>report template error: {}</p>\n",
-                html_escape(&error.to_string())
+                handlebars::html_escape(&error.to_string())
             )
         }),
     }
-}
-
-/// Escapes text for HTML element content and quoted attributes.
-pub fn html_escape(text: &str) -> String {
-    handlebars::html_escape(text)
 }

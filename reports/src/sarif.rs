@@ -21,7 +21,7 @@
 //!   linkready.toml entry, what suppressed it as the justification), next to
 //!   `run.properties.configSuppressions`.
 
-use linkready_rules::{Finding, Origin, RULES, RuleMeta, Scope, Severity};
+use linkready_rules::{Finding, Origin, RULES, RuleMeta, Severity};
 use serde::Serialize;
 
 use crate::json::JsonConfigSuppression;
@@ -228,10 +228,7 @@ fn descriptor(meta: &'static RuleMeta) -> ReportingDescriptor {
         .docs_section("Why it matters for the link")
         .filter(|text| !text.is_empty())
         .unwrap_or_else(|| meta.summary.to_string());
-    let scope = match meta.scope {
-        Scope::Instance => "instance",
-        Scope::Database => "database",
-    };
+    let scope = meta.scope.as_str();
     ReportingDescriptor {
         id: meta.id,
         name: meta.name,
@@ -391,7 +388,7 @@ fn result<'a>(
             vec![Suppression {
                 // A comment in the analysed file is in source; a
                 // linkready.toml entry is kept outside it.
-                kind: if by.starts_with("-- linkready:") {
+                kind: if finding.suppressed_in_source() {
                     "inSource"
                 } else {
                     "external"
@@ -407,7 +404,7 @@ fn result<'a>(
             database,
             object,
             origin: finding.origin.source().as_str(),
-            dynamic: matches!(finding.origin, Origin::Script { dynamic: true, .. }),
+            dynamic: finding.origin.is_dynamic(),
         },
     }
 }

@@ -94,7 +94,25 @@ pub struct Suppression {
     pub scope: SuppressionScope,
 }
 
+/// How `Finding::suppressed_by` names a suppression comment (a linkready.toml
+/// entry is named by its file and line instead).
+const COMMENT_SUPPRESSION: &str = "-- linkready: ignore at ";
+
+impl Finding {
+    /// Whether a comment in the analysed source suppressed it (not linkready.toml).
+    pub fn suppressed_in_source(&self) -> bool {
+        self.suppressed_by
+            .as_deref()
+            .is_some_and(|by| by.starts_with(COMMENT_SUPPRESSION))
+    }
+}
+
 impl Suppression {
+    /// What a finding it suppresses says in `suppressed_by`.
+    pub fn describe(&self) -> String {
+        format!("{COMMENT_SUPPRESSION}{}:{}", self.path, self.line)
+    }
+
     /// Whether this suppression covers the finding.
     pub fn covers(&self, finding: &Finding) -> bool {
         let crate::model::Origin::Script { path, line, .. } = &finding.origin else {

@@ -72,6 +72,21 @@ impl Origin {
         }
     }
 
+    /// A script origin's file, line and column.
+    pub fn script_position(&self) -> Option<(&str, u32, u32)> {
+        match self {
+            Origin::Script {
+                path, line, column, ..
+            } => Some((path, *line, *column)),
+            _ => None,
+        }
+    }
+
+    /// Whether the construct was inside a string that a script executes.
+    pub fn is_dynamic(&self) -> bool {
+        matches!(self, Origin::Script { dynamic: true, .. })
+    }
+
     /// The kind of source this origin belongs to.
     pub fn source(&self) -> Source {
         match self {

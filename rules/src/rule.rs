@@ -15,6 +15,15 @@ pub enum Scope {
     Database,
 }
 
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Instance => "instance",
+            Scope::Database => "database",
+        }
+    }
+}
+
 /// A kind of fact source (the `sources` column of RULES.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
