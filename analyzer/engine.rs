@@ -1,10 +1,11 @@
 //! Runs the rule catalog over the estate and turns findings into verdicts.
 
 use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
 
 use linkready_rules::{
     Assessment, ConfigSuppressionUse, DatabaseAssessment, Estate, Finding, InstanceAssessment,
-    Origin, RULES, Severity, SeverityCounts, Source, Suppression, Verdict,
+    Origin, RULES, RuleUnknown, Severity, SeverityCounts, Source, Suppression, Verdict,
 };
 
 use crate::config::Config;
@@ -26,16 +27,14 @@ pub fn assess(estate: &Estate, suppressions: &[Suppression], config: &Config) ->
                 rule.check(instance, &mut outcomes);
             }
         }
-        for finding in &mut outcomes.findings {
+        // The whole assessment is sorted at the end; nothing below depends on order.
+        let mut kept = Vec::with_capacity(outcomes.findings.len());
+        for mut finding in outcomes.findings {
             // A rule may lower or raise its own default (LR205 by tier); the
             // configuration, when it sets one, overrides either.
             if let Some(severity) = config.severity_override(finding.rule.id) {
                 finding.severity = severity;
             }
-        }
-        outcomes.findings.sort_by(compare_findings);
-        let mut kept = Vec::with_capacity(outcomes.findings.len());
-        for mut finding in outcomes.findings {
             for (index, suppression) in suppressions.iter().enumerate() {
                 if suppression.covers(&finding) {
                     used[index] = true;
@@ -62,26 +61,46 @@ pub fn assess(estate: &Estate, suppressions: &[Suppression], config: &Config) ->
         }
         outcomes.findings = kept;
 
+        // Findings by listed database, in one pass; the rest (instance
+        // rules, scripts without USE) count toward the instance.
+        let listed: HashSet<&str> = instance
+            .databases
+            .iter()
+            .map(|db| db.name.as_str())
+            .collect();
+        let mut by_database: HashMap<&str, Vec<&Finding>> = HashMap::new();
+        let mut own_findings: Vec<&Finding> = Vec::new();
+        for finding in &outcomes.findings {
+            match finding.database.as_deref().filter(|d| listed.contains(d)) {
+                Some(database) => by_database.entry(database).or_default().push(finding),
+                None => own_findings.push(finding),
+            }
+        }
+        // A blocker rule that could not decide for lack of a fact (not for
+        // lack of the target's description) leaves its place unknown.
+        let blocks =
+            |u: &RuleUnknown| config.severity(u.rule) == Severity::Blocker && !u.needs_target;
+        let unknown_databases: HashSet<&str> = outcomes
+            .unknowns
+            .iter()
+            .filter(|u| blocks(u))
+            .filter_map(|u| u.database.as_deref())
+            .collect();
+
         let databases: Vec<DatabaseAssessment> = instance
             .databases
             .iter()
             .map(|database| {
                 let mut counts = SeverityCounts::default();
                 let mut worst = None;
-                let mine: Vec<&Finding> = outcomes
-                    .findings
-                    .iter()
-                    .filter(|f| f.database.as_deref() == Some(database.name.as_str()))
-                    .collect();
+                let mine = by_database
+                    .remove(database.name.as_str())
+                    .unwrap_or_default();
                 for finding in &mine {
                     counts.add(finding.severity);
                     worst = worst.max(Some(finding.severity));
                 }
-                let blocker_unknown = outcomes.unknowns.iter().any(|u| {
-                    u.database.as_deref() == Some(database.name.as_str())
-                        && config.severity(u.rule) == Severity::Blocker
-                        && !u.needs_target
-                });
+                let blocker_unknown = unknown_databases.contains(database.name.as_str());
                 let verdict = verdict_for(worst, blocker_unknown);
                 DatabaseAssessment {
                     name: database.name.clone(),
@@ -92,29 +111,17 @@ pub fn assess(estate: &Estate, suppressions: &[Suppression], config: &Config) ->
             })
             .collect();
 
-        // Findings outside any listed database (instance rules, scripts
-        // without USE) count toward the instance.
         let mut instance_worst = None;
-        let own_findings: Vec<&Finding> = outcomes
-            .findings
-            .iter()
-            .filter(|f| {
-                f.database
-                    .as_deref()
-                    .is_none_or(|name| !instance.databases.iter().any(|db| db.name == name))
-            })
-            .collect();
         for finding in &own_findings {
             instance_worst = instance_worst.max(Some(finding.severity));
         }
         // Scripts never show instance facts; a live instance whose blocker
         // rules could not decide is unknown too.
         let facts_unknown = instance.source == Source::Script
-            || outcomes.unknowns.iter().any(|u| {
-                u.database.is_none()
-                    && config.severity(u.rule) == Severity::Blocker
-                    && !u.needs_target
-            });
+            || outcomes
+                .unknowns
+                .iter()
+                .any(|u| u.database.is_none() && blocks(u));
         let own = verdict_for(instance_worst, facts_unknown);
         let verdict = databases.iter().map(|db| db.verdict).fold(own, Ord::max);
         let score = instance_score(verdict, config.weights.lost(own_findings), &databases);

@@ -1,6 +1,7 @@
 //! The result of a run: verdicts per database and instance, findings, unknowns.
 
 use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::finding::{ConfigSuppression, Finding, RuleUnknown, Severity, Suppression};
@@ -174,29 +175,22 @@ impl Assessment {
             }
         }
         // Per blocker rule: the (instance, database) places and the count.
-        type Places<'a> = Vec<(&'a str, Option<&'a str>)>;
-        let mut by_rule: Vec<(&'static crate::rule::RuleMeta, Places<'_>, usize)> = Vec::new();
+        type Places<'a> = BTreeSet<(&'a str, Option<&'a str>)>;
+        let mut by_rule: BTreeMap<&str, (&'static crate::rule::RuleMeta, Places<'_>, usize)> =
+            BTreeMap::new();
         for finding in self
             .findings
             .iter()
             .filter(|f| f.severity == Severity::Blocker)
         {
-            let place = (finding.instance.as_str(), finding.database.as_deref());
-            match by_rule
-                .iter_mut()
-                .find(|(rule, ..)| rule.id == finding.rule.id)
-            {
-                Some((_, places, count)) => {
-                    if !places.contains(&place) {
-                        places.push(place);
-                    }
-                    *count += 1;
-                }
-                None => by_rule.push((finding.rule, vec![place], 1)),
-            }
+            let (_, places, count) = by_rule
+                .entry(finding.rule.id)
+                .or_insert_with(|| (finding.rule, BTreeSet::new(), 0));
+            places.insert((finding.instance.as_str(), finding.database.as_deref()));
+            *count += 1;
         }
         summary.blockers = by_rule
-            .into_iter()
+            .into_values()
             .map(|(rule, places, findings)| BlockerCount {
                 rule,
                 places: places.len(),

@@ -172,6 +172,16 @@ impl Instance {
         ));
     }
 
+    /// Whether `database` is to be linked: selected with `--database`, or
+    /// any database when none was selected (names compare without case).
+    pub fn is_selected(&self, database: &str) -> bool {
+        self.selected_databases.is_empty()
+            || self
+                .selected_databases
+                .iter()
+                .any(|selected| selected.value.eq_ignore_ascii_case(database))
+    }
+
     pub fn new(name: impl Into<String>, source: Source) -> Self {
         Instance {
             name: name.into(),

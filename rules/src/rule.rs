@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::finding::{Finding, RuleUnknown, Severity};
-use crate::model::{DatabaseFacts, Instance, Origin, ProcedureCall, Usage};
+use crate::model::{DatabaseFacts, Instance, Known, Origin, ProcedureCall, Usage};
 use crate::settings::{Settings, Target};
 
 /// What a rule judges.
@@ -166,6 +166,23 @@ impl Outcomes {
         self.push_unknown(rule, instance, database, reason.into(), false);
     }
 
+    /// An instance fact's value; when it was not collected, records that the
+    /// rule could not decide and gives None.
+    pub fn known<'f, T>(
+        &mut self,
+        rule: &'static RuleMeta,
+        instance: &Instance,
+        fact: &'f Known<T>,
+    ) -> Option<&'f T> {
+        match fact {
+            Known::Known(value) => Some(value),
+            Known::Unknown(reason) => {
+                self.unknown(rule, instance, None, reason.clone());
+                None
+            }
+        }
+    }
+
     /// A target-dependent rule without the target's description: says what
     /// it saw and what it would need, without making the verdict unknown.
     pub fn needs_target(
@@ -235,6 +252,12 @@ pub fn is_sql_server_provider(provider: &str) -> bool {
         .any(|p| p.eq_ignore_ascii_case(provider))
 }
 
+/// The origin of a fact read from the instance itself (a catalog object or
+/// server property, no database).
+pub(crate) fn instance_origin(instance: &Instance, object: &str) -> Origin {
+    Origin::catalog(instance.source, instance.name.clone(), None, object)
+}
+
 /// Calls `check` for every database of the instance, then for the script
 /// facts that belong to no database (with `None` as the name).
 pub fn for_each_database(instance: &Instance, mut check: impl FnMut(Option<&str>, &DatabaseFacts)) {
@@ -246,19 +269,24 @@ pub fn for_each_database(instance: &Instance, mut check: impl FnMut(Option<&str>
     }
 }
 
-/// For a rule that reads a database's objects: when it found nothing but
-/// the objects could not all be read, "none" is not known.
-pub fn unknown_if_incomplete(
+/// [`for_each_database`] for a rule that reads a database's objects: when
+/// `check` found nothing there but the objects could not all be read,
+/// "none" is not known, and the rule says so.
+pub fn for_each_database_objects(
     rule: &'static RuleMeta,
     instance: &Instance,
-    database: Option<&str>,
-    facts: &DatabaseFacts,
-    found: bool,
     out: &mut Outcomes,
+    mut check: impl FnMut(Option<&str>, &DatabaseFacts, &mut Outcomes),
 ) {
-    if !found && let Some(reason) = &facts.incomplete {
-        out.unknown(rule, instance, database, reason.clone());
-    }
+    for_each_database(instance, |database, facts| {
+        let before = out.findings.len();
+        check(database, facts, out);
+        if out.findings.len() == before
+            && let Some(reason) = &facts.incomplete
+        {
+            out.unknown(rule, instance, database, reason.clone());
+        }
+    });
 }
 
 /// Calls `check` for every procedure call in every database (and in the

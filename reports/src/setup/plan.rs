@@ -613,12 +613,7 @@ impl<'a> InstancePlan<'a> {
     ) -> Result<BundleContext, String> {
         let instance = self.instance;
         let target = self.target;
-        if !instance.selected_databases.is_empty()
-            && !instance
-                .selected_databases
-                .iter()
-                .any(|s| s.value.eq_ignore_ascii_case(database))
-        {
+        if !instance.is_selected(database) {
             return Err("not selected (--database)".to_string());
         }
         if target

@@ -1,5 +1,5 @@
 use crate::model::{Instance, Known};
-use crate::rule::{Outcomes, Rule, RuleMeta};
+use crate::rule::{Outcomes, Rule, RuleMeta, instance_origin};
 
 crate::declare_rule! {
     /// # What it does
@@ -46,9 +46,4 @@ impl Rule for UnsupportedVersion {
             Known::Unknown(reason) => out.unknown(&Self::META, instance, None, reason.clone()),
         }
     }
-}
-
-/// The origin of a fact read from the instance itself.
-pub(crate) fn instance_origin(instance: &Instance, object: &str) -> crate::model::Origin {
-    crate::model::Origin::catalog(instance.source, instance.name.clone(), None, object)
 }

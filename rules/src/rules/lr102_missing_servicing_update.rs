@@ -1,7 +1,5 @@
 use crate::model::{Instance, Known, ProductVersion};
-use crate::rule::{Outcomes, Rule, RuleMeta};
-
-use super::lr101_unsupported_version::instance_origin;
+use crate::rule::{Outcomes, Rule, RuleMeta, instance_origin};
 
 crate::declare_rule! {
     /// # What it does
@@ -33,7 +31,7 @@ crate::declare_rule! {
 /// The minimum build per major version (MI-LINK.md §1, from Microsoft's
 /// "Prepare your environment for a link" page, 2024–2026 editions). Update
 /// this table when Microsoft changes it.
-pub const MINIMUM_BUILDS: [(u16, ProductVersion, &str); 5] = [
+const MINIMUM_BUILDS: [(u16, ProductVersion, &str); 5] = [
     (
         17,
         ProductVersion::new(17, 0, 1000, 7),
@@ -67,11 +65,8 @@ impl Rule for MissingServicingUpdate {
     }
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
-        let version = match &instance.facts.version {
-            Known::Known(version) => *version,
-            Known::Unknown(reason) => {
-                return out.unknown(&Self::META, instance, None, reason.clone());
-            }
+        let Some(&version) = out.known(&Self::META, instance, &instance.facts.version) else {
+            return;
         };
         let Some((_, minimum, needed)) = MINIMUM_BUILDS
             .iter()

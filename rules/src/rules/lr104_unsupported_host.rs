@@ -1,7 +1,5 @@
 use crate::model::{Instance, Known};
-use crate::rule::{Outcomes, Rule, RuleMeta};
-
-use super::lr101_unsupported_version::instance_origin;
+use crate::rule::{Outcomes, Rule, RuleMeta, instance_origin};
 
 crate::declare_rule! {
     /// # What it does
@@ -34,11 +32,8 @@ impl Rule for UnsupportedHost {
     }
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
-        let text = match &instance.facts.version_text {
-            Known::Known(text) => text,
-            Known::Unknown(reason) => {
-                return out.unknown(&Self::META, instance, None, reason.clone());
-            }
+        let Some(text) = out.known(&Self::META, instance, &instance.facts.version_text) else {
+            return;
         };
         let host = text.rsplit(" on ").next().unwrap_or("").trim();
         let client_windows = host.starts_with("Windows 10") || host.starts_with("Windows 11");

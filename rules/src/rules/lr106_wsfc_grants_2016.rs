@@ -1,7 +1,5 @@
 use crate::model::{Instance, Known};
-use crate::rule::{Outcomes, Rule, RuleMeta};
-
-use super::lr101_unsupported_version::instance_origin;
+use crate::rule::{Outcomes, Rule, RuleMeta, instance_origin};
 
 crate::declare_rule! {
     /// # What it does

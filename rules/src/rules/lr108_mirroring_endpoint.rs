@@ -51,7 +51,7 @@ impl Rule for MirroringEndpoint {
                     None,
                     Some("sys.database_mirroring_endpoints".to_string()),
                     "no database mirroring endpoint: create one with certificate authentication and AES".to_string(),
-                    &super::lr101_unsupported_version::instance_origin(instance, "sys.database_mirroring_endpoints"),
+                    &crate::rule::instance_origin(instance, "sys.database_mirroring_endpoints"),
                 );
             } else {
                 out.unknown(

@@ -1,7 +1,5 @@
-use crate::model::{Instance, Known};
-use crate::rule::{Outcomes, Rule, RuleMeta};
-
-use super::lr101_unsupported_version::instance_origin;
+use crate::model::Instance;
+use crate::rule::{Outcomes, Rule, RuleMeta, instance_origin};
 
 crate::declare_rule! {
     /// # What it does
@@ -38,11 +36,8 @@ impl Rule for CollationMismatch {
     }
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
-        let collation = match &instance.facts.collation {
-            Known::Known(collation) => collation,
-            Known::Unknown(reason) => {
-                return out.unknown(&Self::META, instance, None, reason.clone());
-            }
+        let Some(collation) = out.known(&Self::META, instance, &instance.facts.collation) else {
+            return;
         };
         match out.target().and_then(|target| target.collation.clone()) {
             // Collation names compare without regard to case.

@@ -1,9 +1,7 @@
 use crate::finding::Severity;
-use crate::model::{Instance, Known};
-use crate::rule::{Outcomes, Rule, RuleMeta};
+use crate::model::Instance;
+use crate::rule::{Outcomes, Rule, RuleMeta, instance_origin};
 use crate::settings::UpdatePolicy as Policy;
-
-use super::lr101_unsupported_version::instance_origin;
 
 crate::declare_rule! {
     /// # What it does
@@ -40,11 +38,8 @@ impl Rule for UpdatePolicy {
     }
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
-        let version = match &instance.facts.version {
-            Known::Known(version) => *version,
-            Known::Unknown(reason) => {
-                return out.unknown(&Self::META, instance, None, reason.clone());
-            }
+        let Some(&version) = out.known(&Self::META, instance, &instance.facts.version) else {
+            return;
         };
         let Some(policy) = out.target().and_then(|target| target.update_policy) else {
             let fits = match version.major {

@@ -1,7 +1,5 @@
 use crate::model::{Database, Instance};
-use crate::rule::{Outcomes, Rule, RuleMeta};
-
-use super::lr101_unsupported_version::instance_origin;
+use crate::rule::{Outcomes, Rule, RuleMeta, instance_origin};
 
 crate::declare_rule! {
     /// # What it does
@@ -107,20 +105,11 @@ impl Rule for TargetCapacity {
     }
 }
 
-/// The databases the user selected for linking (`--database`), or every
-/// user database when none was selected.
-pub(crate) fn databases_to_link(instance: &Instance) -> Vec<&Database> {
-    if instance.selected_databases.is_empty() {
-        return instance.databases.iter().collect();
-    }
+/// The databases to be linked.
+fn databases_to_link(instance: &Instance) -> Vec<&Database> {
     instance
         .databases
         .iter()
-        .filter(|db| {
-            instance
-                .selected_databases
-                .iter()
-                .any(|selected| selected.value.eq_ignore_ascii_case(&db.name))
-        })
+        .filter(|db| instance.is_selected(&db.name))
         .collect()
 }

@@ -1,5 +1,5 @@
 use crate::model::{FileKind, FilegroupKind, Instance};
-use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database, unknown_if_incomplete};
+use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database_objects};
 
 crate::declare_rule! {
     /// # What it does
@@ -39,8 +39,7 @@ impl Rule for Filestream {
     }
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
-        for_each_database(instance, |database, facts| {
-            let before = out.findings.len();
+        for_each_database_objects(&Self::META, instance, out, |database, facts, out| {
             for filegroup in &facts.filegroups {
                 if filegroup.value.kind == FilegroupKind::Filestream {
                     out.finding(
@@ -77,14 +76,6 @@ impl Rule for Filestream {
                     &column.origin,
                 );
             }
-            unknown_if_incomplete(
-                &Self::META,
-                instance,
-                database,
-                facts,
-                out.findings.len() > before,
-                out,
-            );
         });
     }
 }

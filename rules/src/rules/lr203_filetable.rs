@@ -1,5 +1,5 @@
 use crate::model::Instance;
-use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database, unknown_if_incomplete};
+use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database_objects};
 
 crate::declare_rule! {
     /// # What it does
@@ -35,8 +35,7 @@ impl Rule for Filetable {
     }
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
-        for_each_database(instance, |database, facts| {
-            let before = out.findings.len();
+        for_each_database_objects(&Self::META, instance, out, |database, facts, out| {
             for table in &facts.filetables {
                 out.finding(
                     &Self::META,
@@ -47,14 +46,6 @@ impl Rule for Filetable {
                     &table.origin,
                 );
             }
-            unknown_if_incomplete(
-                &Self::META,
-                instance,
-                database,
-                facts,
-                out.findings.len() > before,
-                out,
-            );
         });
     }
 }

@@ -1,6 +1,6 @@
 use crate::finding::Severity;
 use crate::model::{FileKind, FilegroupKind, Instance, MemoryOptimizedKind};
-use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database, unknown_if_incomplete};
+use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database_objects};
 use crate::settings::Tier;
 
 crate::declare_rule! {
@@ -61,8 +61,7 @@ impl Rule for InMemoryOltp {
             ),
             None => (Severity::Blocker, TIER_NOTE),
         };
-        for_each_database(instance, |database, facts| {
-            let before = out.findings.len();
+        for_each_database_objects(&Self::META, instance, out, |database, facts, out| {
             for filegroup in &facts.filegroups {
                 if filegroup.value.kind == FilegroupKind::MemoryOptimizedData {
                     out.finding_with_severity(
@@ -117,14 +116,6 @@ impl Rule for InMemoryOltp {
                     &second.origin,
                 );
             }
-            unknown_if_incomplete(
-                &Self::META,
-                instance,
-                database,
-                facts,
-                out.findings.len() > before,
-                out,
-            );
         });
     }
 }

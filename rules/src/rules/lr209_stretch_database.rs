@@ -1,5 +1,5 @@
 use crate::model::{DatabaseSetting, Instance};
-use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database, unknown_if_incomplete};
+use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database_objects};
 
 crate::declare_rule! {
     /// # What it does
@@ -37,8 +37,7 @@ impl Rule for StretchDatabase {
     }
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
-        for_each_database(instance, |database, facts| {
-            let before = out.findings.len();
+        for_each_database_objects(&Self::META, instance, out, |database, facts, out| {
             for setting in &facts.settings {
                 if setting.value == DatabaseSetting::RemoteDataArchive(true) {
                     out.finding(
@@ -62,14 +61,6 @@ impl Rule for StretchDatabase {
                     &table.origin,
                 );
             }
-            unknown_if_incomplete(
-                &Self::META,
-                instance,
-                database,
-                facts,
-                out.findings.len() > before,
-                out,
-            );
         });
     }
 }

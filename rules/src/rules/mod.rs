@@ -54,7 +54,6 @@ mod lr314_legacy_syntax;
 mod lr315_next_column;
 
 pub use lr101_unsupported_version::UnsupportedVersion;
-pub use lr102_missing_servicing_update::MINIMUM_BUILDS;
 pub use lr102_missing_servicing_update::MissingServicingUpdate;
 pub use lr103_unsupported_edition::UnsupportedEdition;
 pub use lr104_unsupported_host::UnsupportedHost;
