@@ -248,7 +248,7 @@ impl<'p> ScriptScanner<'p> {
     /// Scans the content of an executed string literal as T-SQL. Each `''`
     /// becomes `' ` so that every byte keeps its position in the file; the
     /// findings say they came from dynamic SQL. A `USE` inside it does not
-    /// outlive it.
+    /// outlive it, nor do the variables of its batches.
     fn scan_dynamic(&mut self, content: &str, line: u32, column: u32, variables: &Variables) {
         if self.dynamic_depth >= MAX_DYNAMIC_DEPTH {
             return;
@@ -256,6 +256,7 @@ impl<'p> ScriptScanner<'p> {
         let code = unquote_in_place(content);
         let split = split_batches(&code, variables);
         let outer_database = self.current_database.clone();
+        let outer_variables = Rc::clone(&self.variables);
         self.dynamic_depth += 1;
         for batch in &split.batches {
             let first_column = if batch.start_line == 1 { column } else { 1 };
@@ -263,6 +264,7 @@ impl<'p> ScriptScanner<'p> {
         }
         self.dynamic_depth -= 1;
         self.current_database = outer_database;
+        self.variables = outer_variables;
     }
 
     /// Tokenizes a piece of a batch that starts at (`start_line`,
