@@ -9,12 +9,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 use linkready_reports::{OutputFormat, render, render_rule_list};
 use linkready_rules::{RULES, Severity, find_rule};
 
+use crate::ScanRequest;
 use crate::collect::files::ScriptOptions;
 use crate::collect::inventory::to_document;
 use crate::collect::live::connection::{ServerSpec, parse_server, parse_server_list};
 use crate::collect::live::script::collection_script;
 use crate::collect::live::{LiveOptions, collect_raw};
-use crate::{ScanRequest, run_scan};
 
 /// Tells whether SQL Server databases can be linked to Azure SQL Managed
 /// Instance, what blocks them, and what to fix.
@@ -131,7 +131,9 @@ pub struct ScanArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Exit with 1 when a finding is at or above this severity.
+    /// Exit with 1 when a finding is at or above this severity, or when
+    /// anything is unknown (an instance, a database, a fact a rule at or
+    /// above it needs); `never` always exits 0 after a report.
     #[arg(long, value_enum, default_value_t = FailOn::Blocker)]
     pub fail_on: FailOn,
 }
@@ -183,8 +185,10 @@ impl FailOn {
     }
 }
 
-/// Exit codes: 0 nothing at or above `--fail-on`, 1 something is, 2 usage or
-/// run error.
+/// Exit codes (README "Exit codes"): 0 nothing at or above `--fail-on` and
+/// nothing unknown, 1 a finding at or above `--fail-on` or anything
+/// unknown, 2 usage or input error (nothing to assess, an input that
+/// cannot be read, a `--database` that matches nothing).
 pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
@@ -236,7 +240,9 @@ pub fn run(cli: Cli) -> Result<u8> {
     }
 }
 
-/// The assessment request for the inputs, and the paths given that do not exist.
+/// The assessment request for the inputs, and the paths given that do not
+/// exist (one bad input does not stop the run: the report lists it as not
+/// assessed and the exit code is 2).
 pub(crate) fn request(input: InputArgs) -> Result<(ScanRequest, Vec<String>)> {
     // Read first: a bad configuration stops before any server is contacted.
     let config = crate::config::load(input.config.as_deref(), crate::config::today())?;
@@ -273,8 +279,9 @@ pub(crate) fn request(input: InputArgs) -> Result<(ScanRequest, Vec<String>)> {
     Ok((request, missing))
 }
 
-/// Inputs the run could not use (rejected inventories, missing paths),
-/// reported on stderr; true when there were any.
+/// Inputs the run could not use (inventories given with `--inventory` or
+/// found under a folder alike, missing paths), reported on stderr; true
+/// when there were any.
 pub(crate) fn report_input_errors(report: &linkready_reports::Report, missing: &[String]) -> bool {
     let rejected: Vec<&str> = report
         .inventories
@@ -282,20 +289,83 @@ pub(crate) fn report_input_errors(report: &linkready_reports::Report, missing: &
         .filter_map(|i| i.error.as_deref())
         .collect();
     for error in &rejected {
-        eprintln!("linkready: {error}");
+        eprintln!("linkready: error: {error}");
     }
     if !missing.is_empty() {
         eprintln!(
-            "linkready: no such file or directory: {}",
+            "linkready: error: no such file or directory: {}",
             missing.join(", ")
         );
     }
     !rejected.is_empty() || !missing.is_empty()
 }
 
+/// Why the run has nothing to judge, if so: no script, no inventory and no
+/// server (`nothing to assess in PATH`), or a `--database` that names no
+/// database of any input (with the closest names).
+pub(crate) fn check_inputs(
+    request: &ScanRequest,
+    estate: &linkready_rules::Estate,
+    report: &linkready_reports::Report,
+) -> Result<()> {
+    if report.files.is_empty() && report.inventories.is_empty() && request.servers.is_empty() {
+        let paths: Vec<String> = request
+            .paths
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect();
+        bail!(
+            "nothing to assess in {}: no .sql file and no *.inventory.json (give --server or --inventory for servers)",
+            paths.join(", ")
+        );
+    }
+    let unmatched = crate::unmatched_databases(estate, &request.databases);
+    if !unmatched.is_empty() {
+        let described: Vec<String> = unmatched
+            .iter()
+            .map(|(name, closest)| match closest.as_slice() {
+                [] => format!("{name:?}"),
+                names => format!("{name:?} (did you mean {}?)", names.join(", ")),
+            })
+            .collect();
+        bail!(
+            "--database {}: no such database in the inputs",
+            described.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// Whether the run fails at `--fail-on`: a finding at or above it, an
+/// unknown verdict anywhere, or a rule at or above it that could not
+/// decide for lack of a fact (not for lack of the target's description).
+pub(crate) fn fails(
+    assessment: &linkready_rules::Assessment,
+    config: &crate::config::Config,
+    fail_on: FailOn,
+) -> bool {
+    let Some(threshold) = fail_on.threshold() else {
+        return false;
+    };
+    let finding = assessment.findings.iter().any(|f| f.severity >= threshold);
+    let unknown_verdict = assessment.instances.iter().any(|instance| {
+        instance.verdict == linkready_rules::Verdict::Unknown
+            || instance
+                .databases
+                .iter()
+                .any(|db| db.verdict == linkready_rules::Verdict::Unknown)
+    });
+    let unknown_fact = assessment
+        .unknowns
+        .iter()
+        .any(|u| !u.needs_target && config.severity(u.rule) >= threshold);
+    finding || unknown_verdict || unknown_fact
+}
+
 fn scan(args: ScanArgs) -> Result<u8> {
     let (request, missing) = request(args.input)?;
-    let report = run_scan(&request);
+    let (estate, report) = crate::run_assessment(&request);
+    check_inputs(&request, &estate, &report)?;
     let format = match args.format {
         Format::Table => OutputFormat::Table,
         Format::Json => OutputFormat::Json,
@@ -314,14 +384,13 @@ fn scan(args: ScanArgs) -> Result<u8> {
     if report_input_errors(&report, &missing) {
         return Ok(EXIT_ERROR);
     }
-    let failing = args.fail_on.threshold().is_some_and(|threshold| {
-        report
-            .assessment
-            .findings
-            .iter()
-            .any(|f| f.severity >= threshold)
-    });
-    Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
+    Ok(
+        if fails(&report.assessment, &request.config, args.fail_on) {
+            EXIT_FINDINGS
+        } else {
+            EXIT_CLEAN
+        },
+    )
 }
 
 fn collect(args: CollectArgs) -> Result<u8> {

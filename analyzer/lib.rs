@@ -73,6 +73,64 @@ pub fn inventory_instance(path: &Path) -> (Instance, InputInventory) {
     }
 }
 
+/// `--database` names that match no database of any input (system
+/// databases excepted: LR201 judges those), each with the closest names
+/// that exist.
+pub fn unmatched_databases(estate: &Estate, selected: &[String]) -> Vec<(String, Vec<String>)> {
+    let mut existing: Vec<&str> = estate
+        .instances
+        .iter()
+        .flat_map(|instance| instance.databases.iter().map(|db| db.name.as_str()))
+        .collect();
+    existing.sort_unstable();
+    existing.dedup();
+    selected
+        .iter()
+        .filter(|name| !linkready_rules::is_system_database(name))
+        .filter(|name| !existing.iter().any(|db| db.eq_ignore_ascii_case(name)))
+        .map(|name| (name.clone(), closest_names(name, &existing)))
+        .collect()
+}
+
+/// Up to three names within a small edit distance of `wanted` (case
+/// ignored), closest first.
+pub fn closest_names(wanted: &str, candidates: &[&str]) -> Vec<String> {
+    let wanted_lower = wanted.to_lowercase();
+    let limit = (wanted.chars().count() / 3).max(2);
+    let mut scored: Vec<(usize, &str)> = candidates
+        .iter()
+        .map(|candidate| {
+            (
+                edit_distance(&wanted_lower, &candidate.to_lowercase()),
+                *candidate,
+            )
+        })
+        .filter(|(distance, _)| *distance <= limit)
+        .collect();
+    scored.sort();
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, name)| name.to_string())
+        .collect()
+}
+
+/// Levenshtein distance over characters (two rows: linear memory).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
+}
+
 /// Scans, assesses, and builds the report. Live servers are read on their
 /// own thread while the scripts are scanned.
 pub fn run_scan(request: &ScanRequest) -> Report {
@@ -109,11 +167,12 @@ pub fn run_assessment(request: &ScanRequest) -> (Estate, Report) {
         .iter()
         .map(|path| inventory_instance(path))
         .unzip();
-    if !request.paths.is_empty() {
+    // Script input is an instance only when a script was read (a folder of
+    // inventories alone has none).
+    if !files.is_empty() {
         instances.push(script_instance(
             SCRIPT_INSTANCE,
             &mut files,
-            &request.options,
             &request.databases,
         ));
     }

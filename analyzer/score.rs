@@ -1,8 +1,12 @@
 //! Readiness scores (0–100), written down in the README.
 //!
-//! A database starts at 100 and loses a fixed weight per finding by severity;
-//! the result is clamped to 0–100. A database or instance whose verdict is
-//! unknown has no score.
+//! The verdict chooses a band — ready 90–100, ready-with-conditions 50–89,
+//! not-ready 0–49 — so every ready database scores above every
+//! ready-with-conditions one, which scores above every not-ready one. Inside
+//! its band a score falls with the points its findings cost (a fixed weight
+//! per severity, or the rule's own): 0 points is the top of the band, 100 or
+//! more the bottom. A database or instance whose verdict is unknown has no
+//! score.
 
 use std::collections::BTreeMap;
 
@@ -57,32 +61,42 @@ impl Weights {
     }
 }
 
-fn points(lost: u32) -> u8 {
-    u8::try_from(100u32.saturating_sub(lost)).unwrap_or(0)
+/// The lowest and highest score of a verdict's band.
+pub fn band(verdict: Verdict) -> Option<(u8, u8)> {
+    match verdict {
+        Verdict::Ready => Some((90, 100)),
+        Verdict::ReadyWithConditions => Some((50, 89)),
+        Verdict::NotReady => Some((0, 49)),
+        Verdict::Unknown => None,
+    }
 }
 
-/// The score of a database from the points its findings cost; None when
-/// its verdict is unknown.
+/// The score within the verdict's band for the points lost.
+fn points(verdict: Verdict, lost: u32) -> Option<u8> {
+    let (low, high) = band(verdict)?;
+    let kept = 100 - lost.min(100);
+    let span = u32::from(high - low);
+    let score = u32::from(low) + (kept * span) / 100;
+    Some(u8::try_from(score).unwrap_or(high))
+}
+
+/// The score of a database from the points its findings (its own and
+/// those it inherits from its instance) cost; None when its verdict is
+/// unknown.
 pub fn database_score(verdict: Verdict, lost: u32) -> Option<u8> {
-    (verdict != Verdict::Unknown).then(|| points(lost))
+    points(verdict, lost)
 }
 
-/// The instance's own score (its instance-level findings), capped by its
-/// worst database; None when its verdict is unknown.
+/// The instance's score: its own findings within its verdict's band,
+/// capped by its worst database; None when its verdict is unknown.
 pub fn instance_score(
     verdict: Verdict,
     own_lost: u32,
     databases: &[DatabaseAssessment],
 ) -> Option<u8> {
-    if verdict == Verdict::Unknown {
-        return None;
-    }
-    let worst_database = databases
-        .iter()
-        .filter_map(|db| db.score)
-        .min()
-        .unwrap_or(100);
-    Some(points(own_lost).min(worst_database))
+    let own = points(verdict, own_lost)?;
+    let worst_database = databases.iter().filter_map(|db| db.score).min();
+    Some(worst_database.map_or(own, |worst| own.min(worst)))
 }
 
 #[cfg(test)]
@@ -105,16 +119,17 @@ mod tests {
     }
 
     #[test]
-    fn weights_and_clamping() {
+    fn weights_move_a_score_within_its_band() {
         let counts = SeverityCounts {
             blocker: 0,
             prerequisite: 2,
             warning: 3,
             info: 9,
         };
+        // 29 points lost: 71 % of the ready-with-conditions band.
         assert_eq!(
             database_score(Verdict::ReadyWithConditions, lost(&counts)),
-            Some(71)
+            Some(77)
         );
         let many = SeverityCounts {
             blocker: 3,
@@ -123,6 +138,28 @@ mod tests {
         assert_eq!(database_score(Verdict::NotReady, lost(&many)), Some(0));
         assert_eq!(database_score(Verdict::Unknown, lost(&counts)), None);
         assert_eq!(database_score(Verdict::Ready, 0), Some(100));
+        assert_eq!(database_score(Verdict::NotReady, 0), Some(49));
+    }
+
+    #[test]
+    fn every_ready_scores_above_every_condition_above_every_not_ready() {
+        // Whatever the weights, the bands do not overlap.
+        for lost in [0u32, 1, 3, 10, 59, 60, 99, 100, 1000, u32::MAX] {
+            let ready = database_score(Verdict::Ready, lost).unwrap();
+            let conditions = database_score(Verdict::ReadyWithConditions, lost).unwrap();
+            let not_ready = database_score(Verdict::NotReady, lost).unwrap();
+            assert!((90..=100).contains(&ready), "{lost}: {ready}");
+            assert!((50..=89).contains(&conditions), "{lost}: {conditions}");
+            assert!(not_ready <= 49, "{lost}: {not_ready}");
+        }
+        assert!(
+            database_score(Verdict::Ready, u32::MAX)
+                > database_score(Verdict::ReadyWithConditions, 0)
+        );
+        assert!(
+            database_score(Verdict::ReadyWithConditions, u32::MAX)
+                > database_score(Verdict::NotReady, 0)
+        );
     }
 
     fn database(verdict: Verdict, score: Option<u8>) -> DatabaseAssessment {
@@ -131,6 +168,7 @@ mod tests {
             verdict,
             score,
             counts: SeverityCounts::default(),
+            inherited: Vec::new(),
         }
     }
 
@@ -142,51 +180,46 @@ mod tests {
         };
         assert_eq!(
             instance_score(Verdict::ReadyWithConditions, lost(&own), &[]),
-            Some(90)
+            Some(85)
         );
         assert_eq!(instance_score(Verdict::Ready, 0, &[]), Some(100));
     }
 
     #[test]
     fn unknown_databases_do_not_count_as_perfect_or_zero() {
-        // All databases unknown: the instance is unknown too (worst verdict)
-        // and has no score.
         let all_unknown = [
             database(Verdict::Unknown, None),
             database(Verdict::Unknown, None),
         ];
         assert_eq!(instance_score(Verdict::Unknown, 0, &all_unknown), None);
-        // One unknown beside a scored one: only the scored one caps.
         let mixed = [
             database(Verdict::Unknown, None),
-            database(Verdict::ReadyWithConditions, Some(97)),
+            database(Verdict::ReadyWithConditions, Some(87)),
         ];
         assert_eq!(instance_score(Verdict::Unknown, 0, &mixed), None);
         assert_eq!(
             instance_score(Verdict::ReadyWithConditions, 0, &mixed[1..]),
-            Some(97)
+            Some(87)
         );
     }
 
     #[test]
-    fn blockers_only_at_instance_level() {
+    fn an_instance_scores_no_higher_than_its_worst_database() {
         let own = SeverityCounts {
             blocker: 1,
             ..SeverityCounts::default()
         };
-        let ready = [database(Verdict::Ready, Some(100))];
+        let not_ready = [database(Verdict::NotReady, Some(19))];
         assert_eq!(
-            instance_score(Verdict::NotReady, lost(&own), &ready),
-            Some(40)
+            instance_score(Verdict::NotReady, lost(&own), &not_ready),
+            Some(19)
         );
-        // The database itself keeps its own score.
-        assert_eq!(database_score(Verdict::Ready, 0), Some(100));
         let two = SeverityCounts {
             blocker: 2,
             ..SeverityCounts::default()
         };
         assert_eq!(
-            instance_score(Verdict::NotReady, lost(&two), &ready),
+            instance_score(Verdict::NotReady, lost(&two), &not_ready),
             Some(0)
         );
     }

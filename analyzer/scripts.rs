@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use linkready_reports::setup::{LinkTarget, SetupOutput, link_setup};
 
 use crate::cli::{
-    EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, ScriptsArgs, report_input_errors, request,
+    EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, ScriptsArgs, check_inputs, report_input_errors, request,
 };
 use crate::config::{civil_from_days, today};
 
@@ -29,6 +29,7 @@ pub fn run(args: ScriptsArgs) -> Result<u8> {
         options.certificate_expiry = civil_from_days(today() + DEFAULT_CERTIFICATE_DAYS);
     }
     let (estate, report) = crate::run_assessment(&request);
+    check_inputs(&request, &estate, &report)?;
     let output = link_setup(&estate, &report.assessment, &target, &options)?;
     if replace {
         std::fs::remove_dir_all(&args.out)

@@ -178,7 +178,8 @@ weight = 5
     assert_eq!(reporting["verdict"], "not-ready", "LR215 raised to blocker");
     let lr215 = findings(&report, "LR215");
     assert_eq!(lr215[0]["severity"], "blocker");
-    assert_eq!(reporting["score"], 40);
+    // 60 points lost: 40 % of the not-ready band (0–49).
+    assert_eq!(reporting["score"], 19);
 }
 
 #[test]

@@ -175,6 +175,9 @@ impl BatchState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum PreviousWord {
     CreateOrAlter,
+    /// GRANT, DENY, REVOKE before their TO/FROM: `GRANT CREATE DATABASE`
+    /// names a permission, not a CREATE statement.
+    Permission,
     Declare,
     Bulk,
     Update,
@@ -710,6 +713,14 @@ impl<'a> Splitter<'a> {
             return;
         }
         let statement = match lower {
+            b"to" | b"from" if state.statement == PreviousWord::Permission => {
+                // The grantees follow; a CREATE after them starts a statement.
+                state.statement = PreviousWord::Other;
+                None
+            }
+            // `GRANT SELECT, CREATE DATABASE, EXECUTE`: permission names.
+            _ if state.statement == PreviousWord::Permission => None,
+            b"grant" | b"revoke" | b"deny" => Some(PreviousWord::Permission),
             b"create" | b"alter" => {
                 state.previous = PreviousWord::CreateOrAlter;
                 Some(PreviousWord::CreateOrAlter)
@@ -756,10 +767,10 @@ impl<'a> Splitter<'a> {
                 None
             }
             b"select" | b"delete" | b"merge" | b"drop" | b"truncate" | b"exec" | b"execute"
-            | b"set" | b"print" | b"raiserror" | b"throw" | b"return" | b"grant" | b"revoke"
-            | b"deny" | b"backup" | b"restore" | b"dbcc" | b"waitfor" | b"open" | b"close"
-            | b"fetch" | b"deallocate" | b"commit" | b"rollback" | b"if" | b"while" | b"goto"
-            | b"bulk" | b"checkpoint" | b"kill" | b"reconfigure" => Some(PreviousWord::Other),
+            | b"set" | b"print" | b"raiserror" | b"throw" | b"return" | b"backup" | b"restore"
+            | b"dbcc" | b"waitfor" | b"open" | b"close" | b"fetch" | b"deallocate" | b"commit"
+            | b"rollback" | b"if" | b"while" | b"goto" | b"bulk" | b"checkpoint" | b"kill"
+            | b"reconfigure" => Some(PreviousWord::Other),
             _ => None,
         };
         if let Some(kind) = statement {

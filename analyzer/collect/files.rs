@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use linkready_rules::{Instance, Source, Suppression, SuppressionScope, is_system_database};
+use linkready_rules::{Instance, Source, Suppression, SuppressionScope};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
@@ -234,26 +234,13 @@ pub fn scan_text(text: &str, shown: String, options: &ScriptOptions) -> ScannedF
 }
 
 /// Builds the pseudo-instance that stands for script input.
-pub fn script_instance(
-    name: &str,
-    files: &mut [ScannedFile],
-    options: &ScriptOptions,
-    selected: &[String],
-) -> Instance {
+pub fn script_instance(name: &str, files: &mut [ScannedFile], selected: &[String]) -> Instance {
     let mut instance = Instance::new(name, Source::Script);
-    instance.errors.push(
-        "instance facts not assessed: scripts do not show version, edition, HADR, master key or endpoints (connect with --server, or read an inventory)".to_string(),
-    );
+    // A selection names databases; it never creates one (a typo must not
+    // become a "ready" database): the scripts' USE statements, CREATE/ALTER
+    // DATABASE and statements outside any USE (the default) do.
     for database in selected {
         instance.select_database(database);
-        if !is_system_database(database) {
-            instance.database_mut(database);
-        }
-    }
-    if let Some(default) = &options.default_database
-        && !is_system_database(default)
-    {
-        instance.database_mut(default);
     }
     for file in files.iter_mut() {
         if let Some(error) = &file.error {

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use crate::model::Report;
 
 /// The columns, in order (documented in the README).
-pub const CSV_COLUMNS: [&str; 15] = [
+pub const CSV_COLUMNS: [&str; 16] = [
     "rule",
     "name",
     "severity",
@@ -27,6 +27,7 @@ pub const CSV_COLUMNS: [&str; 15] = [
     "aliases",
     "suppressed",
     "database_verdict",
+    "database_inherited",
 ];
 
 fn push_field(row: &mut String, value: &str) {
@@ -56,14 +57,17 @@ pub fn render_csv(report: &Report) -> String {
     push_row(&mut out, &CSV_COLUMNS);
     let assessment = &report.assessment;
     // Each database's verdict by (instance, database), for every row.
-    let verdicts: BTreeMap<(&str, &str), &str> = assessment
+    // and the instance outcomes it inherits ("LR102 blocker: …; …").
+    let verdicts: BTreeMap<(&str, &str), (&str, String)> = assessment
         .instances
         .iter()
         .flat_map(|instance| {
             instance.databases.iter().map(|db| {
+                let inherited: Vec<String> =
+                    db.inherited.iter().map(|cause| cause.describe()).collect();
                 (
                     (instance.name.as_str(), db.name.as_str()),
-                    db.verdict.as_str(),
+                    (db.verdict.as_str(), inherited.join("; ")),
                 )
             })
         })
@@ -80,6 +84,10 @@ pub fn render_csv(report: &Report) -> String {
         );
         let dynamic = finding.origin.is_dynamic();
         let aliases = finding.rule.aliases.join(" ");
+        let database = finding
+            .database
+            .as_deref()
+            .and_then(|db| verdicts.get(&(finding.instance.as_str(), db)));
         push_row(
             &mut out,
             &[
@@ -101,11 +109,8 @@ pub fn render_csv(report: &Report) -> String {
                 } else {
                     ""
                 },
-                finding
-                    .database
-                    .as_deref()
-                    .and_then(|db| verdicts.get(&(finding.instance.as_str(), db)).copied())
-                    .unwrap_or(""),
+                database.map_or("", |(verdict, _)| verdict),
+                database.map_or("", |(_, inherited)| inherited.as_str()),
             ],
         );
     }

@@ -108,6 +108,7 @@ struct Instance<'a> {
     name: &'a str,
     verdict: &'static str,
     score: String,
+    prerequisites_assessed: bool,
     errors: &'a [String],
     databases: Vec<Database<'a>>,
 }
@@ -121,6 +122,8 @@ struct Database<'a> {
     prerequisite: usize,
     warning: usize,
     info: usize,
+    /// "LR102 blocker: …" per inherited instance outcome.
+    inherited: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -310,6 +313,7 @@ pub fn render_html(report: &Report) -> Result<String, handlebars::RenderError> {
                 name: &instance.name,
                 verdict: instance.verdict.as_str(),
                 score: score(instance.score),
+                prerequisites_assessed: instance.prerequisites_assessed(),
                 errors: &instance.errors,
                 databases: instance
                     .databases
@@ -322,6 +326,7 @@ pub fn render_html(report: &Report) -> Result<String, handlebars::RenderError> {
                         prerequisite: db.counts.prerequisite,
                         warning: db.counts.warning,
                         info: db.counts.info,
+                        inherited: db.inherited.iter().map(|c| c.describe()).collect(),
                     })
                     .collect(),
             })

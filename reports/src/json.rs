@@ -1,7 +1,8 @@
 //! The JSON report: its own output structs, versioned; never internal types.
 
 use linkready_rules::{
-    BlockerCount, ConfigSuppressionUse, Finding, RuleUnknown, SuppressionScope, VerdictCounts,
+    BlockerCount, ConfigSuppressionUse, Finding, InheritedCause, RuleUnknown, SuppressionScope,
+    VerdictCounts,
 };
 use serde::Serialize;
 
@@ -112,8 +113,13 @@ struct Tool<'a> {
 #[derive(Serialize)]
 struct JsonInstance<'a> {
     name: &'a str,
+    /// live, inventory or script.
+    source: &'a str,
     verdict: &'a str,
     score: Option<u8>,
+    /// "assessed", or "not-assessed" for script input (no instance facts:
+    /// version, edition, HADR, endpoint… were not judged).
+    instance_prerequisites: &'a str,
     errors: &'a [String],
     databases: Vec<JsonDatabase<'a>>,
 }
@@ -123,7 +129,33 @@ struct JsonDatabase<'a> {
     name: &'a str,
     verdict: &'a str,
     score: Option<u8>,
+    /// Its own findings per severity.
     counts: &'a linkready_rules::SeverityCounts,
+    /// The instance's outcomes that count in this verdict.
+    inherited: Vec<JsonInherited<'a>>,
+}
+
+/// An instance finding or unknown a database inherits.
+#[derive(Serialize)]
+pub(crate) struct JsonInherited<'a> {
+    rule: &'a str,
+    name: &'a str,
+    severity: &'a str,
+    /// "finding" or "unknown".
+    outcome: &'a str,
+    message: &'a str,
+}
+
+impl<'a> From<&'a InheritedCause> for JsonInherited<'a> {
+    fn from(cause: &'a InheritedCause) -> Self {
+        JsonInherited {
+            rule: cause.rule.id,
+            name: cause.rule.name,
+            severity: cause.severity.as_str(),
+            outcome: if cause.unknown { "unknown" } else { "finding" },
+            message: &cause.message,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -235,8 +267,14 @@ pub fn render_json(report: &Report) -> String {
             .iter()
             .map(|instance| JsonInstance {
                 name: &instance.name,
+                source: instance.source.as_str(),
                 verdict: instance.verdict.as_str(),
                 score: instance.score,
+                instance_prerequisites: if instance.prerequisites_assessed() {
+                    "assessed"
+                } else {
+                    "not-assessed"
+                },
                 errors: &instance.errors,
                 databases: instance
                     .databases
@@ -246,6 +284,7 @@ pub fn render_json(report: &Report) -> String {
                         verdict: db.verdict.as_str(),
                         score: db.score,
                         counts: &db.counts,
+                        inherited: db.inherited.iter().map(JsonInherited::from).collect(),
                     })
                     .collect(),
             })

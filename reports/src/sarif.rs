@@ -495,6 +495,17 @@ pub fn render_sarif(report: &Report) -> String {
         }
     }
     for instance in &assessment.instances {
+        if !instance.prerequisites_assessed() {
+            notifications.push(Notification {
+                level: "note",
+                message: Text {
+                    text: format!(
+                        "{}: instance prerequisites not assessed: scripts do not show version, edition, HADR, master key or endpoints (connect with --server, or read an inventory)",
+                        instance.name
+                    ),
+                },
+            });
+        }
         for error in &instance.errors {
             notifications.push(Notification {
                 level: "warning",

@@ -36,15 +36,35 @@ pub fn render_table(report: &Report) -> String {
     let assessment = &report.assessment;
     let mut out = String::new();
 
-    let mut databases = new_table(&["Instance", "Database", "Verdict", "Score", "B/P/W/I"]);
+    let mut databases = new_table(&[
+        "Instance",
+        "Database",
+        "Verdict",
+        "Score",
+        "B/P/W/I",
+        "From the instance",
+    ]);
     for instance in &assessment.instances {
         for db in &instance.databases {
+            let inherited: Vec<String> = db
+                .inherited
+                .iter()
+                .map(|cause| {
+                    let outcome = if cause.unknown {
+                        "unknown"
+                    } else {
+                        cause.severity.as_str()
+                    };
+                    format!("{} {outcome}", cause.rule.id)
+                })
+                .collect();
             databases.add_row(vec![
                 instance.name.clone(),
                 db.name.clone(),
                 db.verdict.to_string(),
                 score_cell(db.score),
                 counts_cell(&db.counts),
+                inherited.join(", "),
             ]);
         }
         databases.add_row(vec![
@@ -53,6 +73,11 @@ pub fn render_table(report: &Report) -> String {
             instance.verdict.to_string(),
             score_cell(instance.score),
             String::new(),
+            if instance.prerequisites_assessed() {
+                String::new()
+            } else {
+                "prerequisites not assessed (scripts)".to_string()
+            },
         ]);
     }
     out.push_str(&databases.to_string());

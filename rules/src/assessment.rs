@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::finding::{ConfigSuppression, Finding, RuleUnknown, Severity, Suppression};
+use crate::rule::{RuleMeta, Source};
 
 /// A database's or instance's readiness for the link (RULES.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -53,21 +54,60 @@ impl SeverityCounts {
     }
 }
 
+/// An outcome of its instance that counts in a database's verdict
+/// (RULES.md: a database can be linked only if its instance can).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InheritedCause {
+    pub rule: &'static RuleMeta,
+    /// The finding's severity, or for an unknown the rule's.
+    pub severity: Severity,
+    /// The rule could not decide (a fact was not collected).
+    pub unknown: bool,
+    /// The finding's message or the unknown's reason (the first, when the
+    /// rule has several at the instance).
+    pub message: String,
+}
+
+impl InheritedCause {
+    /// One line for tables and CSV: `LR102 blocker: …` / `LR107 unknown: …`.
+    pub fn describe(&self) -> String {
+        let outcome = if self.unknown {
+            "unknown"
+        } else {
+            self.severity.as_str()
+        };
+        format!("{} {outcome}: {}", self.rule.id, self.message)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct DatabaseAssessment {
     pub name: String,
     pub verdict: Verdict,
     pub score: Option<u8>,
+    /// Its own findings per severity (inherited ones are in `inherited`).
     pub counts: SeverityCounts,
+    /// The instance's blocker, prerequisite and unknown outcomes that count
+    /// in this verdict; empty for script input (no instance facts).
+    pub inherited: Vec<InheritedCause>,
 }
 
 #[derive(Debug, Clone)]
 pub struct InstanceAssessment {
     pub name: String,
+    pub source: Source,
     pub verdict: Verdict,
     pub score: Option<u8>,
     pub errors: Vec<String>,
     pub databases: Vec<DatabaseAssessment>,
+}
+
+impl InstanceAssessment {
+    /// Whether the instance's own prerequisites (version, edition, HADR,
+    /// endpoint, …) were assessed: script input shows none of them.
+    pub fn prerequisites_assessed(&self) -> bool {
+        self.source != Source::Script
+    }
 }
 
 /// Everything a report shows.

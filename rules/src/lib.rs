@@ -15,7 +15,7 @@ mod settings;
 
 pub use assessment::{
     Assessment, BlockerCount, ConfigSuppressionUse, DatabaseAssessment, EstateSummary,
-    InstanceAssessment, NotAssessed, SeverityCounts, Verdict, VerdictCounts,
+    InheritedCause, InstanceAssessment, NotAssessed, SeverityCounts, Verdict, VerdictCounts,
 };
 pub use finding::{
     ConfigSuppression, Finding, RuleUnknown, Severity, Suppression, SuppressionScope, glob_match,

@@ -5,9 +5,126 @@
 //! default value. Scripts, live servers and offline inventories all fill these
 //! same types; rules never ask which source a fact came from.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::rule::Source;
+
+/// A group of catalog facts that one collection step fills. A catalog query
+/// declares the sets it feeds, a rule declares the sets it reads; when a
+/// query fails, times out, is denied or is missing from an inventory, its
+/// sets become gaps, and every rule reading a gap says `unknown` instead of
+/// passing (the engine does this for every rule, so no rule can forget).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactSet {
+    /// Version, edition, HADR, host, collation, server name, the login's rights.
+    ServerProperties,
+    /// The database master key in `master`.
+    MasterKey,
+    /// The user databases and their options, state, size and log chain.
+    DatabaseList,
+    /// Database files and their kinds.
+    Files,
+    /// Filegroups, FileTables, FILESTREAM columns, memory-optimized and
+    /// stretch objects, assemblies, broker queues and routes of a database.
+    Objects,
+    /// Module code and T-SQL job steps, scanned for usages.
+    Code,
+    AvailabilityGroups,
+    EncryptionKeys,
+    /// Backup history (msdb).
+    Backups,
+    Endpoints,
+    Configurations,
+    Logins,
+    LinkedServers,
+    ServerAudits,
+    CryptographicProviders,
+    JobSteps,
+    TraceFlags,
+    /// Server permissions of NT AUTHORITY\SYSTEM (SQL Server 2016).
+    SystemGrants,
+    /// Publications, subscriptions, CDC, log shipping.
+    Replication,
+}
+
+impl FactSet {
+    pub const ALL: [FactSet; 19] = [
+        FactSet::ServerProperties,
+        FactSet::MasterKey,
+        FactSet::DatabaseList,
+        FactSet::Files,
+        FactSet::Objects,
+        FactSet::Code,
+        FactSet::AvailabilityGroups,
+        FactSet::EncryptionKeys,
+        FactSet::Backups,
+        FactSet::Endpoints,
+        FactSet::Configurations,
+        FactSet::Logins,
+        FactSet::LinkedServers,
+        FactSet::ServerAudits,
+        FactSet::CryptographicProviders,
+        FactSet::JobSteps,
+        FactSet::TraceFlags,
+        FactSet::SystemGrants,
+        FactSet::Replication,
+    ];
+
+    /// Whether the set holds facts of each database (its gap makes each
+    /// database's outcome unknown) rather than of the instance (its gap
+    /// makes the rule unknown once, at the instance).
+    pub fn per_database(self) -> bool {
+        matches!(
+            self,
+            FactSet::DatabaseList
+                | FactSet::Files
+                | FactSet::Objects
+                | FactSet::Code
+                | FactSet::AvailabilityGroups
+                | FactSet::EncryptionKeys
+                | FactSet::Backups
+                | FactSet::Replication
+        )
+    }
+
+    /// Whether facts of the set can also belong to no listed database
+    /// (job step code run in master or msdb): its instance-wide gap leaves
+    /// the instance's own outcome unknown too.
+    pub fn also_outside_databases(self) -> bool {
+        self == FactSet::Code
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FactSet::ServerProperties => "server_properties",
+            FactSet::MasterKey => "master_key",
+            FactSet::DatabaseList => "database_list",
+            FactSet::Files => "files",
+            FactSet::Objects => "objects",
+            FactSet::Code => "code",
+            FactSet::AvailabilityGroups => "availability_groups",
+            FactSet::EncryptionKeys => "encryption_keys",
+            FactSet::Backups => "backups",
+            FactSet::Endpoints => "endpoints",
+            FactSet::Configurations => "configurations",
+            FactSet::Logins => "logins",
+            FactSet::LinkedServers => "linked_servers",
+            FactSet::ServerAudits => "server_audits",
+            FactSet::CryptographicProviders => "cryptographic_providers",
+            FactSet::JobSteps => "job_steps",
+            FactSet::TraceFlags => "trace_flags",
+            FactSet::SystemGrants => "system_grants",
+            FactSet::Replication => "replication",
+        }
+    }
+}
+
+/// The fact sets that could not be collected, each with the reason (the
+/// query and the server's error). Empty: everything was read.
+pub type Gaps = BTreeMap<FactSet, String>;
 
 /// Where a fact was seen.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -158,6 +275,9 @@ pub struct Instance {
     pub selected_databases: Vec<Fact<String>>,
     /// What could not be collected, and why ("not assessed").
     pub errors: Vec<String>,
+    /// Fact sets that could not be read for the whole instance (a failed
+    /// server-wide query): every rule reading one is unknown.
+    pub gaps: Gaps,
 }
 
 impl Instance {
@@ -194,7 +314,23 @@ impl Instance {
             unattributed: DatabaseFacts::default(),
             selected_databases: Vec::new(),
             errors: Vec::new(),
+            gaps: Gaps::new(),
         }
+    }
+
+    /// Records that `set` could not be read for the whole instance (the
+    /// first reason is kept: it is the cause, later ones are consequences).
+    pub fn add_gap(&mut self, set: FactSet, reason: impl Into<String>) {
+        self.gaps.entry(set).or_insert_with(|| reason.into());
+    }
+
+    /// Why `set` is not known for `database` (or for the instance when
+    /// None), if it is not.
+    pub fn gap<'a>(&'a self, set: FactSet, database: Option<&'a Database>) -> Option<&'a str> {
+        self.gaps
+            .get(&set)
+            .or_else(|| database.and_then(|db| db.facts.gaps.get(&set)))
+            .map(String::as_str)
     }
 
     /// The database with this name (SQL Server compares names without regard to case).
@@ -471,8 +607,9 @@ pub struct DatabaseFacts {
     pub backups: Option<Fact<BackupHistory>>,
     /// Size of all files, in MB (live, inventory).
     pub size_mb: Option<Fact<u64>>,
-    /// Why some object facts may be missing (the login could not see them).
-    pub incomplete: Option<String>,
+    /// Fact sets that could not be read for this database (its own
+    /// per-database step failed, or the login cannot enter it).
+    pub gaps: Gaps,
 }
 
 /// `sys.databases` state and access.
@@ -526,7 +663,9 @@ impl DatabaseFacts {
         self.availability_group = other.availability_group.or(self.availability_group.take());
         self.backups = other.backups.or(self.backups.take());
         self.size_mb = other.size_mb.or(self.size_mb.take());
-        self.incomplete = other.incomplete.or(self.incomplete.take());
+        for (set, reason) in other.gaps {
+            self.gaps.entry(set).or_insert(reason);
+        }
     }
 
     /// What kind of file this is, also when the script that added it

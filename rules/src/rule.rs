@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::finding::{Finding, RuleUnknown, Severity};
-use crate::model::{DatabaseFacts, Instance, Known, Origin, ProcedureCall, Usage};
+use crate::model::{DatabaseFacts, FactSet, Instance, Known, Origin, ProcedureCall, Usage};
 use crate::settings::{Settings, Target};
 
 /// What a rule judges.
@@ -53,6 +53,10 @@ pub struct RuleMeta {
     pub severity: Severity,
     pub scope: Scope,
     pub sources: &'static [Source],
+    /// The catalog fact sets the check reads: where one could not be
+    /// collected, the engine makes the rule `unknown` there (unless it
+    /// found something anyway).
+    pub reads: &'static [FactSet],
     /// The IDs Microsoft's assessments use for the same problem.
     pub aliases: &'static [&'static str],
     /// One line, lowercase, no trailing period.
@@ -87,6 +91,19 @@ impl RuleMeta {
 
     pub fn has_source(&self, source: Source) -> bool {
         self.sources.contains(&source)
+    }
+
+    /// Whether the check reads `set`: declared in `reads`, and for every
+    /// database rule the database list (it judges the databases listed).
+    pub fn reads_set(&self, set: FactSet) -> bool {
+        self.reads.contains(&set) || (set == FactSet::DatabaseList && self.scope == Scope::Database)
+    }
+
+    /// The fact sets the check reads (see `reads_set`).
+    pub fn read_sets(&self) -> impl Iterator<Item = FactSet> + '_ {
+        let list = (self.scope == Scope::Database && !self.reads.contains(&FactSet::DatabaseList))
+            .then_some(FactSet::DatabaseList);
+        self.reads.iter().copied().chain(list)
     }
 }
 
@@ -269,26 +286,6 @@ pub fn for_each_database(instance: &Instance, mut check: impl FnMut(Option<&str>
     }
 }
 
-/// [`for_each_database`] for a rule that reads a database's objects: when
-/// `check` found nothing there but the objects could not all be read,
-/// "none" is not known, and the rule says so.
-pub fn for_each_database_objects(
-    rule: &'static RuleMeta,
-    instance: &Instance,
-    out: &mut Outcomes,
-    mut check: impl FnMut(Option<&str>, &DatabaseFacts, &mut Outcomes),
-) {
-    for_each_database(instance, |database, facts| {
-        let before = out.findings.len();
-        check(database, facts, out);
-        if out.findings.len() == before
-            && let Some(reason) = &facts.incomplete
-        {
-            out.unknown(rule, instance, database, reason.clone());
-        }
-    });
-}
-
 /// Calls `check` for every procedure call in every database (and in the
 /// code that belongs to no database), with where it was seen.
 pub fn for_each_call(
@@ -316,6 +313,7 @@ macro_rules! declare_rule {
             severity: $severity:ident,
             scope: $scope:ident,
             sources: [$($source:ident),* $(,)?],
+            reads: [$($read:ident),* $(,)?],
             aliases: [$($alias:literal),* $(,)?],
             summary: $summary:literal $(,)?
         }
@@ -331,6 +329,7 @@ macro_rules! declare_rule {
                 severity: $crate::Severity::$severity,
                 scope: $crate::Scope::$scope,
                 sources: &[$($crate::Source::$source),*],
+                reads: &[$($crate::FactSet::$read),*],
                 aliases: &[$($alias),*],
                 summary: $summary,
                 docs: concat!($($doc, "\n"),*),

@@ -155,3 +155,72 @@ fn a_file_added_to_a_filestream_filegroup_seen_elsewhere_is_filestream() {
     assert_eq!(rules_fired(&outcomes), ["LR202", "LR202"]);
     assert_eq!(objects, ["DocsFS", "docs_fs2"]);
 }
+
+/// A live instance with these server properties (everything else known
+/// and healthy enough for the three rules below).
+fn server(version: &str, edition: &str, host: &str) -> Instance {
+    use linkready_rules::{Known, ProductVersion};
+    let mut instance = Instance::new("sql01", Source::Live);
+    let version = ProductVersion::parse(version).expect("a version the test writes");
+    instance.facts.version = Known::Known(version);
+    instance.facts.edition = Known::Known(edition.to_string());
+    instance.facts.version_text = Known::Known(format!(
+        "Microsoft SQL Server ({version}) (X64)\n\t{edition} on {host}"
+    ));
+    instance.facts.link_support_probe = Known::Known(true);
+    instance
+}
+
+/// What LR102, LR103 and LR104 say: their findings and unknowns.
+fn host_rules(instance: &Instance) -> (Vec<&'static str>, Vec<&'static str>) {
+    let outcomes = run(instance);
+    let ours = |id: &&str| ["LR102", "LR103", "LR104"].contains(id);
+    let found = outcomes
+        .findings
+        .iter()
+        .map(|f| f.rule.id)
+        .filter(ours)
+        .collect();
+    let unknown = outcomes
+        .unknowns
+        .iter()
+        .map(|u| u.rule.id)
+        .filter(ours)
+        .collect();
+    (found, unknown)
+}
+
+#[test]
+fn editions_hosts_and_versions_as_rules_md_says() {
+    let healthy = "Windows Server 2022 Datacenter 10.0 <X64> (Build 20348: )";
+    let enterprise = "Enterprise Edition (64-bit)";
+    assert_eq!(
+        host_rules(&server("16.0.4125.3", enterprise, healthy)),
+        (vec![], vec![])
+    );
+    // RULES.md LR103: Enterprise Evaluation is not a supported edition.
+    assert_eq!(
+        host_rules(&server(
+            "16.0.4125.3",
+            "Enterprise Evaluation Edition (64-bit)",
+            healthy
+        ))
+        .0,
+        ["LR103"]
+    );
+    // RULES.md LR104: any Windows client OS; Windows Server before 2012.
+    for host in [
+        "Windows 8.1 Pro 6.3 <X64> (Build 9600: )",
+        "Windows 7 Enterprise 6.1 <X64> (Build 7601: Service Pack 1)",
+        "Windows Server 2008 R2 Datacenter 6.1 <X64> (Build 7601: Service Pack 1)",
+    ] {
+        assert_eq!(
+            host_rules(&server("13.0.7000.253", enterprise, host)).0,
+            ["LR104"],
+            "{host}"
+        );
+    }
+    // RULES.md LR102: a major version newer than the table is unknown.
+    let (found, unknown) = host_rules(&server("18.0.1000.1", enterprise, healthy));
+    assert_eq!((found, unknown), (vec![], vec!["LR102"]));
+}

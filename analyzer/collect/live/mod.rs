@@ -14,10 +14,10 @@ use std::time::Duration;
 use linkready_rules::{
     Assembly, AssemblyPermission, AvailabilityGroupMembership, BackupHistory, ColumnName,
     Configuration, DatabaseEncryptionKey, DatabaseFacts, DatabaseFile, DatabaseSetting,
-    DatabaseState, Fact, FileDefinition, FileKind, Filegroup, FilegroupKind, Instance, JobStep,
-    Known, LinkedServer, Login, MemoryOptimizedKind, MemoryOptimizedObject, MirroringEndpoint,
-    Origin, ProductVersion, RecoveryModel, ReplicationFeature, ServerAudit, Source, Usage,
-    is_system_database,
+    DatabaseState, Fact, FactSet, FileDefinition, FileKind, Filegroup, FilegroupKind, Instance,
+    JobStep, Known, LinkedServer, Login, MemoryOptimizedKind, MemoryOptimizedObject,
+    MirroringEndpoint, Origin, ProductVersion, RecoveryModel, ReplicationFeature, ServerAudit,
+    Source, Usage, is_system_database,
 };
 
 use crate::collect::tsql::{ScriptFacts, ScriptScanner};
@@ -302,9 +302,15 @@ async fn read_server(
         })
         .unwrap_or_default();
     for database in databases {
-        for (name, select) in queries::DATABASE_QUERIES {
-            let sql = queries::database_query(name, select, &database);
-            let result = run_query(&mut client, &format!("{name}:{database}"), &sql, options).await;
+        for query in queries::DATABASE_QUERIES {
+            let sql = queries::database_query(query.name, query.select, &database);
+            let result = run_query(
+                &mut client,
+                &format!("{}:{database}", query.name),
+                &sql,
+                options,
+            )
+            .await;
             let lost = result.error.as_deref().is_some_and(is_connection_error);
             raw.results.push(result);
             if lost {
@@ -422,13 +428,12 @@ pub fn lower_server(mut raw: RawServer, source: Source) -> Instance {
     if let Some(error) = &raw.error {
         instance.errors.push(format!("not assessed: {error}"));
         instance.facts = linkready_rules::InstanceFacts::unknown(error);
+        for set in FactSet::ALL {
+            instance.add_gap(set, format!("not assessed: {error}"));
+        }
         return instance;
     }
     let properties = raw.result(SERVER_PROPERTIES.name);
-    let unknown_reason = |r: Option<&RawResult>, name: &str| match r.and_then(|r| r.error.clone()) {
-        Some(error) => format!("{name}: {error}"),
-        None => format!("{name}: not read"),
-    };
     let facts = &mut instance.facts;
     match properties
         .filter(|p| p.error.is_none())
@@ -460,13 +465,16 @@ pub fn lower_server(mut raw: RawServer, source: Source) -> Instance {
             );
         }
         None => {
-            let reason = unknown_reason(properties, SERVER_PROPERTIES.name);
+            let reason = missing_reason(&raw, source, SERVER_PROPERTIES.name)
+                .unwrap_or_else(|| format!("{}: no row", SERVER_PROPERTIES.name));
             instance.errors.push(format!("not assessed: {reason}"));
             instance.facts = linkready_rules::InstanceFacts::unknown(&reason);
+            for set in FactSet::ALL {
+                instance.add_gap(set, format!("not assessed: {reason}"));
+            }
             return instance;
         }
     }
-    let master_key = raw.result(queries::MASTER_KEY.name);
     facts.master_key = match raw
         .ok(queries::MASTER_KEY.name)
         .and_then(RawResult::first_record)
@@ -478,17 +486,154 @@ pub fn lower_server(mut raw: RawServer, source: Source) -> Instance {
             "sys.symmetric_keys shows no key, but the login may not see it (not sysadmin)",
         ),
         Some(_) => Known::Known(false),
-        None => Known::unknown(unknown_reason(master_key, queries::MASTER_KEY.name)),
+        None => Known::unknown(unread_reason(
+            &raw,
+            source,
+            &queries::MASTER_KEY,
+            facts.version.as_known().map(|v| v.major),
+        )),
     };
     for result in &raw.results {
         if let Some(error) = &result.error {
             instance.errors.push(format!("{}: {error}", result.query));
         }
     }
+    record_instance_gaps(&raw, &mut instance);
     lower_server_objects(&raw, &mut instance);
     let scanned = std::mem::take(&mut raw.scanned_modules);
     lower_databases(&raw, scanned, &mut instance);
     instance
+}
+
+/// Why the facts of query `name` are not known, or None when it ran
+/// without error: its error, or why it never ran (a lost connection, a
+/// section missing from an inventory).
+fn missing_reason(raw: &RawServer, source: Source, name: &str) -> Option<String> {
+    if let Some(result) = raw.result(name) {
+        return result
+            .error
+            .as_ref()
+            .map(|error| format!("{name}: {error}"));
+    }
+    let lost = raw.results.iter().find_map(|result| {
+        let error = result.error.as_deref()?;
+        is_connection_error(error).then(|| format!("{}: {error}", result.query))
+    });
+    Some(match (lost, source) {
+        (Some(lost), _) => format!("{name}: not run, the connection was lost ({lost})"),
+        (None, Source::Inventory) => format!("{name}: missing from the inventory"),
+        (None, _) => format!("{name}: not read"),
+    })
+}
+
+/// Why a query's single fact is unknown: not run on this version, its
+/// error, or why it never ran.
+fn unread_reason(
+    raw: &RawServer,
+    source: Source,
+    query: &queries::QueryDefinition,
+    major: Option<u16>,
+) -> String {
+    if !query.applies_to(major) {
+        return format!(
+            "{}: not read on major version {} (the catalog queries start at SQL Server 2016)",
+            query.name,
+            major.unwrap_or_default()
+        );
+    }
+    missing_reason(raw, source, query.name).unwrap_or_else(|| format!("{}: no row", query.name))
+}
+
+/// Every server-wide query that applies to this version and did not
+/// answer leaves the fact sets it feeds unknown for the whole instance.
+/// `database_files` is the exception: `database_objects` reads each
+/// database's files too, so its failure matters only where that step
+/// failed as well (see `record_database_gaps`).
+fn record_instance_gaps(raw: &RawServer, instance: &mut Instance) {
+    let major = match instance.facts.version {
+        Known::Known(version) => Some(version.major),
+        Known::Unknown(_) => None,
+    };
+    for query in INSTANCE_QUERIES.iter().filter(|q| q.applies_to(major)) {
+        if query.name == queries::DATABASE_FILES.name {
+            continue;
+        }
+        let Some(reason) = missing_reason(raw, instance.source, query.name) else {
+            continue;
+        };
+        if query.name == queries::DATABASES_2016.name {
+            // Without the list, no database can be judged: the instance
+            // is unknown, not an instance with no databases.
+            let reason = format!("databases could not be listed: {reason}");
+            instance.errors.push(reason.clone());
+            for set in query.feeds {
+                instance.add_gap(*set, reason.clone());
+            }
+            continue;
+        }
+        for set in query.feeds {
+            instance.add_gap(*set, reason.clone());
+        }
+    }
+}
+
+/// The per-database steps that did not answer for `database` (or never
+/// ran: not online, not accessible, connection lost), and catalog views
+/// that hide what the login may not see, become the database's gaps.
+fn record_database_gaps(
+    raw: &RawServer,
+    source: Source,
+    database: &str,
+    row: &Record<'_>,
+    can_see_definitions: bool,
+    facts: &mut DatabaseFacts,
+) {
+    let state = row.text("state").unwrap_or_default();
+    let not_run = if state != "ONLINE" {
+        Some(format!(
+            "{database} is {state}: its objects and code were not read"
+        ))
+    } else if row.number("has_access") == Some(0) {
+        Some(format!(
+            "the login cannot enter {database} (HAS_DBACCESS = 0): grant it CONNECT ANY DATABASE (SQL Server 2014 and later) to read its objects and code"
+        ))
+    } else {
+        None
+    };
+    let files_fallback = missing_reason(raw, source, queries::DATABASE_FILES.name);
+    for query in queries::DATABASE_QUERIES {
+        let name = format!("{}:{database}", query.name);
+        let reason = match &not_run {
+            Some(reason) => Some(reason.clone()),
+            None => missing_reason(raw, source, &name),
+        };
+        let Some(reason) = reason else {
+            continue;
+        };
+        for set in query.feeds {
+            match (set, &files_fallback) {
+                // The files still come from sys.master_files.
+                (FactSet::Files, None) => {}
+                (FactSet::Files, Some(fallback)) => {
+                    facts
+                        .gaps
+                        .entry(FactSet::Files)
+                        .or_insert_with(|| format!("{reason}; {fallback}"));
+                }
+                _ => {
+                    facts.gaps.entry(*set).or_insert_with(|| reason.clone());
+                }
+            }
+        }
+    }
+    if !can_see_definitions {
+        // Catalog views return no rows, not an error, for what a login may
+        // not see: an empty answer proves nothing.
+        let reason = "the login has neither sysadmin nor VIEW ANY DEFINITION: catalog views hide the objects and code it cannot see";
+        for set in [FactSet::Objects, FactSet::Code] {
+            facts.gaps.entry(set).or_insert_with(|| reason.to_string());
+        }
+    }
 }
 
 /// Where a catalog fact came from: a live server, or an inventory of one.
@@ -623,11 +768,12 @@ fn lower_server_objects(raw: &RawServer, instance: &mut Instance) {
             flags.dedup();
             Known::Known(flags)
         }
-        Some(result) => Known::unknown(format!(
-            "DBCC TRACESTATUS: {}",
-            result.error.clone().unwrap_or_default()
+        _ => Known::unknown(unread_reason(
+            raw,
+            source,
+            &queries::TRACE_FLAGS,
+            instance.facts.version.as_known().map(|v| v.major),
         )),
-        None => Known::unknown("trace flags not read"),
     };
     objects.system_grants = match raw.result(queries::SYSTEM_GRANTS_2016.name) {
         Some(result) if result.error.is_none() => Known::Known(
@@ -636,7 +782,11 @@ fn lower_server_objects(raw: &RawServer, instance: &mut Instance) {
                 .filter_map(|row| row.text("permission"))
                 .collect(),
         ),
-        Some(result) => Known::unknown(result.error.clone().unwrap_or_default()),
+        Some(result) => Known::unknown(format!(
+            "{}: {}",
+            queries::SYSTEM_GRANTS_2016.name,
+            result.error.clone().unwrap_or_default()
+        )),
         None => Known::unknown("not read (SQL Server 2016 only)"),
     };
     let mut commands = Vec::new();
@@ -814,11 +964,7 @@ fn lower_databases(raw: &RawServer, scanned: Vec<ScannedModules>, instance: &mut
             ));
         }
         lower_database_objects(raw, source, &server, &name, &mut facts);
-        if facts.incomplete.is_none() && !can_see_definitions {
-            // Catalog views return no rows, not an error, for what a login
-            // may not see.
-            facts.incomplete = Some("the login has neither sysadmin nor VIEW ANY DEFINITION: objects it cannot see are missing".to_string());
-        }
+        record_database_gaps(raw, source, &name, &row, can_see_definitions, &mut facts);
         instance.database_mut(&name).facts.extend(facts);
     }
     let names: Vec<String> = instance
@@ -980,11 +1126,8 @@ fn lower_database_objects(
 ) {
     let objects = raw.result(&format!("{}:{database}", queries::DATABASE_OBJECTS_NAME));
     let Some(objects) = objects.filter(|r| r.error.is_none()) else {
-        facts.incomplete = Some(match objects.and_then(|r| r.error.clone()) {
-            Some(error) => format!("objects of {database} not read: {error}"),
-            None => format!("objects of {database} not read (not online or not accessible)"),
-        });
-        // The files still come from sys.master_files.
+        // The gap is recorded by record_database_gaps; the files still
+        // come from sys.master_files.
         let files = raw.ok(queries::DATABASE_FILES.name);
         for row in files
             .into_iter()

@@ -8,7 +8,7 @@
 //! A query chosen per major version keeps one name, so lowering never asks
 //! which version answered.
 
-use linkready_rules::{tsql_name, tsql_string};
+use linkready_rules::{FactSet, tsql_name, tsql_string};
 
 /// A read-only catalog query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,7 +17,20 @@ pub struct QueryDefinition {
     /// The major versions whose catalog has what this text reads.
     pub min_major: u16,
     pub max_major: u16,
+    /// The fact sets its rows fill: when it fails, is denied, times out or
+    /// is missing from an inventory, these become gaps and every rule
+    /// reading them is unknown (a test checks that no query feeds nothing).
+    pub feeds: &'static [FactSet],
     pub sql: &'static str,
+}
+
+/// A query run in each user database (`EXEC [db].sys.sp_executesql`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DatabaseQuery {
+    pub name: &'static str,
+    /// The fact sets it fills for its database.
+    pub feeds: &'static [FactSet],
+    pub select: &'static str,
 }
 
 impl QueryDefinition {
@@ -34,6 +47,7 @@ pub const SERVER_PROPERTIES: QueryDefinition = QueryDefinition {
     name: "server_properties",
     min_major: 0,
     max_major: ANY,
+    feeds: &[FactSet::ServerProperties],
     sql: "-- linkready:server_properties
 SELECT CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS product_version,
        CAST(SERVERPROPERTY('Edition') AS nvarchar(128)) AS edition,
@@ -54,6 +68,7 @@ pub const MASTER_KEY: QueryDefinition = QueryDefinition {
     name: "master_key",
     min_major: 13,
     max_major: ANY,
+    feeds: &[FactSet::MasterKey],
     sql: "-- linkready:master_key
 SELECT CAST(COUNT(*) AS int) AS master_keys
 FROM master.sys.symmetric_keys
@@ -96,6 +111,7 @@ pub const DATABASES_2016: QueryDefinition = QueryDefinition {
     name: "databases",
     min_major: 13,
     max_major: 14,
+    feeds: &[FactSet::DatabaseList],
     sql: databases_query!("NULL"),
 };
 
@@ -104,6 +120,7 @@ pub const DATABASES_2019: QueryDefinition = QueryDefinition {
     name: "databases",
     min_major: 15,
     max_major: ANY,
+    feeds: &[FactSet::DatabaseList],
     sql: databases_query!("d.is_accelerated_database_recovery_on"),
 };
 
@@ -112,6 +129,7 @@ pub const DATABASE_FILES: QueryDefinition = QueryDefinition {
     name: "database_files",
     min_major: 13,
     max_major: ANY,
+    feeds: &[FactSet::Files],
     sql: "-- linkready:database_files
 SELECT CAST(DB_NAME(mf.database_id) AS nvarchar(256)) AS database_name,
        CAST(mf.name AS nvarchar(256)) AS name,
@@ -144,6 +162,7 @@ pub const AVAILABILITY_GROUPS_2016: QueryDefinition = QueryDefinition {
     name: "availability_groups",
     min_major: 13,
     max_major: 15,
+    feeds: &[FactSet::AvailabilityGroups],
     sql: availability_groups_query!("0"),
 };
 
@@ -152,6 +171,7 @@ pub const AVAILABILITY_GROUPS_2022: QueryDefinition = QueryDefinition {
     name: "availability_groups",
     min_major: 16,
     max_major: ANY,
+    feeds: &[FactSet::AvailabilityGroups],
     sql: availability_groups_query!("ag.is_contained"),
 };
 
@@ -160,6 +180,7 @@ pub const ENCRYPTION_KEYS: QueryDefinition = QueryDefinition {
     name: "encryption_keys",
     min_major: 13,
     max_major: ANY,
+    feeds: &[FactSet::EncryptionKeys],
     sql: "-- linkready:encryption_keys
 SELECT CAST(DB_NAME(dek.database_id) AS nvarchar(256)) AS database_name,
        CAST(dek.encryption_state AS int) AS encryption_state,
@@ -174,6 +195,7 @@ pub const BACKUPS: QueryDefinition = QueryDefinition {
     name: "backups",
     min_major: 13,
     max_major: ANY,
+    feeds: &[FactSet::Backups],
     sql: "-- linkready:backups
 SELECT CAST(d.name AS nvarchar(256)) AS database_name,
        CAST(bs.type AS nvarchar(1)) AS type,
@@ -190,6 +212,7 @@ pub const ENDPOINTS: QueryDefinition = QueryDefinition {
     name: "endpoints",
     min_major: 13,
     max_major: ANY,
+    feeds: &[FactSet::Endpoints],
     sql: "-- linkready:endpoints
 SELECT CAST(e.name AS nvarchar(256)) AS name,
        CAST(e.state_desc AS nvarchar(60)) AS state,
@@ -209,6 +232,7 @@ pub const CONFIGURATIONS: QueryDefinition = QueryDefinition {
     name: "configurations",
     min_major: 13,
     max_major: ANY,
+    feeds: &[FactSet::Configurations],
     sql: "-- linkready:configurations
 SELECT CAST(name AS nvarchar(128)) AS name, CAST(value_in_use AS bigint) AS value
 FROM sys.configurations
@@ -221,6 +245,7 @@ pub const SERVER_OBJECTS: QueryDefinition = QueryDefinition {
     name: "server_objects",
     min_major: 13,
     max_major: ANY,
+    feeds: &[FactSet::Logins, FactSet::LinkedServers, FactSet::ServerAudits, FactSet::CryptographicProviders],
     sql: "-- linkready:server_objects
 SELECT CAST(N'login' AS nvarchar(30)) AS kind, CAST(name AS nvarchar(256)) AS name, CAST(type AS nvarchar(60)) AS detail
 FROM sys.server_principals WHERE type IN ('S', 'U', 'G') AND name NOT LIKE N'##%' AND name NOT LIKE N'NT SERVICE\\%' AND name NOT LIKE N'NT AUTHORITY\\%' AND name <> N'sa'
@@ -237,6 +262,7 @@ pub const JOB_STEPS: QueryDefinition = QueryDefinition {
     name: "job_steps",
     min_major: 13,
     max_major: ANY,
+    feeds: &[FactSet::JobSteps, FactSet::Code],
     sql: "-- linkready:job_steps
 SELECT CAST(j.name AS nvarchar(256)) AS job,
        CAST(s.step_name AS nvarchar(256)) AS step,
@@ -252,6 +278,7 @@ pub const TRACE_FLAGS: QueryDefinition = QueryDefinition {
     name: "trace_flags",
     min_major: 13,
     max_major: ANY,
+    feeds: &[FactSet::TraceFlags],
     sql: "-- linkready:trace_flags
 DBCC TRACESTATUS(-1) WITH NO_INFOMSGS;",
 };
@@ -261,6 +288,7 @@ pub const STARTUP_PARAMETERS: QueryDefinition = QueryDefinition {
     name: "startup_parameters",
     min_major: 13,
     max_major: ANY,
+    feeds: &[FactSet::TraceFlags],
     sql: "-- linkready:startup_parameters
 SELECT CAST(value_data AS nvarchar(512)) AS parameter
 FROM sys.dm_server_registry
@@ -272,6 +300,7 @@ pub const LOG_SHIPPING: QueryDefinition = QueryDefinition {
     name: "log_shipping",
     min_major: 13,
     max_major: ANY,
+    feeds: &[FactSet::Replication],
     sql: "-- linkready:log_shipping
 SELECT CAST(primary_database AS nvarchar(256)) AS database_name FROM msdb.dbo.log_shipping_primary_databases
 UNION ALL
@@ -283,6 +312,7 @@ pub const SYSTEM_GRANTS_2016: QueryDefinition = QueryDefinition {
     name: "system_grants",
     min_major: 13,
     max_major: 13,
+    feeds: &[FactSet::SystemGrants],
     sql: "-- linkready:system_grants
 SELECT CAST(p.permission_name AS nvarchar(128)) AS permission
 FROM sys.server_permissions AS p
@@ -330,10 +360,20 @@ UNION ALL SELECT N'route', CAST(name AS nvarchar(512)), CAST(address AS nvarchar
 pub const DATABASE_MODULES_NAME: &str = "database_modules";
 pub const DATABASE_MODULES_SELECT: &str = "SELECT CAST(OBJECT_SCHEMA_NAME(m.object_id) + N'.' + OBJECT_NAME(m.object_id) AS nvarchar(512)) AS object, CAST(m.definition AS nvarchar(max)) AS definition FROM sys.sql_modules AS m JOIN sys.objects AS o ON o.object_id = m.object_id WHERE o.is_ms_shipped = 0;";
 
-/// The per-database queries: (name, select), run in each database.
-pub const DATABASE_QUERIES: [(&str, &str); 2] = [
-    (DATABASE_OBJECTS_NAME, DATABASE_OBJECTS_SELECT),
-    (DATABASE_MODULES_NAME, DATABASE_MODULES_SELECT),
+/// The per-database queries, run in each database the login can enter.
+/// `database_objects` also reads `sys.database_files`; the server-wide
+/// `database_files` query is its fallback for the files.
+pub const DATABASE_QUERIES: [DatabaseQuery; 2] = [
+    DatabaseQuery {
+        name: DATABASE_OBJECTS_NAME,
+        feeds: &[FactSet::Objects, FactSet::Files],
+        select: DATABASE_OBJECTS_SELECT,
+    },
+    DatabaseQuery {
+        name: DATABASE_MODULES_NAME,
+        feeds: &[FactSet::Code],
+        select: DATABASE_MODULES_SELECT,
+    },
 ];
 
 /// A per-database query's text for `database` (the tag line never holds a

@@ -79,10 +79,11 @@ fn json_escape(expression: &str) -> String {
 /// its objects and its module code.
 fn database_steps() -> String {
     let mut steps = String::new();
-    for (name, select) in DATABASE_QUERIES {
+    for query in DATABASE_QUERIES {
+        let name = query.name;
         let wrapped = format!(
             "SET @rows = (SELECT * FROM ({}\n) AS q FOR JSON PATH, INCLUDE_NULL_VALUES);",
-            body(select)
+            body(query.select)
         );
         steps.push_str(&format!(
             "        SELECT @rows = NULL, @error = NULL;
@@ -183,8 +184,8 @@ mod tests {
                 query.name
             );
         }
-        for (_, select) in DATABASE_QUERIES {
-            assert!(script.contains(&body(select).replace('\'', "''")));
+        for query in DATABASE_QUERIES {
+            assert!(script.contains(&body(query.select).replace('\'', "''")));
         }
     }
 

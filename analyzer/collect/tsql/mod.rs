@@ -67,6 +67,8 @@ impl ScriptFacts {
 pub struct ScriptScanner<'p> {
     path: &'p str,
     current_database: Option<String>,
+    /// The default database stands and no statement has been seen yet.
+    default_pending: bool,
     /// How deep in executed strings (dynamic SQL) the scan is.
     dynamic_depth: u32,
     /// The SQLCMD variables of the batch being scanned.
@@ -180,6 +182,7 @@ impl<'p> ScriptScanner<'p> {
     pub fn new(path: &'p str, default_database: Option<String>) -> Self {
         ScriptScanner {
             path,
+            default_pending: default_database.is_some(),
             current_database: default_database,
             dynamic_depth: 0,
             variables: Rc::default(),
@@ -361,6 +364,19 @@ impl<'p> ScriptScanner<'p> {
     /// `batch_start`: the tokens start the batch, where a procedure may be
     /// called without EXEC.
     fn scan_tokens(&mut self, tokens: &[Tok], batch_start: bool) {
+        // The default database (`--database`) is a database of the scan
+        // only when a statement stands outside any USE.
+        if self.default_pending
+            && self.dynamic_depth == 0
+            && let Some(first) = tokens.first()
+        {
+            self.default_pending = false;
+            if !first.is("USE")
+                && let Some(default) = self.current_database.clone()
+            {
+                self.note_database(&default);
+            }
+        }
         let mut depth: i64 = 0;
         let mut segment = 0;
         let mut i = 0;
@@ -416,16 +432,39 @@ impl<'p> ScriptScanner<'p> {
         let name = tokens
             .get(at + 1)
             .filter(|t| t.is_name() && !t.is_any(&["PLAN", "HINT"]))?;
+        // `USE FEDERATION f1 (k = 1) WITH RESET, FILTERING = OFF` and
+        // `USE FEDERATION ROOT WITH RESET` (Azure SQL Database federations)
+        // name a federation member, not a database: the database stays.
+        if !name.quoted
+            && name.is("FEDERATION")
+            && tokens
+                .get(at + 2)
+                .is_some_and(|t| t.kind == Kind::Word && !t.is("GO"))
+        {
+            return Some(statement_end(tokens, at + 2));
+        }
         self.current_database = Some(name.text.clone());
         // A USE inside executed strings or module code names a database the
         // scan does not hold.
         if self.dynamic_depth == 0 && self.live_object.is_none() {
+            self.default_pending = false;
             self.note_database(&name.text);
         }
         Some(at + 2)
     }
 
     fn create_or_alter(&mut self, tokens: &[Tok], at: usize) -> Option<usize> {
+        // `GRANT CREATE DATABASE TO p`, `DENY CREATE ANY DATABASE`,
+        // `REVOKE GRANT OPTION FOR ALTER ANY DATABASE`, `GRANT SELECT,
+        // CREATE DATABASE DDL EVENT NOTIFICATION`: a permission, not a
+        // statement (and its next word is not a database name).
+        if at > 0
+            && (tokens[at - 1].kind == Kind::Comma
+                || (!tokens[at - 1].quoted
+                    && tokens[at - 1].is_any(&["GRANT", "DENY", "REVOKE", "FOR"])))
+        {
+            return None;
+        }
         let create = tokens[at].is("CREATE");
         let mut i = at + 1;
         if tokens.get(i)?.is("OR") && tokens.get(i + 1)?.is("ALTER") {

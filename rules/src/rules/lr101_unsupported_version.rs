@@ -22,6 +22,7 @@ crate::declare_rule! {
         severity: Blocker,
         scope: Instance,
         sources: [Live, Inventory],
+        reads: [ServerProperties],
         aliases: [],
         summary: "SQL Server 2014 and older cannot be linked",
     }

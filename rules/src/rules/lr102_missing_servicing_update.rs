@@ -23,6 +23,7 @@ crate::declare_rule! {
         severity: Blocker,
         scope: Instance,
         sources: [Live, Inventory],
+        reads: [ServerProperties],
         aliases: [],
         summary: "the build is below the link's minimum servicing level",
     }
@@ -72,7 +73,21 @@ impl Rule for MissingServicingUpdate {
             .iter()
             .find(|(major, _, _)| *major == version.major)
         else {
-            return; // older: LR101; newer: not yet in the table
+            // Older: LR101's. Newer: this table cannot say, and a build it
+            // does not know is never a pass (RULES.md, LR102).
+            let newest = MINIMUM_BUILDS.iter().map(|(major, _, _)| *major).max();
+            if newest.is_some_and(|newest| version.major > newest) {
+                out.unknown(
+                    &Self::META,
+                    instance,
+                    None,
+                    format!(
+                        "major version {} ({version}) is newer than the minimum-build table (MI-LINK.md §1): check Microsoft's link prerequisites for this version",
+                        version.major
+                    ),
+                );
+            }
+            return;
         };
         let object = "SERVERPROPERTY('ProductVersion')";
         if version < *minimum {

@@ -25,6 +25,7 @@ crate::declare_rule! {
         severity: Prerequisite,
         scope: Instance,
         sources: [Live, Inventory],
+        reads: [ServerProperties],
         aliases: [],
         summary: "Always On availability groups are not enabled (needs a restart)",
     }

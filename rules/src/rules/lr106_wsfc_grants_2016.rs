@@ -24,6 +24,7 @@ crate::declare_rule! {
         severity: Prerequisite,
         scope: Instance,
         sources: [Live, Inventory],
+        reads: [ServerProperties, SystemGrants],
         aliases: [],
         summary: "SQL Server 2016 lacks the grants to NT AUTHORITY\\SYSTEM the link needs",
     }

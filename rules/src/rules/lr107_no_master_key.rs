@@ -22,6 +22,7 @@ crate::declare_rule! {
         severity: Prerequisite,
         scope: Instance,
         sources: [Live, Inventory],
+        reads: [MasterKey],
         aliases: [],
         summary: "master has no database master key",
     }

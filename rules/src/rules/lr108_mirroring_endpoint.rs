@@ -31,6 +31,7 @@ crate::declare_rule! {
         severity: Prerequisite,
         scope: Instance,
         sources: [Live, Inventory, Script],
+        reads: [Endpoints],
         aliases: [],
         summary: "the database mirroring endpoint is missing, stopped, or lacks certificate or AES",
     }

@@ -24,6 +24,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Instance,
         sources: [Live, Inventory],
+        reads: [Endpoints],
         aliases: [],
         summary: "the mirroring endpoint's certificate expires soon or has expired",
     }

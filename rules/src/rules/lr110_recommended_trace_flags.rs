@@ -22,6 +22,7 @@ crate::declare_rule! {
         severity: Info,
         scope: Instance,
         sources: [Live, Inventory],
+        reads: [TraceFlags],
         aliases: [],
         summary: "trace flags 1800 and 9567 are not enabled globally",
     }

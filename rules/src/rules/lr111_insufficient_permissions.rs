@@ -23,6 +23,7 @@ crate::declare_rule! {
         severity: Prerequisite,
         scope: Instance,
         sources: [Live],
+        reads: [ServerProperties],
         aliases: [],
         summary: "the collecting login is not sysadmin",
     }

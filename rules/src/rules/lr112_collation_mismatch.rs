@@ -25,6 +25,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Instance,
         sources: [Live, Inventory],
+        reads: [ServerProperties],
         aliases: [],
         summary: "the server collation differs from the target managed instance's",
     }

@@ -27,6 +27,7 @@ crate::declare_rule! {
         severity: Blocker,
         scope: Instance,
         sources: [Live, Inventory],
+        reads: [ServerProperties],
         aliases: [],
         summary: "the target's update policy does not fit the source version",
     }

@@ -24,6 +24,7 @@ crate::declare_rule! {
         severity: Blocker,
         scope: Instance,
         sources: [Live, Inventory],
+        reads: [DatabaseList],
         aliases: ["NumDbExceeds100", "MIInstanceSize"],
         summary: "the databases do not fit the target managed instance",
     }

@@ -25,6 +25,7 @@ crate::declare_rule! {
         severity: Info,
         scope: Instance,
         sources: [Live, Inventory],
+        reads: [Logins, LinkedServers, ServerAudits, CryptographicProviders, JobSteps],
         aliases: [],
         summary: "server objects must be recreated on the managed instance",
     }

@@ -27,6 +27,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Instance,
         sources: [Live, Inventory, Script],
+        reads: [Logins],
         aliases: ["WindowsAuthentication"],
         summary: "Windows logins must become Microsoft Entra logins on the managed instance",
     }

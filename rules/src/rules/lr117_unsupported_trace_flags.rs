@@ -22,6 +22,7 @@ crate::declare_rule! {
         severity: Info,
         scope: Instance,
         sources: [Live, Inventory],
+        reads: [TraceFlags],
         aliases: ["TraceFlags"],
         summary: "global trace flags the managed instance does not support",
     }

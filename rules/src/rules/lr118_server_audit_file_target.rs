@@ -26,6 +26,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Instance,
         sources: [Live, Inventory, Script],
+        reads: [ServerAudits],
         aliases: ["ServerAudits"],
         summary: "a server audit writes to a file or the application log",
     }

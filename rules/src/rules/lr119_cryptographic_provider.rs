@@ -25,6 +25,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Instance,
         sources: [Live, Inventory, Script],
+        reads: [CryptographicProviders],
         aliases: ["CryptographicProvider"],
         summary: "an EKM cryptographic provider is not available on the managed instance",
     }

@@ -26,6 +26,7 @@ crate::declare_rule! {
         severity: Blocker,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [DatabaseList],
         aliases: [],
         summary: "a system database is selected for linking",
     }

@@ -1,5 +1,5 @@
 use crate::model::{FileKind, FilegroupKind, Instance};
-use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database_objects};
+use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database};
 
 crate::declare_rule! {
     /// # What it does
@@ -28,6 +28,7 @@ crate::declare_rule! {
         severity: Blocker,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [Objects, Files],
         aliases: ["FileStream"],
         summary: "the database uses FILESTREAM, which the managed instance does not support",
     }
@@ -39,7 +40,7 @@ impl Rule for Filestream {
     }
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
-        for_each_database_objects(&Self::META, instance, out, |database, facts, out| {
+        for_each_database(instance, |database, facts| {
             for filegroup in &facts.filegroups {
                 if filegroup.value.kind == FilegroupKind::Filestream {
                     out.finding(

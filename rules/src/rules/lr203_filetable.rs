@@ -1,5 +1,5 @@
 use crate::model::Instance;
-use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database_objects};
+use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database};
 
 crate::declare_rule! {
     /// # What it does
@@ -24,6 +24,7 @@ crate::declare_rule! {
         severity: Blocker,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [Objects],
         aliases: ["FileStream"],
         summary: "the database has a FileTable, which the managed instance does not support",
     }
@@ -35,7 +36,7 @@ impl Rule for Filetable {
     }
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
-        for_each_database_objects(&Self::META, instance, out, |database, facts, out| {
+        for_each_database(instance, |database, facts| {
             for table in &facts.filetables {
                 out.finding(
                     &Self::META,

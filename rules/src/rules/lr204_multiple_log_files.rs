@@ -26,6 +26,7 @@ crate::declare_rule! {
         severity: Blocker,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [Files],
         aliases: ["MultipleLogFiles"],
         summary: "the database has more than one transaction log file",
     }

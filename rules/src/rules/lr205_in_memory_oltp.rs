@@ -1,6 +1,6 @@
 use crate::finding::Severity;
 use crate::model::{FileKind, FilegroupKind, Instance, MemoryOptimizedKind};
-use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database_objects};
+use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database};
 use crate::settings::Tier;
 
 crate::declare_rule! {
@@ -33,6 +33,7 @@ crate::declare_rule! {
         severity: Blocker,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [Objects, Files],
         aliases: [],
         summary: "the database uses In-Memory OLTP, supported only toward Business Critical",
     }
@@ -61,7 +62,7 @@ impl Rule for InMemoryOltp {
             ),
             None => (Severity::Blocker, TIER_NOTE),
         };
-        for_each_database_objects(&Self::META, instance, out, |database, facts, out| {
+        for_each_database(instance, |database, facts| {
             for filegroup in &facts.filegroups {
                 if filegroup.value.kind == FilegroupKind::MemoryOptimizedData {
                     out.finding_with_severity(

@@ -23,6 +23,7 @@ crate::declare_rule! {
         severity: Blocker,
         scope: Database,
         sources: [Live, Inventory],
+        reads: [DatabaseList],
         aliases: [],
         summary: "the database is not online, read-write and multi-user",
     }

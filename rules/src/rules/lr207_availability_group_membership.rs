@@ -26,6 +26,7 @@ crate::declare_rule! {
         severity: Blocker,
         scope: Database,
         sources: [Live, Inventory],
+        reads: [AvailabilityGroups],
         aliases: [],
         summary: "the database is in an availability group the link cannot use",
     }

@@ -23,6 +23,7 @@ crate::declare_rule! {
         severity: Blocker,
         scope: Database,
         sources: [Live, Inventory],
+        reads: [DatabaseList],
         aliases: ["MIDatabaseSize"],
         summary: "the database is larger than the target can hold",
     }

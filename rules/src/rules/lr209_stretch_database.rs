@@ -1,5 +1,5 @@
 use crate::model::{DatabaseSetting, Instance};
-use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database_objects};
+use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database};
 
 crate::declare_rule! {
     /// # What it does
@@ -26,6 +26,7 @@ crate::declare_rule! {
         severity: Blocker,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [DatabaseList, Objects],
         aliases: [],
         summary: "the database or a table uses Stretch Database",
     }
@@ -37,7 +38,7 @@ impl Rule for StretchDatabase {
     }
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
-        for_each_database_objects(&Self::META, instance, out, |database, facts, out| {
+        for_each_database(instance, |database, facts| {
             for setting in &facts.settings {
                 if setting.value == DatabaseSetting::RemoteDataArchive(true) {
                     out.finding(

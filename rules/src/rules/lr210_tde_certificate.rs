@@ -30,6 +30,7 @@ crate::declare_rule! {
         severity: Prerequisite,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [DatabaseList, EncryptionKeys],
         aliases: [],
         summary: "TDE is on: migrate its certificate to the managed instance before seeding",
     }

@@ -26,6 +26,7 @@ crate::declare_rule! {
         severity: Prerequisite,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [DatabaseList],
         aliases: [],
         summary: "the recovery model is not FULL",
     }

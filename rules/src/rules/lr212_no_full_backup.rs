@@ -23,6 +23,7 @@ crate::declare_rule! {
         severity: Prerequisite,
         scope: Database,
         sources: [Live, Inventory],
+        reads: [DatabaseList, Backups],
         aliases: [],
         summary: "no full backup (not COPY_ONLY) since the last recovery-model change",
     }

@@ -24,6 +24,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [Backups, JobSteps],
         aliases: [],
         summary: "scheduled log backups would truncate the log during seeding",
     }

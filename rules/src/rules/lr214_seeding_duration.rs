@@ -23,6 +23,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Database,
         sources: [Live, Inventory],
+        reads: [DatabaseList],
         aliases: [],
         summary: "seeding would take longer than the 6 days the link allows",
     }

@@ -27,6 +27,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [DatabaseList],
         aliases: ["DbCompatLevelLowerThan100"],
         summary: "the compatibility level is below 100 and is raised on the managed instance",
     }

@@ -30,6 +30,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [DatabaseList],
         aliases: [],
         summary: "accelerated database recovery is off or its version store is not in PRIMARY",
     }

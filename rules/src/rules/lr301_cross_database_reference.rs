@@ -34,6 +34,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [Code],
         aliases: ["CrossDatabaseReferences"],
         summary: "code references an object in another database",
     }

@@ -29,6 +29,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [Code, LinkedServers],
         aliases: ["LinkedServer", "LinkedServerWithNonSQLProvider"],
         summary: "code uses a linked server, which is not replicated",
     }

@@ -25,6 +25,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [Code, Configurations],
         aliases: ["XpCmdshell"],
         summary: "code calls xp_cmdshell, which the managed instance does not support",
     }

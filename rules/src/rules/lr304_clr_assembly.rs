@@ -30,6 +30,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [Code, Objects],
         aliases: ["AssemblyFromFile", "ClrStrictSecurity"],
         summary: "a CLR assembly needs server-level trust or a file the managed instance cannot read",
     }

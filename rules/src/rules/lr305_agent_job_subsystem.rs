@@ -28,6 +28,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [JobSteps],
         aliases: ["PowerShellJob", "AnalysisCommandJob", "AnalysisQueryJob", "MergeJob", "QueueReaderJob"],
         summary: "an Agent job step uses a subsystem the managed instance does not run",
     }

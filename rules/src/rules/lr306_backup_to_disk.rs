@@ -26,6 +26,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [Code],
         aliases: [],
         summary: "code backs up to disk or tape; the managed instance backs up only to URL",
     }

@@ -25,6 +25,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [Code],
         aliases: ["BulkInsert", "OpenRowsetWithNonBlobDataSourceBulk"],
         summary: "code bulk-loads from a file path instead of a blob data source",
     }

@@ -26,6 +26,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [Code],
         aliases: ["OpenRowsetWithNonSQLProvider"],
         summary: "OPENROWSET or OPENDATASOURCE uses a provider the managed instance lacks",
     }

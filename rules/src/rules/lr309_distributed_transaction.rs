@@ -27,6 +27,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [Code],
         aliases: ["MIHomogeneousMSDTCTransactSQL", "MIHeterogeneousMSDTCTransactSQL"],
         summary: "code starts a distributed transaction",
     }

@@ -29,6 +29,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [Code, Objects, DatabaseList],
         aliases: ["ServiceBroker"],
         summary: "Service Broker routes leave the instance, or the broker is off with broker objects",
     }

@@ -29,6 +29,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [Code, DatabaseList, Replication],
         aliases: [],
         summary: "replication, CDC or log shipping must be reconfigured after failover",
     }

@@ -25,6 +25,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [Code],
         aliases: ["SqlMail"],
         summary: "code calls SQL Mail procedures",
     }

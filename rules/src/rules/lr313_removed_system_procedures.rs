@@ -27,6 +27,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [Code],
         aliases: ["SystemProcedures110", "DatabasePrincipalAlias"],
         summary: "code calls system procedures removed from SQL Server",
     }

@@ -29,6 +29,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [Code],
         aliases: ["NonANSILeftOuterJoinSyntax", "NonANSIRightOuterJoinSyntax", "ComputeClause", "FastFirstRowHint", "RAISERROR", "DisableDefCNSTCHK"],
         summary: "code uses syntax SQL Server removed",
     }

@@ -25,6 +25,7 @@ crate::declare_rule! {
         severity: Warning,
         scope: Database,
         sources: [Live, Inventory, Script],
+        reads: [Code],
         aliases: ["NextColumn"],
         summary: "a table or column is named NEXT, a reserved word",
     }
