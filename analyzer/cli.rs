@@ -47,6 +47,12 @@ pub enum Command {
         /// Write the script to FILE instead of standard output.
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Instead, write the GRANT script that gives LOGIN the read-only
+        /// rights an assessment needs without sysadmin (VIEW SERVER STATE,
+        /// VIEW ANY DEFINITION, CONNECT ANY DATABASE, SELECT on the msdb
+        /// tables read); it can run again.
+        #[arg(long, value_name = "LOGIN")]
+        grant: Option<String>,
     },
 }
 
@@ -199,8 +205,12 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Scan(args) => scan(args),
         Command::Scripts(args) => crate::scripts::run(args),
         Command::Collect(args) => collect(args),
-        Command::CollectScript { output } => {
-            let script = collection_script();
+        Command::CollectScript { output, grant } => {
+            let script = match grant {
+                Some(login) => crate::collect::live::script::grant_script(&login)
+                    .map_err(|why| anyhow::anyhow!("--grant: {why}"))?,
+                None => collection_script(),
+            };
             match output {
                 Some(path) => std::fs::write(&path, script)
                     .with_context(|| format!("cannot write {}", path.display()))?,

@@ -352,3 +352,63 @@ fn server_name_and_endpoint_port_reach_the_fact_model() {
     assert_eq!(endpoint.name, "Hadr_endpoint");
     assert_eq!(endpoint.port, Some(5023));
 }
+
+/// Inventories as Windows tools write them (issue 11): `sqlcmd -u`
+/// (UTF-16 LE with BOM), `sqlcmd -o` in the ANSI code page (Windows-1252),
+/// PowerShell 5.1 `>` (UTF-16 LE with BOM, CRLF), `Out-File -Encoding utf8`
+/// (UTF-8 with BOM); a server and a database with non-ASCII names survive.
+#[test]
+fn inventories_in_the_encodings_windows_tools_write() {
+    let text = std::fs::read_to_string(common::repo(
+        "fixtures/sample-estate/inventories/sql01.inventory.json",
+    ))
+    .unwrap();
+    let text = text
+        .replace("\"SQL01\"", "\"SQLZürich\"")
+        .replace("Billing", "Büro");
+    // sqlcmd's column header and its row count around the document.
+    let sqlcmd = format!(
+        "results\r\n-------\r\n{}\r\n\r\n(1 rows affected)\r\n",
+        text.replace('\n', "\r\n")
+    );
+    let utf16le = |s: &str| -> Vec<u8> {
+        [0xFF, 0xFE]
+            .into_iter()
+            .chain(s.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect()
+    };
+    let windows_1252: Vec<u8> = sqlcmd
+        .chars()
+        .map(|c| match c {
+            'ü' => 0xFC,
+            c => u8::try_from(u32::from(c)).unwrap(),
+        })
+        .collect();
+    let cases: [(&str, Vec<u8>); 4] = [
+        ("sqlcmd -u", utf16le(&sqlcmd)),
+        ("sqlcmd -o (ANSI)", windows_1252),
+        ("PowerShell 5.1 >", utf16le(&text.replace('\n', "\r\n"))),
+        (
+            "Out-File -Encoding utf8",
+            [0xEF, 0xBB, 0xBF].into_iter().chain(text.bytes()).collect(),
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (tool, bytes) in cases {
+        let path = dir.path().join("server.inventory.json");
+        std::fs::write(&path, bytes).unwrap();
+        let report = run_scan(&ScanRequest {
+            inventories: vec![path],
+            ..ScanRequest::default()
+        });
+        assert!(
+            report.inventories.iter().all(|i| i.error.is_none()),
+            "{tool}: {:?}",
+            report.inventories
+        );
+        let instance = &report.assessment.instances[0];
+        assert_eq!(instance.name, "SQLZürich", "{tool}");
+        let names: Vec<&str> = instance.databases.iter().map(|d| d.name.as_str()).collect();
+        assert!(names.contains(&"Büro"), "{tool}: {names:?}");
+    }
+}

@@ -704,3 +704,155 @@ fn scripts_from_a_live_server() {
     assert!(!recorded.statements.is_empty());
     assert!(recorded.statements.iter().all(|sql| !writes(sql)));
 }
+
+/// The errors real servers give (issue 11), each on its own query, as SQL
+/// Server sends them (number, state, class, line): each becomes an unknown
+/// naming the query and the error, never "no rows"; the rest is read.
+#[test]
+fn server_errors_as_sql_server_sends_them_become_unknowns() {
+    let path = common::repo("fixtures/tds/sample-sql01.json");
+    let mut scenario: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let errors = [
+        (
+            "backups",
+            207,
+            1,
+            16,
+            "Invalid column name 'database_guid'.",
+        ),
+        (
+            "server_objects",
+            451,
+            9,
+            16,
+            "Cannot resolve collation conflict between \"Latin1_General_CI_AS_KS_WS\" and \"SQL_Latin1_General_CP1_CI_AS\" in UNION ALL operator occurring in SELECT statement column 3.",
+        ),
+        (
+            "database_objects:Sales",
+            446,
+            9,
+            16,
+            "Cannot resolve collation conflict for concatenation operation.",
+        ),
+        (
+            "availability_groups",
+            229,
+            5,
+            14,
+            "The SELECT permission was denied on the object 'availability_groups', database 'mssqlsystemresource', schema 'sys'.",
+        ),
+        (
+            "trace_flags",
+            1934,
+            1,
+            16,
+            "SELECT failed because the following SET options have incorrect settings: 'QUOTED_IDENTIFIER'.",
+        ),
+    ];
+    for (query, number, state, class, message) in errors {
+        scenario["queries"][query] = serde_json::json!({ "error": {
+            "number": number, "state": state, "class": class, "line": 3, "message": message } });
+    }
+    let runtime = support::runtime();
+    let server = runtime.block_on(ScriptedServer::start(&scenario.to_string()));
+    let conn = format!(
+        "Server=127.0.0.1,{};User Id=linkready;Encrypt=DANGER_PLAINTEXT",
+        server.addr.port()
+    );
+    let report = run_scan(&ScanRequest {
+        servers: vec![parse_server(&conn).unwrap()],
+        password: Some("p".into()),
+        live: support::live_options(1),
+        ..ScanRequest::default()
+    });
+    let instance = &report.assessment.instances[0];
+    for (query, number, ..) in errors {
+        let listed = format!("{query}: server error {number}: ");
+        assert!(
+            instance.errors.iter().any(|e| e.starts_with(&listed)),
+            "{listed} not in {:?}",
+            instance.errors
+        );
+    }
+    let unknown = |rule: &str, database: Option<&str>, number: u32| {
+        report.assessment.unknowns.iter().any(|u| {
+            u.rule.id == rule
+                && u.database.as_deref() == database
+                && u.reason.contains(&format!("server error {number}"))
+        })
+    };
+    assert!(unknown("LR212", Some("Sales"), 207));
+    assert!(unknown("LR116", None, 451));
+    assert!(unknown("LR202", Some("Sales"), 446));
+    assert!(unknown("LR207", Some("Billing"), 229));
+    assert!(unknown("LR110", None, 1934));
+    // The other databases' own steps were still read.
+    assert_eq!(
+        instance
+            .databases
+            .iter()
+            .find(|d| d.name == "Crm")
+            .unwrap()
+            .verdict
+            .as_str(),
+        "unknown",
+        "LR207 (availability groups) is unknown everywhere"
+    );
+    assert!(
+        !report
+            .assessment
+            .unknowns
+            .iter()
+            .any(|u| u.rule.id == "LR202" && u.database.as_deref() == Some("Crm"))
+    );
+}
+
+/// A query that times out ends only itself: the collector connects again
+/// and reads the rest.
+#[test]
+fn a_query_timeout_ends_only_that_query() {
+    let path = common::repo("fixtures/tds/sample-sql01.json");
+    let mut scenario: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    scenario["queries"]["backups"]["delay_ms"] = serde_json::json!(3000);
+    let runtime = support::runtime();
+    let server = runtime.block_on(ScriptedServer::start(&scenario.to_string()));
+    let conn = format!(
+        "Server=127.0.0.1,{};User Id=linkready;Encrypt=DANGER_PLAINTEXT",
+        server.addr.port()
+    );
+    let mut options = support::live_options(1);
+    options.query_timeout = std::time::Duration::from_millis(700);
+    let report = run_scan(&ScanRequest {
+        servers: vec![parse_server(&conn).unwrap()],
+        password: Some("p".into()),
+        live: options,
+        ..ScanRequest::default()
+    });
+    let instance = &report.assessment.instances[0];
+    assert!(
+        instance
+            .errors
+            .iter()
+            .any(|e| e.starts_with("backups: timed out")),
+        "{:?}",
+        instance.errors
+    );
+    assert_eq!(instance.errors.len(), 1, "{:?}", instance.errors);
+    // Everything after backups was read on a new connection.
+    let statements = server.recorded().statements;
+    assert!(
+        statements
+            .iter()
+            .any(|s| s.starts_with("-- linkready:database_modules:Crm"))
+    );
+    assert!(
+        report
+            .assessment
+            .unknowns
+            .iter()
+            .any(|u| u.rule.id == "LR212" && u.reason.contains("backups: timed out"))
+    );
+    assert_eq!(instance.databases.len(), 3);
+}

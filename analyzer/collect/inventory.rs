@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
 use thiserror::Error;
 
+use super::decode::DecodingReader;
 use super::live::queries::DATABASE_MODULES_NAME;
 use super::live::{RawResult, RawServer, RawValue, ScannedModules, scan_module};
 use super::tsql::ScriptFacts;
@@ -125,7 +126,16 @@ pub fn read_inventory(path: &Path) -> Result<RawServer, InventoryError> {
         path: shown.clone(),
         source,
     })?;
-    let mut reader = BufReader::with_capacity(1 << 16, file);
+    // sqlcmd -u and PowerShell 5.1 write UTF-16, sqlcmd -o the ANSI code
+    // page, Out-File -Encoding utf8 a BOM: decoded as scripts are.
+    let decoded =
+        DecodingReader::new(BufReader::with_capacity(1 << 16, file)).map_err(|source| {
+            InventoryError::Read {
+                path: shown.clone(),
+                source,
+            }
+        })?;
+    let mut reader = BufReader::with_capacity(1 << 16, decoded);
     // Skip to the first `{` (a BOM, sqlcmd's header and dashes).
     loop {
         let buffer = reader.fill_buf().map_err(|source| InventoryError::Read {

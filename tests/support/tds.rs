@@ -11,7 +11,8 @@
 //!   "drop_after_rows": null,          // cut the connection mid-result
 //!   "queries": { "server_properties": { "columns": [["product_version", "nvarchar"], …],
 //!                                       "rows": [["16.0.4125.3", …]] },
-//!                "master_key": { "error": { "number": 229, "message": "…" } } } }
+//!                "master_key": { "error": { "number": 229, "state": 5, "class": 14, "line": 1, "message": "…" } },
+//!                "backups": { "delay_ms": 3000, … } } }  // answers late
 //! ```
 //! A query is matched by the `-- linkready:<name>` line the collector puts
 //! first in every query. The server records the login and every statement,
@@ -146,6 +147,13 @@ async fn serve(
                 let text = batch_text(&message);
                 recorded.lock().unwrap().statements.push(text.clone());
                 let (reply, drop_connection) = answer(scenario, &text);
+                // A query that answers late: `"delay_ms"` in its answer.
+                let late = query_name(&text)
+                    .and_then(|name| scenario["queries"].get(name))
+                    .and_then(|answer| answer["delay_ms"].as_u64());
+                if let Some(late) = late {
+                    tokio::time::sleep(Duration::from_millis(late)).await;
+                }
                 write_message(&mut stream, &reply).await?;
                 if drop_connection {
                     return Ok(());
@@ -334,12 +342,17 @@ fn error_token(out: &mut Vec<u8>, error: &Value, class: u8) {
     let mut body = Vec::new();
     let number = u32::try_from(error["number"].as_u64().unwrap_or(50000)).unwrap();
     body.extend_from_slice(&number.to_le_bytes());
-    body.push(1);
+    // State and line as SQL Server sends them (the scenario may set both).
+    body.push(u8::try_from(error["state"].as_u64().unwrap_or(1)).unwrap());
     body.push(u8::try_from(error["class"].as_u64().unwrap_or(u64::from(class))).unwrap());
     us_varchar(&mut body, error["message"].as_str().unwrap_or("error"));
     b_varchar(&mut body, "SCRIPTED");
-    b_varchar(&mut body, "");
-    body.extend_from_slice(&1u32.to_le_bytes());
+    b_varchar(&mut body, error["procedure"].as_str().unwrap_or(""));
+    body.extend_from_slice(
+        &u32::try_from(error["line"].as_u64().unwrap_or(1))
+            .unwrap()
+            .to_le_bytes(),
+    );
     out.push(0xAA);
     out.extend_from_slice(&u16::try_from(body.len()).unwrap().to_le_bytes());
     out.extend_from_slice(&body);

@@ -281,9 +281,7 @@ async fn read_server(
             continue;
         }
         let result = run_query(&mut client, query.name, query.sql, options).await;
-        let lost = result.error.as_deref().is_some_and(is_connection_error);
-        raw.results.push(result);
-        if lost {
+        if !carry_on(&mut client, result, &mut raw, spec, password, options).await {
             return raw;
         }
     }
@@ -311,14 +309,51 @@ async fn read_server(
                 options,
             )
             .await;
-            let lost = result.error.as_deref().is_some_and(is_connection_error);
-            raw.results.push(result);
-            if lost {
+            if !carry_on(&mut client, result, &mut raw, spec, password, options).await {
                 return raw;
             }
         }
     }
     raw
+}
+
+/// Keeps a query's result and says whether collection can go on: after a
+/// query timed out the connection is replaced (the timeout ends only that
+/// query; the server may still be sending its rows on the old one); after
+/// a lost connection, or when the new one cannot be made, it stops.
+async fn carry_on(
+    client: &mut TdsClient,
+    result: RawResult,
+    raw: &mut RawServer,
+    spec: &ServerSpec,
+    password: Option<&str>,
+    options: &LiveOptions,
+) -> bool {
+    let timed_out = result
+        .error
+        .as_deref()
+        .is_some_and(|e| e.starts_with("timed out"));
+    let lost = result.error.as_deref().is_some_and(is_connection_error);
+    let query = result.query.clone();
+    raw.results.push(result);
+    if timed_out {
+        return match connect(spec, password, options).await {
+            Ok(fresh) => {
+                *client = fresh;
+                true
+            }
+            Err(error) => {
+                raw.results.push(RawResult {
+                    query: format!("reconnect after {query}"),
+                    columns: Vec::new(),
+                    rows: Vec::new(),
+                    error: Some(format!("connection lost: {error}")),
+                });
+                false
+            }
+        };
+    }
+    !lost
 }
 
 /// Errors after which the connection cannot serve another query.
@@ -503,6 +538,20 @@ pub fn lower_server(mut raw: RawServer, source: Source) -> Instance {
     let scanned = std::mem::take(&mut raw.scanned_modules);
     lower_databases(&raw, scanned, &mut instance);
     instance
+}
+
+/// A server audit's target from `sys.server_audits.type` (FL, SL, AL), or
+/// from `type_desc` as inventories before 0.2 carry it. The code is read,
+/// not the description: the documentation spells one description
+/// "APPICATION LOG" (MicrosoftDocs/sql-docs
+/// docs/relational-databases/system-catalog-views/sys-server-audits-transact-sql.md).
+fn audit_target(detail: &str) -> String {
+    match detail.trim().to_ascii_uppercase().as_str() {
+        "FL" => "FILE".to_string(),
+        "SL" => "SECURITY_LOG".to_string(),
+        "AL" => "APPLICATION_LOG".to_string(),
+        other => other.replace(' ', "_"),
+    }
 }
 
 /// Why the facts of query `name` are not known, or None when it ran
@@ -725,7 +774,7 @@ fn lower_server_objects(raw: &RawServer, instance: &mut Instance) {
                 )),
                 Some("server_audit") => objects.server_audits.push(Fact::new(
                     ServerAudit {
-                        target: detail.trim().replace(' ', "_").to_ascii_uppercase(),
+                        target: audit_target(&detail),
                         name: name.clone(),
                     },
                     live_origin(source, &server, None, format!("sys.server_audits: {name}")),
@@ -902,7 +951,7 @@ fn lower_databases(raw: &RawServer, scanned: Vec<ScannedModules>, instance: &mut
         let mut facts = database_options(source, &server, &name, &row, major);
         if let Some(result) = backups {
             facts.backups = Some(Fact::new(
-                backup_history(result, &name, row.flag("log_chain_started")),
+                backup_history(result, &name, row.number("log_chain_started")),
                 live_origin(source, &server, Some(&name), "msdb.dbo.backupset"),
             ));
         }
@@ -1073,7 +1122,6 @@ fn database_options(
     }
     for (column, feature) in [
         ("is_published", ReplicationFeature::Publication),
-        ("is_subscribed", ReplicationFeature::Subscription),
         ("is_cdc_enabled", ReplicationFeature::ChangeDataCapture),
     ] {
         if row.flag(column) {
@@ -1083,7 +1131,16 @@ fn database_options(
     facts
 }
 
-fn backup_history(result: &RawResult, database: &str, log_chain_started: bool) -> BackupHistory {
+/// `log_chain_started`: from `sys.database_recovery_status`, or None for an
+/// AUTO_CLOSE database, which that view would start ("If the database is
+/// not opened, the Database Engine tries to start it",
+/// sys-database-recovery-status-transact-sql.md): then a full backup that
+/// is not COPY_ONLY in the history counts as the start of the chain.
+fn backup_history(
+    result: &RawResult,
+    database: &str,
+    log_chain_started: Option<i64>,
+) -> BackupHistory {
     let mine: Vec<Record<'_>> = result
         .records()
         .filter(|r| r.text("database_name").as_deref() == Some(database))
@@ -1098,9 +1155,10 @@ fn backup_history(result: &RawResult, database: &str, log_chain_started: bool) -
             .map(|n| usize::try_from(n).unwrap_or(0))
             .sum()
     };
+    let full_backups = sum("D", Some(false), "backups");
     BackupHistory {
-        log_chain_started,
-        full_backups: sum("D", Some(false), "backups"),
+        log_chain_started: log_chain_started.map_or(full_backups > 0, |started| started != 0),
+        full_backups,
         copy_only_full_backups: sum("D", Some(true), "backups"),
         log_backups_last_day: sum("L", None, "last_day"),
     }
@@ -1229,6 +1287,16 @@ fn lower_database_objects(
                 },
                 origin,
             )),
+            "size_mb" => {
+                // sys.database_files counts FILESTREAM containers' used size;
+                // sys.master_files says 0 for them (catalog.toml).
+                if let Ok(mb) = name.trim().parse::<u64>() {
+                    facts.size_mb = Some(Fact::new(mb, origin));
+                }
+            }
+            "replication_subscription" => facts
+                .replication
+                .push(Fact::new(ReplicationFeature::Subscription, origin)),
             "route" => facts.usages.push(Fact::new(
                 Usage::BrokerRoute {
                     name,

@@ -71,8 +71,8 @@ pub const MASTER_KEY: QueryDefinition = QueryDefinition {
     feeds: &[FactSet::MasterKey],
     sql: "-- linkready:master_key
 SELECT CAST(COUNT(*) AS int) AS master_keys
-FROM master.sys.symmetric_keys
-WHERE symmetric_key_id = 101;",
+FROM master.sys.symmetric_keys AS k
+WHERE k.symmetric_key_id = 101;",
 };
 
 /// The `databases` query with `$adr` as the ADR column (it exists from 2019).
@@ -90,17 +90,18 @@ SELECT CAST(d.name AS nvarchar(256)) AS name,
        CAST(d.is_encrypted AS int) AS is_encrypted,
        CAST(d.is_cdc_enabled AS int) AS is_cdc_enabled,
        CAST(d.is_published | d.is_merge_published AS int) AS is_published,
-       CAST(d.is_subscribed AS int) AS is_subscribed,
        CAST(d.is_broker_enabled AS int) AS is_broker_enabled,
        CAST(d.is_remote_data_archive_enabled AS int) AS is_stretch_enabled,
        CAST(",
             $adr,
             " AS int) AS is_adr_on,
-       CAST(CASE WHEN rs.last_log_backup_lsn IS NULL THEN 0 ELSE 1 END AS int) AS log_chain_started,
-       CAST((SELECT SUM(CAST(mf.size AS bigint)) * 8 / 1024 FROM sys.master_files mf WHERE mf.database_id = d.database_id) AS bigint) AS size_mb,
+       CAST(d.is_auto_close_on AS int) AS is_auto_close_on,
+       CAST(CASE WHEN d.is_auto_close_on = 1 THEN NULL
+                 ELSE (SELECT CASE WHEN rs.last_log_backup_lsn IS NULL THEN 0 ELSE 1 END
+                       FROM sys.database_recovery_status AS rs WHERE rs.database_id = d.database_id) END AS int) AS log_chain_started,
+       CAST((SELECT SUM(CAST(mf.size AS bigint)) * 8 / 1024 FROM sys.master_files AS mf WHERE mf.database_id = d.database_id) AS bigint) AS size_mb,
        CAST(HAS_DBACCESS(d.name) AS int) AS has_access
 FROM sys.databases AS d
-LEFT JOIN sys.database_recovery_status AS rs ON rs.database_id = d.database_id
 WHERE d.database_id > 4;"
         )
     };
@@ -190,7 +191,11 @@ LEFT JOIN master.sys.certificates AS c ON c.thumbprint = dek.encryptor_thumbprin
 WHERE dek.database_id > 4;",
 };
 
-/// Backup history from msdb, matched to the current databases by GUID.
+/// Backup history from msdb for the current databases: backups taken
+/// since the database was created or restored (`sys.databases.create_date`;
+/// sys.databases has no database_guid, and the view that has one starts
+/// AUTO_CLOSE databases), in the last 35 days, plus the latest full backup
+/// ever (the history of a busy server spans years).
 pub const BACKUPS: QueryDefinition = QueryDefinition {
     name: "backups",
     min_major: 13,
@@ -202,8 +207,12 @@ SELECT CAST(d.name AS nvarchar(256)) AS database_name,
        CAST(bs.is_copy_only AS int) AS is_copy_only,
        CAST(COUNT(*) AS int) AS backups,
        CAST(SUM(CASE WHEN bs.backup_finish_date > DATEADD(day, -1, GETDATE()) THEN 1 ELSE 0 END) AS int) AS last_day
-FROM msdb.dbo.backupset AS bs
-JOIN sys.databases AS d ON d.name = bs.database_name AND d.database_guid = bs.database_guid
+FROM sys.databases AS d
+JOIN msdb.dbo.backupset AS bs ON bs.database_name = d.name COLLATE DATABASE_DEFAULT AND bs.backup_start_date >= d.create_date
+WHERE d.database_id > 4
+  AND (bs.backup_finish_date > DATEADD(day, -35, GETDATE())
+       OR bs.backup_set_id = (SELECT MAX(l.backup_set_id) FROM msdb.dbo.backupset AS l
+                              WHERE l.database_name = bs.database_name AND l.type = 'D' AND l.is_copy_only = 0))
 GROUP BY d.name, bs.type, bs.is_copy_only;",
 };
 
@@ -234,9 +243,9 @@ pub const CONFIGURATIONS: QueryDefinition = QueryDefinition {
     max_major: ANY,
     feeds: &[FactSet::Configurations],
     sql: "-- linkready:configurations
-SELECT CAST(name AS nvarchar(128)) AS name, CAST(value_in_use AS bigint) AS value
-FROM sys.configurations
-WHERE name IN (N'xp_cmdshell', N'clr enabled', N'clr strict security', N'remote data archive');",
+SELECT CAST(c.name AS nvarchar(128)) AS name, CAST(c.value_in_use AS bigint) AS value
+FROM sys.configurations AS c
+WHERE c.name IN (N'xp_cmdshell', N'clr enabled', N'clr strict security', N'remote data archive');",
 };
 
 /// Server objects the link does not replicate: logins, linked servers,
@@ -247,14 +256,14 @@ pub const SERVER_OBJECTS: QueryDefinition = QueryDefinition {
     max_major: ANY,
     feeds: &[FactSet::Logins, FactSet::LinkedServers, FactSet::ServerAudits, FactSet::CryptographicProviders],
     sql: "-- linkready:server_objects
-SELECT CAST(N'login' AS nvarchar(30)) AS kind, CAST(name AS nvarchar(256)) AS name, CAST(type AS nvarchar(60)) AS detail
-FROM sys.server_principals WHERE type IN ('S', 'U', 'G') AND name NOT LIKE N'##%' AND name NOT LIKE N'NT SERVICE\\%' AND name NOT LIKE N'NT AUTHORITY\\%' AND name <> N'sa'
+SELECT CAST(N'login' AS nvarchar(30)) AS kind, CAST(p.name COLLATE DATABASE_DEFAULT AS nvarchar(256)) AS name, CAST(p.type COLLATE DATABASE_DEFAULT AS nvarchar(60)) AS detail
+FROM sys.server_principals AS p WHERE p.type IN ('S', 'U', 'G') AND p.name NOT LIKE N'##%' AND p.name NOT LIKE N'NT SERVICE\\%' AND p.name NOT LIKE N'NT AUTHORITY\\%' AND p.name <> N'sa'
 UNION ALL
-SELECT N'linked_server', CAST(name AS nvarchar(256)), CAST(provider AS nvarchar(60)) FROM sys.servers WHERE is_linked = 1
+SELECT N'linked_server', CAST(s.name COLLATE DATABASE_DEFAULT AS nvarchar(256)), CAST(s.provider COLLATE DATABASE_DEFAULT AS nvarchar(60)) FROM sys.servers AS s WHERE s.is_linked = 1
 UNION ALL
-SELECT N'server_audit', CAST(name AS nvarchar(256)), CAST(type_desc AS nvarchar(60)) FROM sys.server_audits
+SELECT N'server_audit', CAST(a.name COLLATE DATABASE_DEFAULT AS nvarchar(256)), CAST(a.type COLLATE DATABASE_DEFAULT AS nvarchar(60)) FROM sys.server_audits AS a
 UNION ALL
-SELECT N'cryptographic_provider', CAST(name AS nvarchar(256)), CAST(N'' AS nvarchar(60)) FROM sys.cryptographic_providers;",
+SELECT N'cryptographic_provider', CAST(cp.name COLLATE DATABASE_DEFAULT AS nvarchar(256)), CAST(N'' AS nvarchar(60)) FROM sys.cryptographic_providers AS cp;",
 };
 
 /// SQL Server Agent job steps (their T-SQL commands go through the scanner).
@@ -290,9 +299,9 @@ pub const STARTUP_PARAMETERS: QueryDefinition = QueryDefinition {
     max_major: ANY,
     feeds: &[FactSet::TraceFlags],
     sql: "-- linkready:startup_parameters
-SELECT CAST(value_data AS nvarchar(512)) AS parameter
-FROM sys.dm_server_registry
-WHERE value_name LIKE N'SQLArg%';",
+SELECT CAST(r.value_data AS nvarchar(512)) AS parameter
+FROM sys.dm_server_registry AS r
+WHERE r.value_name LIKE N'SQLArg%';",
 };
 
 /// Databases that are log shipping primaries or secondaries here.
@@ -302,9 +311,9 @@ pub const LOG_SHIPPING: QueryDefinition = QueryDefinition {
     max_major: ANY,
     feeds: &[FactSet::Replication],
     sql: "-- linkready:log_shipping
-SELECT CAST(primary_database AS nvarchar(256)) AS database_name FROM msdb.dbo.log_shipping_primary_databases
+SELECT CAST(p.primary_database COLLATE DATABASE_DEFAULT AS nvarchar(256)) AS database_name FROM msdb.dbo.log_shipping_primary_databases AS p
 UNION ALL
-SELECT CAST(secondary_database AS nvarchar(256)) FROM msdb.dbo.log_shipping_secondary_databases;",
+SELECT CAST(s.secondary_database COLLATE DATABASE_DEFAULT AS nvarchar(256)) FROM msdb.dbo.log_shipping_secondary_databases AS s;",
 };
 
 /// On SQL Server 2016: the grants to NT AUTHORITY\SYSTEM the link needs.
@@ -343,17 +352,20 @@ pub const INSTANCE_QUERIES: &[QueryDefinition] = &[
 /// What one database holds, one row per object: run in the database with
 /// `EXEC [db].sys.sp_executesql` (a read-only system procedure).
 pub const DATABASE_OBJECTS_NAME: &str = "database_objects";
-pub const DATABASE_OBJECTS_SELECT: &str = "SELECT CAST(N'filegroup' AS nvarchar(40)) AS kind, CAST(name AS nvarchar(512)) AS name, CAST(type AS nvarchar(256)) AS detail FROM sys.filegroups
-UNION ALL SELECT N'file', CAST(f.name AS nvarchar(512)), CAST(f.type_desc + N'|' + ISNULL(fg.name, N'') AS nvarchar(256)) FROM sys.database_files AS f LEFT JOIN sys.filegroups AS fg ON fg.data_space_id = f.data_space_id
-UNION ALL SELECT N'filetable', CAST(SCHEMA_NAME(schema_id) + N'.' + name AS nvarchar(512)), N'' FROM sys.tables WHERE is_filetable = 1
-UNION ALL SELECT N'filestream_column', CAST(SCHEMA_NAME(t.schema_id) + N'.' + t.name + N'.' + c.name AS nvarchar(512)), N'' FROM sys.columns AS c JOIN sys.tables AS t ON t.object_id = c.object_id WHERE c.is_filestream = 1
-UNION ALL SELECT N'memory_optimized_table', CAST(SCHEMA_NAME(schema_id) + N'.' + name AS nvarchar(512)), N'' FROM sys.tables WHERE is_memory_optimized = 1
-UNION ALL SELECT N'memory_optimized_type', CAST(SCHEMA_NAME(schema_id) + N'.' + name AS nvarchar(512)), N'' FROM sys.table_types WHERE is_memory_optimized = 1
-UNION ALL SELECT N'native_module', CAST(OBJECT_SCHEMA_NAME(object_id) + N'.' + OBJECT_NAME(object_id) AS nvarchar(512)), N'' FROM sys.sql_modules WHERE uses_native_compilation = 1
-UNION ALL SELECT N'stretch_table', CAST(SCHEMA_NAME(schema_id) + N'.' + name AS nvarchar(512)), N'' FROM sys.tables WHERE is_remote_data_archive_enabled = 1
-UNION ALL SELECT N'assembly', CAST(name AS nvarchar(512)), CAST(permission_set_desc AS nvarchar(256)) FROM sys.assemblies WHERE is_user_defined = 1
-UNION ALL SELECT N'broker_queue', CAST(SCHEMA_NAME(schema_id) + N'.' + name AS nvarchar(512)), N'' FROM sys.service_queues WHERE is_ms_shipped = 0
-UNION ALL SELECT N'route', CAST(name AS nvarchar(512)), CAST(address AS nvarchar(256)) FROM sys.routes WHERE name <> N'AutoCreatedLocal';";
+pub const DATABASE_OBJECTS_SELECT: &str = "SELECT CAST(N'filegroup' AS nvarchar(40)) AS kind, CAST(fg.name COLLATE DATABASE_DEFAULT AS nvarchar(512)) AS name, CAST(fg.type COLLATE DATABASE_DEFAULT AS nvarchar(256)) AS detail FROM sys.filegroups AS fg
+UNION ALL SELECT N'file', CAST(f.name COLLATE DATABASE_DEFAULT AS nvarchar(512)), CAST(f.type_desc COLLATE DATABASE_DEFAULT + N'|' + ISNULL(g.name COLLATE DATABASE_DEFAULT, N'') AS nvarchar(256)) FROM sys.database_files AS f LEFT JOIN sys.filegroups AS g ON g.data_space_id = f.data_space_id
+UNION ALL SELECT N'size_mb', CAST(SUM(CAST(sf.size AS bigint)) * 8 / 1024 AS nvarchar(40)), N'' FROM sys.database_files AS sf
+UNION ALL SELECT N'filetable', CAST(SCHEMA_NAME(ft.schema_id) + N'.' + ft.name COLLATE DATABASE_DEFAULT AS nvarchar(512)), N'' FROM sys.tables AS ft WHERE ft.is_filetable = 1
+UNION ALL SELECT N'filestream_column', CAST(SCHEMA_NAME(t.schema_id) + N'.' + t.name COLLATE DATABASE_DEFAULT + N'.' + c.name COLLATE DATABASE_DEFAULT AS nvarchar(512)), N'' FROM sys.columns AS c JOIN sys.tables AS t ON t.object_id = c.object_id WHERE c.is_filestream = 1
+UNION ALL SELECT N'memory_optimized_table', CAST(SCHEMA_NAME(mt.schema_id) + N'.' + mt.name COLLATE DATABASE_DEFAULT AS nvarchar(512)), N'' FROM sys.tables AS mt WHERE mt.is_memory_optimized = 1
+UNION ALL SELECT N'memory_optimized_type', CAST(SCHEMA_NAME(tt.schema_id) + N'.' + tt.name COLLATE DATABASE_DEFAULT AS nvarchar(512)), N'' FROM sys.table_types AS tt WHERE tt.is_memory_optimized = 1
+UNION ALL SELECT N'native_module', CAST(OBJECT_SCHEMA_NAME(nm.object_id) + N'.' + OBJECT_NAME(nm.object_id) AS nvarchar(512)), N'' FROM sys.sql_modules AS nm WHERE nm.uses_native_compilation = 1
+UNION ALL SELECT N'stretch_table', CAST(SCHEMA_NAME(st.schema_id) + N'.' + st.name COLLATE DATABASE_DEFAULT AS nvarchar(512)), N'' FROM sys.tables AS st WHERE st.is_remote_data_archive_enabled = 1
+UNION ALL SELECT N'assembly', CAST(a.name COLLATE DATABASE_DEFAULT AS nvarchar(512)), CAST(a.permission_set_desc COLLATE DATABASE_DEFAULT AS nvarchar(256)) FROM sys.assemblies AS a WHERE a.is_user_defined = 1
+UNION ALL SELECT N'broker_queue', CAST(SCHEMA_NAME(q.schema_id) + N'.' + q.name COLLATE DATABASE_DEFAULT AS nvarchar(512)), N'' FROM sys.service_queues AS q WHERE q.is_ms_shipped = 0
+UNION ALL SELECT N'route', CAST(r.name COLLATE DATABASE_DEFAULT AS nvarchar(512)), CAST(r.address COLLATE DATABASE_DEFAULT AS nvarchar(256)) FROM sys.routes AS r WHERE r.name <> N'AutoCreatedLocal'
+UNION ALL SELECT N'replication_subscription', N'dbo.MSreplication_subscriptions', N'' WHERE OBJECT_ID(N'dbo.MSreplication_subscriptions', N'U') IS NOT NULL
+UNION ALL SELECT N'replication_subscription', N'dbo.MSsubscription_agents', N'' WHERE OBJECT_ID(N'dbo.MSsubscription_agents', N'U') IS NOT NULL;";
 
 /// The T-SQL of every module (procedure, function, view, trigger), which
 /// goes through the same scanner as script files.

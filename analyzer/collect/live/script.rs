@@ -9,7 +9,7 @@
 //! version without FOR JSON the script still returns the server properties,
 //! built by hand, so the report can say that the link is impossible there.
 
-use linkready_rules::tsql_string;
+use linkready_rules::{tsql_name, tsql_string};
 
 use super::queries::{
     DATABASE_QUERIES, INSTANCE_QUERIES, QueryDefinition, SERVER_PROPERTIES, TRACE_FLAGS,
@@ -75,6 +75,13 @@ fn json_escape(expression: &str) -> String {
     )
 }
 
+/// The databases whose objects and code the script reads: online, user
+/// databases the login can enter (the live collector's choice, from the
+/// same `databases` rows). Checked by tests/catalog_contract.rs.
+pub const DATABASE_CURSOR: &str = "SELECT d.name FROM sys.databases AS d
+        WHERE d.database_id > 4 AND d.name <> N'distribution' AND d.state_desc = N'ONLINE' AND HAS_DBACCESS(d.name) = 1
+        ORDER BY d.name";
+
 /// The per-database steps: for each online database the login can enter,
 /// its objects and its module code.
 fn database_steps() -> String {
@@ -106,9 +113,7 @@ fn database_steps() -> String {
 BEGIN
     DECLARE @database sysname, @procedure nvarchar(300);
     DECLARE databases CURSOR LOCAL FAST_FORWARD READ_ONLY FOR
-        SELECT name FROM sys.databases
-        WHERE database_id > 4 AND name <> N'distribution' AND state_desc = N'ONLINE' AND HAS_DBACCESS(name) = 1
-        ORDER BY name;
+        {DATABASE_CURSOR};
     OPEN databases;
     FETCH NEXT FROM databases INTO @database;
     WHILE @@FETCH_STATUS = 0
@@ -129,12 +134,21 @@ pub fn collection_script() -> String {
     let mut script = format!(
         "-- linkready collection script {version}
 -- Run where linkready cannot connect, as a login with the rights LR111 names
--- (sysadmin, or VIEW SERVER STATE + VIEW ANY DEFINITION + msdb access):
---   sqlcmd -S server -E -i collect.sql -o server.inventory.json -y 0
+-- (sysadmin, or VIEW SERVER STATE + VIEW ANY DEFINITION + CONNECT ANY DATABASE
+-- + read access to msdb: `linkready collect-script --grant LOGIN` writes them):
+--   sqlcmd -S server -E -I -y 0 -f 65001 -i collect.sql -o server.inventory.json
 -- or in SSMS (Results to Text or File). It only reads: SELECT over catalog views
 -- and DMVs, DBCC TRACESTATUS, sys.sp_executesql to run a SELECT in each database.
 -- Then: linkready scan --inventory server.inventory.json
 SET NOCOUNT ON;
+-- The session options SSMS sets (sqlcmd leaves QUOTED_IDENTIFIER off, and the
+-- xml .value() method below needs it on: error 1934 otherwise).
+SET QUOTED_IDENTIFIER ON;
+SET ANSI_NULLS ON;
+SET ANSI_WARNINGS ON;
+SET ANSI_PADDING ON;
+SET CONCAT_NULL_YIELDS_NULL ON;
+SET ARITHABORT ON;
 DECLARE @major int = CAST(PARSENAME(CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)), 4) AS int);
 DECLARE @results nvarchar(max) = N'';
 DECLARE @rows nvarchar(max), @error nvarchar(4000);
@@ -164,6 +178,62 @@ END;
     script
 }
 
+/// The msdb tables the queries read (catalog.toml), which a login that is
+/// not sysadmin needs SELECT on.
+const MSDB_TABLES: [&str; 5] = [
+    "dbo.backupset",
+    "dbo.sysjobs",
+    "dbo.sysjobsteps",
+    "dbo.log_shipping_primary_databases",
+    "dbo.log_shipping_secondary_databases",
+];
+
+/// `linkready collect-script --grant LOGIN`: the read-only rights an
+/// assessment login that is not sysadmin needs (README "Permissions"):
+/// VIEW SERVER STATE (DMVs), VIEW ANY DEFINITION (catalog views hide what
+/// a login may not see), CONNECT ANY DATABASE (each database's objects and
+/// code; SQL Server 2014 and later), SELECT on the msdb tables read. Every
+/// statement can run again (GRANT of a granted permission changes nothing;
+/// the msdb user is created only when the login has none). Refuses a name
+/// with a control character (it could end a sqlcmd line).
+pub fn grant_script(login: &str) -> Result<String, String> {
+    if login.is_empty() || login.chars().any(char::is_control) {
+        return Err("the login name is empty or holds a control character".to_string());
+    }
+    let name = tsql_name(login);
+    let literal = tsql_string(login);
+    let mut msdb_grants = String::new();
+    for table in MSDB_TABLES {
+        msdb_grants.push_str(&format!(
+            "    EXEC (N'GRANT SELECT ON {table} TO ' + @quoted + N';');\n"
+        ));
+    }
+    Ok(format!(
+        "-- Read-only rights for the linkready assessment login {name}.
+-- Run as sysadmin, in SSMS or with sqlcmd -x (no variable substitution). It can run again.
+SET NOCOUNT ON;
+IF SUSER_ID({literal}) IS NULL
+    RAISERROR(N'The login does not exist here: create it first (CREATE LOGIN ... FROM WINDOWS, or WITH PASSWORD).', 16, 1);
+ELSE
+BEGIN
+    USE [master];
+    GRANT VIEW SERVER STATE TO {name};
+    GRANT VIEW ANY DEFINITION TO {name};
+    GRANT CONNECT ANY DATABASE TO {name};
+    USE [msdb];
+    DECLARE @user sysname = (SELECT dp.name FROM sys.database_principals AS dp WHERE dp.sid = SUSER_SID({literal}));
+    IF @user IS NULL
+    BEGIN
+        CREATE USER {name} FOR LOGIN {name};
+        SET @user = {literal};
+    END;
+    -- EXEC (…) concatenates variables and literals only.
+    DECLARE @quoted nvarchar(300) = QUOTENAME(@user);
+{msdb_grants}END;
+"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,6 +257,17 @@ mod tests {
         for query in DATABASE_QUERIES {
             assert!(script.contains(&body(query.select).replace('\'', "''")));
         }
+    }
+
+    #[test]
+    fn the_grant_script_quotes_the_login_and_refuses_line_breaks() {
+        let script = grant_script("CORP\\o'brien]x").unwrap();
+        assert!(script.contains("GRANT VIEW SERVER STATE TO [CORP\\o'brien]]x];"));
+        assert!(script.contains("SUSER_SID(N'CORP\\o''brien]x')"));
+        assert!(script.contains("GRANT CONNECT ANY DATABASE"));
+        assert!(script.contains("GRANT SELECT ON dbo.backupset TO "));
+        assert!(grant_script("a\nGO\nDROP LOGIN sa").is_err());
+        assert!(grant_script("").is_err());
     }
 
     #[test]

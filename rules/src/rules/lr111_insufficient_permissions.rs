@@ -15,8 +15,13 @@ crate::declare_rule! {
     ///
     /// # How to fix
     /// Assess with a sysadmin login, or grant the read-only rights the
-    /// assessment needs: `GRANT VIEW SERVER STATE, VIEW ANY DEFINITION TO
-    /// [login]` and read access to msdb; run the link setup as sysadmin.
+    /// assessment needs: VIEW SERVER STATE (DMVs), VIEW ANY DEFINITION
+    /// (catalog views return no rows for what a login may not see), CONNECT
+    /// ANY DATABASE (to read each database's objects and code; without it
+    /// `HAS_DBACCESS` is 0 and those databases are unknown), and SELECT on
+    /// msdb's dbo.backupset, dbo.sysjobs, dbo.sysjobsteps and the log
+    /// shipping tables. `linkready collect-script --grant LOGIN` writes that
+    /// script. Run the link setup as sysadmin.
     pub struct InsufficientPermissions {
         id: "LR111",
         name: "insufficient-permissions",
@@ -41,7 +46,7 @@ impl Rule for InsufficientPermissions {
                 instance,
                 None,
                 Some("IS_SRVROLEMEMBER('sysadmin')".to_string()),
-                "the login is not sysadmin: link setup needs it, and some facts may be unknown (grant VIEW SERVER STATE and VIEW ANY DEFINITION to assess)".to_string(),
+                "the login is not sysadmin: link setup needs it; to assess without it, grant VIEW SERVER STATE, VIEW ANY DEFINITION, CONNECT ANY DATABASE and SELECT on the msdb tables read (`linkready collect-script --grant LOGIN` writes the script)".to_string(),
                 &instance_origin(instance, "IS_SRVROLEMEMBER('sysadmin')"),
             );
         }
