@@ -460,10 +460,22 @@ fn statement_shapes_follow_mi_link_section_4() {
             *case == "sql2019",
             "{case}: only SQL19 runs with 12381"
         );
-        // §5: T-SQL failover from 2022 CU13; failback only two-way.
+        // §5 (managed-instance-link-failover-how-to.md, MI-LINK.md §5): a
+        // planned failover that keeps the link only two-way from 2022 CU13
+        // (FAILOVER on the primary, after a NULL-safe, stable LSN wait);
+        // otherwise a migration that breaks the link. Never Azure's Planned
+        // while the managed instance is secondary.
         let failover = flat(file(&files, "failover-planned.sql"));
         assert!(failover.contains(&format!("ALTER AVAILABILITY GROUP [DAG_{database}] MODIFY AVAILABILITY GROUP ON N'AG_{database}' WITH (AVAILABILITY_MODE = SYNCHRONOUS_COMMIT), N'AG_{database}_MI' WITH (AVAILABILITY_MODE = SYNCHRONOUS_COMMIT)")));
-        assert!(failover.contains("last_hardened_lsn"));
+        assert!(failover.contains(&format!("ALTER AVAILABILITY GROUP [DAG_{database}] MODIFY AVAILABILITY GROUP ON N'AG_{database}' WITH (AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT), N'AG_{database}_MI' WITH (AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT)")), "{case}: back to asynchronous on timeout");
+        for needle in [
+            "@hardened = COUNT(drs.last_hardened_lsn)",
+            "@hardened = @replicas AND @synchronized = @replicas AND @lowest = @highest",
+            "WHILE @stable_checks < 3",
+            "rs.is_local = 1 AND rs.role_desc = N'PRIMARY'",
+        ] {
+            assert!(failover.contains(needle), "{case}: {needle}");
+        }
         assert_eq!(
             failover.contains(&format!(
                 "ALTER AVAILABILITY GROUP [DAG_{database}] FAILOVER;"
@@ -471,11 +483,44 @@ fn statement_shapes_follow_mi_link_section_4() {
             !one_way,
             "{case}"
         );
-        assert!(flat(file(&files, "failover-planned.ps1")).contains("Start-AzSqlInstanceLinkFailover -ResourceGroupName $resourceGroup -InstanceName $instanceName -Name $linkName -FailoverType Planned"));
-        assert!(
-            flat(file(&files, "failover-forced.ps1")).contains("-FailoverType ForcedAllowDataLoss")
+        assert_eq!(
+            failover.contains("Now run remove-link.ps1"),
+            one_way,
+            "{case}"
         );
+        assert!(
+            !has(&files, "failover-planned.ps1"),
+            "{case}: Azure refuses Planned while the managed instance is secondary"
+        );
+        let sql2022 = !one_way;
+        assert_eq!(has(&files, "failover-forced.ps1"), sql2022, "{case}");
+        assert_eq!(has(&files, "failover-forced.sql"), sql2022, "{case}");
+        assert_eq!(has(&files, "split-brain.sql"), sql2022, "{case}");
+        if sql2022 {
+            assert!(
+                flat(file(&files, "failover-forced.ps1"))
+                    .contains("-FailoverType ForcedAllowDataLoss -Force")
+            );
+            assert!(flat(file(&files, "failover-forced.sql")).contains(&format!(
+                "ALTER AVAILABILITY GROUP [DAG_{database}] FORCE_FAILOVER_ALLOW_DATA_LOSS;"
+            )));
+            assert!(flat(file(&files, "split-brain.sql")).contains(&format!(
+                "ALTER AVAILABILITY GROUP [DAG_{database}] SET (ROLE = SECONDARY);"
+            )));
+        }
         assert_eq!(has(&files, "failback-planned.ps1"), !one_way, "{case}");
+        assert_eq!(has(&files, "failback-planned.sql"), !one_way, "{case}");
+        if !one_way {
+            let failback = flat(file(&files, "failback-planned.ps1"));
+            let check = failback
+                .find("if ($link.InstanceLinkRole -ne 'Primary')")
+                .unwrap();
+            let call = failback.find("-FailoverType Planned").unwrap();
+            assert!(
+                check < call,
+                "{case}: the role is checked before the planned failover"
+            );
+        }
         assert!(flat(file(&files, "remove-link.ps1")).contains("Remove-AzSqlInstanceLink -ResourceGroupName $resourceGroup -InstanceName $instanceName -Name $linkName -Force"));
         assert!(
             flat(file(&files, "remove-link.sql"))
@@ -491,6 +536,11 @@ fn variants_legacy_azsql_and_managed_instance_as_primary() {
     assert!(link.contains("-PrimaryAvailabilityGroupName 'AG_Billing' ` -SecondaryAvailabilityGroupName 'AG_Billing_MI' ` -TargetDatabase 'Billing' ` -SourceEndpoint 'TCP://SQL01:5022'"), "{link}");
     assert!(link.contains("if ($azSql.Version -ge [version]'6.0.0') {"));
     assert!(!link.contains("-PartnerAvailabilityGroupName"));
+    // Before Az.Sql 6.0.0 there is no Start-AzSqlInstanceLinkFailover.
+    for (path, text) in legacy.iter().filter(|(path, _)| path.ends_with(".ps1")) {
+        assert!(!text.contains("Start-AzSqlInstanceLinkFailover"), "{path}");
+    }
+    assert!(file(&legacy, "Billing/README.md").contains("--azsql-legacy"));
 
     let config = format!("{CONFIG}initial_primary = \"managed-instance\"\n");
     let (output, files) = generate(&[CASES[3].1, CASES[1].1], &config, false);

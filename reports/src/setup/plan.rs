@@ -735,6 +735,12 @@ impl<'a> InstancePlan<'a> {
             two_way: self.two_way,
             link_mode_reason: self.link_mode_reason.clone(),
             tsql_failover: self.version >= TSQL_FAILOVER_MINIMUM,
+            keep_link: self.two_way && self.version >= TSQL_FAILOVER_MINIMUM,
+            major: self.version.major,
+            major_below_2022: self.version.major < 16,
+            forced_failover: !mi_primary
+                && (self.version >= TSQL_FAILOVER_MINIMUM
+                    || (!options.azsql_legacy && self.version.major >= 16)),
             azsql_legacy: options.azsql_legacy,
             trace_flag_12381: self.flag_on(12381),
             manual,
@@ -782,6 +788,13 @@ pub(super) struct BundleContext {
     pub two_way: bool,
     pub link_mode_reason: String,
     pub tsql_failover: bool,
+    /// A planned failover keeps the link (two-way, T-SQL failover): else
+    /// the failover is a migration that breaks it.
+    pub keep_link: bool,
+    pub major: u16,
+    pub major_below_2022: bool,
+    /// A forced failover script exists (T-SQL or Azure), and so split-brain.sql.
+    pub forced_failover: bool,
     pub azsql_legacy: bool,
     pub trace_flag_12381: bool,
     /// Markdown list items: what must be done by hand.

@@ -27,10 +27,38 @@ fn sql_primary(context: &BundleContext) -> bool {
     !context.mi_primary
 }
 
-fn two_way(context: &BundleContext) -> bool {
-    context.two_way
+/// A planned failover from SQL Server (or the migration wait).
+fn planned_from_sql(context: &BundleContext) -> bool {
+    !context.mi_primary
 }
 
+/// T-SQL forced failover on the managed instance: 2022 CU13 and later.
+fn forced_tsql(context: &BundleContext) -> bool {
+    !context.mi_primary && context.tsql_failover
+}
+
+/// Forced failover through Azure: Start-AzSqlInstanceLinkFailover exists
+/// from Az.Sql 6.0.0; on 2016–2019 a disaster breaks the link instead
+/// (remove-link.ps1).
+fn forced_azure(context: &BundleContext) -> bool {
+    !context.mi_primary && !context.azsql_legacy && context.major >= 16
+}
+
+fn split_brain(context: &BundleContext) -> bool {
+    context.forced_failover
+}
+
+/// Failback through the link with T-SQL on the managed instance.
+fn failback_tsql(context: &BundleContext) -> bool {
+    context.two_way && context.tsql_failover
+}
+
+/// Failback through Azure: accepted while the managed instance is primary.
+fn failback_azure(context: &BundleContext) -> bool {
+    context.two_way && !context.azsql_legacy
+}
+
+/// The setup files, run once, in order.
 const SETUP: &[FileSpec] = &[
     FileSpec {
         name: "01-prepare-database.sql",
@@ -112,44 +140,67 @@ const SETUP: &[FileSpec] = &[
         changes: "the first log backup once seeding is done; trace flag 12381 off",
         wanted: sql_primary,
     },
+];
+
+/// The operations: failover, failback, removal (MI-LINK.md §5, from
+/// managed-instance-link-failover-how-to.md and Azure PowerShell's recorded
+/// tests). None is a step Azure refuses; each checks the link's roles first,
+/// so running one twice never silently reverses it.
+const OPERATIONS: &[FileSpec] = &[
     FileSpec {
         name: "failover-planned.sql",
         template: include_str!("../../templates/setup/failover-planned.sql.hbs"),
         runs_on: "SQL Server",
-        steps: "§5 steps 1–3",
-        changes: "switches the link to synchronous commit, waits until both sides hold the same log, then (2022 CU13 and later) fails over",
-        wanted: sql_primary,
+        steps: "§5 steps 1–3 (planned failover) or 1, 2, 4 (migration)",
+        changes: "checks SQL Server is primary; synchronous commit; waits until every replica holds the same hardened log, SYNCHRONIZED, for 30 s (back to asynchronous on timeout); then fails over (2022 CU13+, two-way) or hands over to remove-link.ps1 (migration)",
+        wanted: planned_from_sql,
     },
     FileSpec {
-        name: "failover-planned.ps1",
-        template: include_str!("../../templates/setup/failover-planned.ps1.hbs"),
-        runs_on: "PowerShell with Az.Sql",
-        steps: "§5 step 3 (planned)",
-        changes: "fails the database over to the partner without data loss",
-        wanted: always,
+        name: "failover-forced.sql",
+        template: include_str!("../../templates/setup/failover-forced.sql.hbs"),
+        runs_on: "the managed instance",
+        steps: "§5 step 5 (forced, T-SQL)",
+        changes: "disaster only: FORCE_FAILOVER_ALLOW_DATA_LOSS on the secondary, after an explicit confirmation",
+        wanted: forced_tsql,
     },
     FileSpec {
         name: "failover-forced.ps1",
         template: include_str!("../../templates/setup/failover-forced.ps1.hbs"),
-        runs_on: "PowerShell with Az.Sql",
-        steps: "§5 step 3 (forced)",
-        changes: "fails over allowing data loss (disaster recovery only)",
-        wanted: always,
+        runs_on: "PowerShell with Az.Sql 6.0.0+",
+        steps: "§5 step 5 (forced, Azure)",
+        changes: "disaster only: Start-AzSqlInstanceLinkFailover -FailoverType ForcedAllowDataLoss -Force, with -AllowDataLoss as the confirmation",
+        wanted: forced_azure,
+    },
+    FileSpec {
+        name: "split-brain.sql",
+        template: include_str!("../../templates/setup/split-brain.sql.hbs"),
+        runs_on: "SQL Server",
+        steps: "§5 step 5 (after a forced failover)",
+        changes: "when SQL Server returns still primary: requires a tail-log backup, then SET (ROLE = SECONDARY)",
+        wanted: split_brain,
+    },
+    FileSpec {
+        name: "failback-planned.sql",
+        template: include_str!("../../templates/setup/failback-planned.sql.hbs"),
+        runs_on: "the managed instance",
+        steps: "§5 step 3 (failback, T-SQL)",
+        changes: "checks the managed instance is primary; FAILOVER back to SQL Server, keeping the link",
+        wanted: failback_tsql,
     },
     FileSpec {
         name: "failback-planned.ps1",
         template: include_str!("../../templates/setup/failback-planned.ps1.hbs"),
-        runs_on: "PowerShell with Az.Sql",
-        steps: "§5 (failback)",
-        changes: "after a failover, fails the database back to SQL Server without data loss",
-        wanted: two_way,
+        runs_on: "PowerShell with Az.Sql 6.0.0+",
+        steps: "§5 step 3 (failback, Azure)",
+        changes: "checks the managed instance is primary (Azure refuses a planned failover otherwise); Start-AzSqlInstanceLinkFailover -FailoverType Planned",
+        wanted: failback_azure,
     },
     FileSpec {
         name: "remove-link.ps1",
         template: include_str!("../../templates/setup/remove-link.ps1.hbs"),
         runs_on: "PowerShell with Az.Sql",
-        steps: "§5 steps 4–5",
-        changes: "removes the link on the managed instance",
+        steps: "§5 steps 4, 7",
+        changes: "Remove-AzSqlInstanceLink -Force (after a failover, only once the managed instance has its first full backup)",
         wanted: always,
     },
     FileSpec {
@@ -189,7 +240,10 @@ struct ReadmeFile {
 struct ReadmeContext<'a> {
     #[serde(flatten)]
     bundle: &'a BundleContext,
+    /// Setup, in order.
     files: Vec<ReadmeFile>,
+    /// Operations, each chosen when needed.
+    operations: Vec<ReadmeFile>,
 }
 
 fn template_error(error: impl std::fmt::Display) -> SetupError {
@@ -210,7 +264,7 @@ impl Renderer {
         registry
             .register_partial("azsql", POWERSHELL_PREAMBLE)
             .map_err(template_error)?;
-        for spec in SETUP {
+        for spec in SETUP.iter().chain(OPERATIONS) {
             registry
                 .register_template_string(spec.name, spec.template)
                 .map_err(template_error)?;
@@ -231,19 +285,27 @@ impl Renderer {
     ) -> Result<Vec<(String, String)>, SetupError> {
         let mut files = Vec::new();
         let mut listed = Vec::new();
-        for spec in SETUP.iter().filter(|spec| (spec.wanted)(context)) {
-            let text = self
-                .registry
-                .render(spec.name, context)
-                .map_err(template_error)?;
-            files.push((spec.name.to_string(), text));
-            listed.push(ReadmeFile {
-                step: listed.len() + 1,
-                name: spec.name,
-                runs_on: spec.runs_on,
-                steps: spec.steps,
-                changes: spec.changes,
-            });
+        let mut operations = Vec::new();
+        for (section, specs) in [(0, SETUP), (1, OPERATIONS)] {
+            for spec in specs.iter().filter(|spec| (spec.wanted)(context)) {
+                let text = self
+                    .registry
+                    .render(spec.name, context)
+                    .map_err(template_error)?;
+                files.push((spec.name.to_string(), text));
+                let into = if section == 0 {
+                    &mut listed
+                } else {
+                    &mut operations
+                };
+                into.push(ReadmeFile {
+                    step: into.len() + 1,
+                    name: spec.name,
+                    runs_on: spec.runs_on,
+                    steps: spec.steps,
+                    changes: spec.changes,
+                });
+            }
         }
         let readme = self
             .registry
@@ -252,6 +314,7 @@ impl Renderer {
                 &ReadmeContext {
                     bundle: context,
                     files: listed,
+                    operations,
                 },
             )
             .map_err(template_error)?;

@@ -1,7 +1,9 @@
 # linkready: link setup for Billing on SQL01 (SQL Server 2022 16.0.4125.3)
-# Failback after a planned or forced failover (MI-LINK.md section 5): the
-# database returns to SQL Server through the link, without data loss.
-# Stop the workload on the managed instance first.
+# Planned failback from the managed instance to SQL Server through Azure
+# (MI-LINK.md section 5, step 3). Azure accepts a planned failover only while
+# the managed instance is the primary of the link ("Planned failover can be
+# executed on a link in the primary role only"); this script checks that
+# first. Stop the workload on the managed instance first.
 [CmdletBinding()]
 param()
 
@@ -26,5 +28,9 @@ $resourceGroup = 'rg-migration'
 $instanceName = 'mi-prod'
 $linkName = 'DAG_Billing'
 
+$link = Get-AzSqlInstanceLink -ResourceGroupName $resourceGroup -InstanceName $instanceName -Name $linkName
+if ($link.InstanceLinkRole -ne 'Primary') {
+    throw ('The managed instance is not the primary of {0} (role: {1}): there is nothing to fail back.' -f $linkName, $link.InstanceLinkRole)
+}
 Start-AzSqlInstanceLinkFailover -ResourceGroupName $resourceGroup -InstanceName $instanceName -Name $linkName -FailoverType Planned
 Write-Host ('Failed {0} back to SQL Server.' -f $linkName)

@@ -1,6 +1,8 @@
 # linkready: link setup for Billing on SQL01 (SQL Server 2022 16.0.4125.3)
-# Forced failover, step 3 of MI-LINK.md section 5: for disaster recovery
-# only, when the primary is lost. Transactions not yet on the managed instance are lost.
+# Forced failover to the managed instance through Azure, for disaster
+# recovery only, when SQL Server is lost (MI-LINK.md section 5, step 5).
+# Transactions not yet on the managed instance are lost. -Force skips the
+# cmdlet's own confirmation: -AllowDataLoss is the confirmation here.
 [CmdletBinding()]
 param(
     # Confirms that losing the transactions not yet replicated is accepted.
@@ -29,7 +31,11 @@ $instanceName = 'mi-prod'
 $linkName = 'DAG_Billing'
 
 if (-not $AllowDataLoss) {
-    throw 'A forced failover can lose data: run again with -AllowDataLoss to confirm, or use failover-planned.ps1.'
+    throw 'A forced failover can lose data: run again with -AllowDataLoss to confirm, or use failover-planned.sql while SQL Server is reachable.'
 }
-Start-AzSqlInstanceLinkFailover -ResourceGroupName $resourceGroup -InstanceName $instanceName -Name $linkName -FailoverType ForcedAllowDataLoss
-Write-Host ('Forced the failover of {0}.' -f $linkName)
+$link = Get-AzSqlInstanceLink -ResourceGroupName $resourceGroup -InstanceName $instanceName -Name $linkName
+if ($link.InstanceLinkRole -eq 'Primary') {
+    throw ('The managed instance is already the primary of {0}: nothing to force.' -f $linkName)
+}
+Start-AzSqlInstanceLinkFailover -ResourceGroupName $resourceGroup -InstanceName $instanceName -Name $linkName -FailoverType ForcedAllowDataLoss -Force
+Write-Host ('Forced the failover of {0}. When SQL Server returns, run split-brain.sql there first.' -f $linkName)

@@ -3,7 +3,7 @@
 -- certificate and the Azure root certificates.
 -- Run on SQL Server as sysadmin after 03-exchange-certificates.ps1, with the
 -- variables it wrote (public keys, not secrets):
---   sqlcmd -S <server> -E -b -i 04-certificates.setvar.sql,04-trust-certificates.sql
+--   sqlcmd -S <server> -E -b -I -i 04-certificates.setvar.sql,04-trust-certificates.sql
 -- Safe to run again: certificates that exist are kept.
 USE [master];
 

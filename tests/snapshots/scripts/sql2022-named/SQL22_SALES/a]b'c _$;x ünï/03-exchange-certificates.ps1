@@ -90,4 +90,4 @@ $variables = Join-Path -Path $PSScriptRoot -ChildPath '04-certificates.setvar.sq
     (':setvar MicrosoftPkiCertificate ' + $microsoftPki),
     (':setvar DigiCertPkiCertificate ' + $digiCertPki)
 ) | Set-Content -LiteralPath $variables -Encoding ASCII
-Write-Host ('Wrote {0}. Next, on SQL Server: sqlcmd -S <server> -E -b -i 04-certificates.setvar.sql,04-trust-certificates.sql' -f $variables)
+Write-Host ('Wrote {0}. Next, on SQL Server: sqlcmd -S <server> -E -b -I -i 04-certificates.setvar.sql,04-trust-certificates.sql' -f $variables)
