@@ -72,16 +72,16 @@ struct ScriptsInstanceFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TargetFile {
-    name: Option<String>,
-    resource_group: Option<String>,
-    subscription: Option<String>,
-    fqdn: Option<String>,
+    name: Option<Spanned<String>>,
+    resource_group: Option<Spanned<String>>,
+    subscription: Option<Spanned<String>>,
+    fqdn: Option<Spanned<String>>,
     tier: Option<Tier>,
     update_policy: Option<UpdatePolicy>,
     free_storage_gb: Option<Spanned<f64>>,
-    collation: Option<String>,
+    collation: Option<Spanned<String>>,
     #[serde(default)]
-    databases: Vec<String>,
+    databases: Vec<Spanned<String>>,
     bandwidth_mbps: Option<Spanned<f64>>,
 }
 
@@ -154,6 +154,33 @@ impl Config {
     pub fn severity(&self, rule: &RuleMeta) -> Severity {
         self.severity_override(rule.id).unwrap_or(rule.severity)
     }
+}
+
+/// A configuration value that the link scripts write into T-SQL, sqlcmd
+/// and PowerShell: one line, no control character, and no `$(` (sqlcmd
+/// would substitute it as a variable, even inside a quoted literal). The
+/// scripts quote it for each language; these are what quoting cannot
+/// neutralise. Refused with the value's offset in the file.
+fn script_safe(value: &Spanned<String>, key: &str) -> Result<String, (usize, String)> {
+    let text = value.get_ref();
+    if let Some(control) = text.chars().find(|c| c.is_control()) {
+        return Err((
+            value.span().start,
+            format!(
+                "{key} holds a control character (U+{:04X}); values written into the link scripts must be one line of printable text",
+                u32::from(control)
+            ),
+        ));
+    }
+    if text.contains("$(") {
+        return Err((
+            value.span().start,
+            format!(
+                "{key} holds \"$(\", which sqlcmd would substitute as a variable in the link scripts"
+            ),
+        ));
+    }
+    Ok(text.clone())
 }
 
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
@@ -288,16 +315,27 @@ pub fn parse(text: &str, path: &Path, today: i64) -> Result<Config, ConfigError>
         };
         let free_storage_gb = positive(&target.free_storage_gb, "free_storage_gb")?;
         let bandwidth_mbps = positive(&target.bandwidth_mbps, "bandwidth_mbps")?;
+        let text_value = |value: &Option<Spanned<String>>, key: &str| {
+            value
+                .as_ref()
+                .map(|value| script_safe(value, key).map_err(|(at, why)| invalid(at, why)))
+                .transpose()
+        };
+        let databases = target
+            .databases
+            .iter()
+            .map(|name| script_safe(name, "databases").map_err(|(at, why)| invalid(at, why)))
+            .collect::<Result<Vec<_>, _>>()?;
         config.settings.target = Some(Target {
-            name: target.name,
-            resource_group: target.resource_group,
-            subscription: target.subscription,
-            fqdn: target.fqdn,
+            name: text_value(&target.name, "name")?,
+            resource_group: text_value(&target.resource_group, "resource_group")?,
+            subscription: text_value(&target.subscription, "subscription")?,
+            fqdn: text_value(&target.fqdn, "fqdn")?,
             tier: target.tier,
             update_policy: target.update_policy,
             free_storage_mb: free_storage_gb.map(|gb| (gb * 1024.0) as u64),
-            collation: target.collation,
-            databases: target.databases,
+            collation: text_value(&target.collation, "collation")?,
+            databases,
             bandwidth_mbps,
         });
     }
@@ -377,7 +415,9 @@ pub fn parse(text: &str, path: &Path, today: i64) -> Result<Config, ConfigError>
                     "backup_directory must not be empty (leave it out for the server's default backup directory)".to_string(),
                 ));
             }
-            config.scripts.backup_directory = Some(directory.get_ref().clone());
+            let directory =
+                script_safe(directory, "backup_directory").map_err(|(at, why)| invalid(at, why))?;
+            config.scripts.backup_directory = Some(directory);
         }
         if let Some(expiry) = &scripts.certificate_expiry {
             match date_value(expiry.get_ref()) {
@@ -553,6 +593,26 @@ expires = 2030-01-31
 
     #[test]
     fn errors_name_line_and_column() {
+        // Values the scripts carry (issue 12): one line, no `$(`.
+        let hostile = parse_err(
+            "[scripts]\nbackup_directory = \"D:\\\\Back'up $(Evil)\\n:!! calc.exe\\nGO\\n\"\n",
+        );
+        assert!(
+            hostile.contains(":2:20: backup_directory holds a control character"),
+            "{hostile}"
+        );
+        let substitution = parse_err("[scripts]\nbackup_directory = \"D:\\\\Back'up $(Evil)\"\n");
+        assert!(
+            substitution.contains(":2:20: backup_directory holds \"$(\""),
+            "{substitution}"
+        );
+        let target = parse_err("[target]\nname = \"mi\"\nresource_group = \"rg\\r\\nx\"\n");
+        assert!(
+            target.contains(":3:18: resource_group holds a control character"),
+            "{target}"
+        );
+        let database = parse_err("[target]\ndatabases = [\"ok\", \"a$(b)\"]\n");
+        assert!(database.contains(":2:20: databases holds"), "{database}");
         let unknown_key = parse_err("[target]\nname = \"x\"\ntier_name = \"gp\"\n");
         assert!(
             unknown_key.starts_with("linkready.toml:3:1: "),

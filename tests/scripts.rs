@@ -363,7 +363,7 @@ fn statement_shapes_follow_mi_link_section_4() {
         // Steps 5–6 (and 8's roots).
         expect(
             "03",
-            "New-AzSqlInstanceServerTrustCertificate -ResourceGroupName $resourceGroup -InstanceName $instanceName -Name $certificateName -PublicKey $SqlServerPublicKey",
+            "New-AzSqlInstanceServerTrustCertificate -ResourceGroupName $resourceGroup -InstanceName $instanceName -CertificateName $certificateName -PublicKey $SqlServerPublicKey",
         );
         expect(
             "03",
@@ -721,4 +721,188 @@ fn named_instances_on_one_host_get_their_own_ports_and_addresses_can_be_set() {
     let ag = flat(file(&files, "SQL22_HR/Payroll/06-availability-group.sql"));
     assert!(ag.contains("ENDPOINT_URL = N'TCP://10.1.2.3:5024'"), "{ag}");
     assert!(!file(&files, "SQL22_HR/Payroll/README.md").contains("host of @@SERVERNAME"));
+}
+
+/// One parameter set of an Az.Sql cmdlet, from fixtures/azure/azsql-cmdlets.toml.
+#[derive(serde::Deserialize)]
+struct ParameterSet {
+    name: String,
+    parameters: Vec<Parameter>,
+}
+
+#[derive(serde::Deserialize)]
+struct Parameter {
+    name: String,
+    required: bool,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    pipeline: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct Cmdlet {
+    name: String,
+    doc: String,
+    #[serde(default)]
+    parameter_set: Vec<ParameterSet>,
+    #[serde(default)]
+    legacy_parameter_set: Vec<ParameterSet>,
+}
+
+#[derive(serde::Deserialize)]
+struct CmdletTable {
+    cmdlet: Vec<Cmdlet>,
+}
+
+/// PowerShell's common parameters, accepted by every cmdlet.
+const COMMON_PARAMETERS: [&str; 11] = [
+    "Debug",
+    "ErrorAction",
+    "ErrorVariable",
+    "InformationAction",
+    "InformationVariable",
+    "OutVariable",
+    "OutBuffer",
+    "PipelineVariable",
+    "Verbose",
+    "WarningAction",
+    "WarningVariable",
+];
+
+/// Every command call of a PowerShell file: (name, its `-Parameter`s).
+fn command_calls(source: &str) -> Vec<(String, Vec<String>)> {
+    let tree = powershell_parser().parse(source, None).unwrap();
+    let mut calls = Vec::new();
+    let mut stack = vec![tree.root_node()];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "command" {
+            let mut name = None;
+            let mut parameters = Vec::new();
+            let mut inner = vec![node];
+            while let Some(child) = inner.pop() {
+                match child.kind() {
+                    "command_name" if name.is_none() => {
+                        name = Some(source[child.byte_range()].to_string());
+                    }
+                    "command_parameter" => {
+                        let text = &source[child.byte_range()];
+                        parameters.push(
+                            text.trim_start_matches('-')
+                                .trim_end_matches(':')
+                                .to_string(),
+                        );
+                    }
+                    // A nested command (in a subexpression) is its own call.
+                    "command" if child != node => continue,
+                    _ => {}
+                }
+                let mut cursor = child.walk();
+                inner.extend(child.children(&mut cursor));
+            }
+            if let Some(name) = name {
+                calls.push((name, parameters));
+            }
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.children(&mut cursor));
+    }
+    calls
+}
+
+/// The parameter set `used` fits: every parameter in it (by name or
+/// alias), every required one given (none comes by position or pipeline
+/// in the bundles).
+fn fits(set: &ParameterSet, used: &[String]) -> Result<(), String> {
+    for parameter in used {
+        if COMMON_PARAMETERS
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(parameter))
+        {
+            continue;
+        }
+        let known = set.parameters.iter().any(|p| {
+            p.name.eq_ignore_ascii_case(parameter)
+                || p.aliases.iter().any(|a| a.eq_ignore_ascii_case(parameter))
+        });
+        if !known {
+            return Err(format!("{}: no parameter -{parameter}", set.name));
+        }
+    }
+    for required in set
+        .parameters
+        .iter()
+        .filter(|p| p.required && p.pipeline.is_none())
+    {
+        let given = used.iter().any(|u| {
+            required.name.eq_ignore_ascii_case(u)
+                || required.aliases.iter().any(|a| a.eq_ignore_ascii_case(u))
+        });
+        if !given {
+            return Err(format!("{}: -{} is required", set.name, required.name));
+        }
+    }
+    Ok(())
+}
+
+/// The cmdlet contract (issue 12): every Az.Sql cmdlet any bundle calls is
+/// in the table taken from Azure PowerShell's help markdown
+/// (fixtures/azure/azsql-cmdlets.toml, each entry citing its help file and
+/// revision), and each call's parameters make one complete parameter set —
+/// the current module's, or for --azsql-legacy bundles the one before
+/// Az.Sql 6.0.0.
+#[test]
+fn every_az_sql_call_matches_one_complete_parameter_set() {
+    let table: CmdletTable = toml::from_str(
+        &std::fs::read_to_string(repo("fixtures/azure/azsql-cmdlets.toml")).unwrap(),
+    )
+    .unwrap();
+    for cmdlet in &table.cmdlet {
+        assert!(
+            cmdlet.doc.starts_with("src/Sql/Sql/help/"),
+            "{}: cite the help file",
+            cmdlet.name
+        );
+    }
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for (variant, files) in all_variants() {
+        let legacy = variant == "legacy";
+        for (path, text) in files.iter().filter(|(path, _)| path.ends_with(".ps1")) {
+            for (name, parameters) in command_calls(text) {
+                if !name.contains("-AzSql") {
+                    continue;
+                }
+                let Some(cmdlet) = table
+                    .cmdlet
+                    .iter()
+                    .find(|c| c.name.eq_ignore_ascii_case(&name))
+                else {
+                    wrong.push(format!(
+                        "{variant} {path}: {name} is not in the cmdlet table"
+                    ));
+                    continue;
+                };
+                let sets = if legacy && !cmdlet.legacy_parameter_set.is_empty() {
+                    &cmdlet.legacy_parameter_set
+                } else {
+                    &cmdlet.parameter_set
+                };
+                let reasons: Vec<String> = sets
+                    .iter()
+                    .map(|set| fits(set, &parameters))
+                    .filter_map(Result::err)
+                    .collect();
+                if reasons.len() == sets.len() {
+                    wrong.push(format!(
+                        "{variant} {path}: {name} {parameters:?} fits no parameter set: {}",
+                        reasons.join("; ")
+                    ));
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(checked > 50, "only {checked} calls checked");
 }

@@ -38,7 +38,7 @@ $certificateName = 'Cert_SQL22_SALES_endpoint'
 # Step 5: the managed instance trusts SQL Server's certificate.
 $uploaded = Get-AzSqlInstanceServerTrustCertificate -ResourceGroupName $resourceGroup -InstanceName $instanceName -Name $certificateName -ErrorAction SilentlyContinue
 if ($null -eq $uploaded) {
-    New-AzSqlInstanceServerTrustCertificate -ResourceGroupName $resourceGroup -InstanceName $instanceName -Name $certificateName -PublicKey $SqlServerPublicKey | Out-Null
+    New-AzSqlInstanceServerTrustCertificate -ResourceGroupName $resourceGroup -InstanceName $instanceName -CertificateName $certificateName -PublicKey $SqlServerPublicKey | Out-Null
     Write-Host ('Uploaded {0} to {1}.' -f $certificateName, $instanceName)
 }
 else {
