@@ -290,6 +290,25 @@ fn regenerate_sample_estate_inventories() {
         ("scripts-sql2016", "SQL16", "link-scripts", "sql2016"),
         ("scripts-sql2019", "SQL19", "link-scripts", "sql2019"),
         (
+            "scripts-sql2022-cu12",
+            "SQL22A",
+            "link-scripts",
+            "sql2022-cu12",
+        ),
+        (
+            "scripts-sql2022-cu14",
+            "SQL22B",
+            "link-scripts",
+            "sql2022-cu14",
+        ),
+        ("scripts-sql2025", "SQL25", "link-scripts", "sql2025"),
+        (
+            "scripts-sql2022-existing-ag",
+            "SQL22C",
+            "link-scripts",
+            "sql2022-existing-ag",
+        ),
+        (
             "scripts-sql2022-named",
             "SQL22\\SALES",
             "link-scripts",

@@ -46,7 +46,39 @@ const CASES: &[(&str, &str)] = &[
         "sql2022-existing-endpoint",
         "fixtures/sample-estate/inventories/sql01.inventory.json",
     ),
+    (
+        "sql2022-cu12",
+        "fixtures/link-scripts/sql2022-cu12.inventory.json",
+    ),
+    (
+        "sql2022-cu14",
+        "fixtures/link-scripts/sql2022-cu14.inventory.json",
+    ),
+    ("sql2025", "fixtures/link-scripts/sql2025.inventory.json"),
+    (
+        "sql2022-existing-ag",
+        "fixtures/link-scripts/sql2022-existing-ag.inventory.json",
+    ),
+    (
+        "sql2022-legacy-azsql",
+        "fixtures/link-scripts/sql2022-cu14.inventory.json",
+    ),
 ];
+
+/// The configuration of a golden case: SQL Server 2025 links to a target
+/// on the 2025 update policy (LR113 blocks it toward the 2022 policy).
+fn case_config(case: &str) -> String {
+    if case == "sql2025" {
+        CONFIG.replace("SQLServer2022", "SQLServer2025")
+    } else {
+        CONFIG.to_string()
+    }
+}
+
+/// Whether a golden case is generated with --azsql-legacy.
+fn case_legacy(case: &str) -> bool {
+    case == "sql2022-legacy-azsql"
+}
 
 /// The bundles for these inventories, as `relative path → text`.
 fn generate(inventories: &[&str], config: &str, legacy: bool) -> (SetupOutput, Files) {
@@ -113,7 +145,8 @@ fn has(files: &Files, suffix: &str) -> bool {
 fn golden_bundles_match_the_snapshots() {
     let update = std::env::var_os("LINKREADY_UPDATE_SNAPSHOTS").is_some();
     for (case, inventory) in CASES {
-        let (_, files) = generate(&[inventory], CONFIG, false);
+        let (_, files) = generate(&[inventory], &case_config(case), case_legacy(case));
+        assert!(files.len() > 1, "{case}: no bundle");
         let dir = repo("tests/snapshots/scripts").join(case);
         if update {
             let _ = std::fs::remove_dir_all(&dir);
@@ -290,9 +323,13 @@ fn every_tsql_file_goes_through_our_scanner_without_unknown_syntax() {
 #[test]
 fn statement_shapes_follow_mi_link_section_4() {
     for (case, inventory) in CASES {
-        let (_, files) = generate(&[inventory], CONFIG, false);
+        let legacy = case_legacy(case);
+        let (_, files) = generate(&[inventory], &case_config(case), legacy);
         let sql2016 = *case == "sql2016";
         let one_way = matches!(*case, "sql2016" | "sql2019");
+        // 2022 before CU13: two-way, but no T-SQL failover.
+        let tsql_failover = !one_way && *case != "sql2022-cu12";
+        let existing_ag = *case == "sql2022-existing-ag";
         let shapes: Vec<(&str, String)> = {
             let step1 = flat(file(&files, "01-prepare-database.sql"));
             let step2to4 = flat(file(&files, "02-master-key-and-certificate.sql"));
@@ -329,7 +366,20 @@ fn statement_shapes_follow_mi_link_section_4() {
             "sql2016" => "Inventory",
             "sql2019" => "Ledger",
             "sql2022-named" => "Orders",
+            "sql2022-cu12" | "sql2022-cu14" | "sql2022-legacy-azsql" => "Claims",
+            "sql2025" => "Ledger25",
+            "sql2022-existing-ag" => "Payroll",
             _ => "Billing",
+        };
+        let server_name = match *case {
+            "sql2016" => "SQL16",
+            "sql2019" => "SQL19",
+            "sql2022-named" => "SQL22_SALES",
+            "sql2022-cu12" => "SQL22A",
+            "sql2022-cu14" | "sql2022-legacy-azsql" => "SQL22B",
+            "sql2025" => "SQL25",
+            "sql2022-existing-ag" => "SQL22C",
+            _ => "SQL01",
         };
         let db = format!("[{database}]");
         // Step 1.
@@ -341,12 +391,8 @@ fn statement_shapes_follow_mi_link_section_4() {
             "02",
             "IF NOT EXISTS (SELECT 1 FROM sys.symmetric_keys WHERE symmetric_key_id = 101)",
         );
-        let certificate = match *case {
-            "sql2016" => "Cert_SQL16_endpoint",
-            "sql2019" => "Cert_SQL19_endpoint",
-            "sql2022-named" => "Cert_SQL22_SALES_endpoint",
-            _ => "Cert_SQL01_endpoint",
-        };
+        let certificate = format!("Cert_{server_name}_endpoint");
+        let certificate = certificate.as_str();
         expect(
             "02",
             &format!("CREATE CERTIFICATE [{certificate}] WITH SUBJECT = N'"),
@@ -385,10 +431,12 @@ fn statement_shapes_follow_mi_link_section_4() {
             );
         }
         // Step 9: a new endpoint, or the existing one altered.
-        if *case == "sql2022-existing-endpoint" {
+        if matches!(*case, "sql2022-existing-endpoint" | "sql2022-existing-ag") {
             expect(
                 "05",
-                "ALTER ENDPOINT [Hadr_endpoint] STATE = STARTED FOR DATABASE_MIRRORING ( ROLE = ALL, AUTHENTICATION = WINDOWS NEGOTIATE CERTIFICATE [Cert_SQL01_endpoint], ENCRYPTION = REQUIRED ALGORITHM AES )",
+                &format!(
+                    "ALTER ENDPOINT [Hadr_endpoint] STATE = STARTED FOR DATABASE_MIRRORING ( ROLE = ALL, AUTHENTICATION = WINDOWS NEGOTIATE CERTIFICATE [{certificate}], ENCRYPTION = REQUIRED ALGORITHM AES )"
+                ),
             );
             assert!(!get("05").contains("CREATE ENDPOINT"));
         } else {
@@ -403,23 +451,33 @@ fn statement_shapes_follow_mi_link_section_4() {
         }
         // Step 10: CLUSTER_TYPE left out on 2016, which gets the WSFC grants.
         let (server, url) = match *case {
-            "sql2016" => ("SQL16", "TCP://SQL16:5022"),
-            "sql2019" => ("SQL19", "TCP://SQL19:5022"),
-            "sql2022-named" => ("SQL22\\SALES", "TCP://SQL22:5023"),
-            _ => ("SQL01", "TCP://SQL01:5022"),
+            "sql2022-named" => ("SQL22\\SALES".to_string(), "TCP://SQL22:5023".to_string()),
+            _ => (server_name.to_string(), format!("TCP://{server_name}:5022")),
         };
+        let (server, url) = (server.as_str(), url.as_str());
         let with = if sql2016 {
             ""
         } else {
             " WITH (CLUSTER_TYPE = NONE)"
         };
-        expect(
-            "06",
-            &format!(
-                "CREATE AVAILABILITY GROUP [AG_{database}]{with} FOR DATABASE {db} REPLICA ON N'{server}' WITH ( ENDPOINT_URL = N'{url}', AVAILABILITY_MODE = SYNCHRONOUS_COMMIT, FAILOVER_MODE = MANUAL, SEEDING_MODE = AUTOMATIC )"
-            ),
-        );
-        assert_eq!(get("06").contains("CLUSTER_TYPE"), !sql2016, "{case}");
+        if existing_ag {
+            // A database alone in a one-replica group: reused, not created.
+            assert!(!get("06").contains("CREATE AVAILABILITY GROUP"), "{case}");
+            expect("06", "PRINT N'Reusing the availability group.';");
+            assert!(
+                !flat(file(&files, "remove-link.sql"))
+                    .contains(&format!("DROP AVAILABILITY GROUP [AG_{database}]")),
+                "{case}: the existing group is kept"
+            );
+        } else {
+            expect(
+                "06",
+                &format!(
+                    "CREATE AVAILABILITY GROUP [AG_{database}]{with} FOR DATABASE {db} REPLICA ON N'{server}' WITH ( ENDPOINT_URL = N'{url}', AVAILABILITY_MODE = SYNCHRONOUS_COMMIT, FAILOVER_MODE = MANUAL, SEEDING_MODE = AUTOMATIC )"
+                ),
+            );
+            assert_eq!(get("06").contains("CLUSTER_TYPE"), !sql2016, "{case}");
+        }
         for grant in [
             "ALTER ANY AVAILABILITY GROUP",
             "CONNECT SQL",
@@ -438,16 +496,19 @@ fn statement_shapes_follow_mi_link_section_4() {
                 "CREATE AVAILABILITY GROUP [DAG_{database}] WITH (DISTRIBUTED) AVAILABILITY GROUP ON N'AG_{database}' WITH ( LISTENER_URL = N'{url}', AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT, FAILOVER_MODE = MANUAL, SEEDING_MODE = AUTOMATIC, SESSION_TIMEOUT = 20 ), N'AG_{database}_MI' WITH ( LISTENER_URL = N'tcp://mi-prod.abc123def456.database.windows.net:5022;Server=[mi-prod]', AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT, FAILOVER_MODE = MANUAL, SEEDING_MODE = AUTOMATIC )"
             ),
         );
-        // Step 12 (Az.Sql 6.0.0 parameters).
+        // Step 12 (Az.Sql 6.0.0 parameters; the legacy ones are checked in
+        // variants_legacy_azsql_and_managed_instance_as_primary).
         let mode = if one_way { "None" } else { "Manual" };
-        expect(
-            "08",
-            &format!(
-                "New-AzSqlInstanceLink -ResourceGroupName $resourceGroup -InstanceName $instanceName -Name $linkName ` -PartnerAvailabilityGroupName 'AG_{database}' ` -InstanceAvailabilityGroupName 'AG_{database}_MI' ` -Database '{database}' ` -PartnerEndpoint '{url}' ` -InstanceLinkRole Secondary ` -FailoverMode {mode} ` -SeedingMode Automatic"
-            ),
-        );
+        if !legacy {
+            expect(
+                "08",
+                &format!(
+                    "New-AzSqlInstanceLink -ResourceGroupName $resourceGroup -InstanceName $instanceName -Name $linkName ` -PartnerAvailabilityGroupName 'AG_{database}' ` -InstanceAvailabilityGroupName 'AG_{database}_MI' ` -Database '{database}' ` -PartnerEndpoint '{url}' ` -InstanceLinkRole Secondary ` -FailoverMode {mode} ` -SeedingMode Automatic"
+                ),
+            );
+            expect("08", "if ($azSql.Version -lt [version]'6.0.0') {");
+        }
         expect("08", "$linkName = 'DAG_");
-        expect("08", "if ($azSql.Version -lt [version]'6.0.0') {");
         // Steps 13–14.
         expect(
             "09",
@@ -476,16 +537,17 @@ fn statement_shapes_follow_mi_link_section_4() {
         ] {
             assert!(failover.contains(needle), "{case}: {needle}");
         }
+        let keep_link = !one_way && tsql_failover;
         assert_eq!(
             failover.contains(&format!(
                 "ALTER AVAILABILITY GROUP [DAG_{database}] FAILOVER;"
             )),
-            !one_way,
+            keep_link,
             "{case}"
         );
         assert_eq!(
             failover.contains("Now run remove-link.ps1"),
-            one_way,
+            !keep_link,
             "{case}"
         );
         assert!(
@@ -493,24 +555,36 @@ fn statement_shapes_follow_mi_link_section_4() {
             "{case}: Azure refuses Planned while the managed instance is secondary"
         );
         let sql2022 = !one_way;
-        assert_eq!(has(&files, "failover-forced.ps1"), sql2022, "{case}");
-        assert_eq!(has(&files, "failover-forced.sql"), sql2022, "{case}");
+        assert_eq!(
+            has(&files, "failover-forced.ps1"),
+            sql2022 && !legacy,
+            "{case}"
+        );
+        assert_eq!(has(&files, "failover-forced.sql"), tsql_failover, "{case}");
         assert_eq!(has(&files, "split-brain.sql"), sql2022, "{case}");
-        if sql2022 {
+        if has(&files, "failover-forced.ps1") {
             assert!(
                 flat(file(&files, "failover-forced.ps1"))
                     .contains("-FailoverType ForcedAllowDataLoss -Force")
             );
+        }
+        if tsql_failover {
             assert!(flat(file(&files, "failover-forced.sql")).contains(&format!(
                 "ALTER AVAILABILITY GROUP [DAG_{database}] FORCE_FAILOVER_ALLOW_DATA_LOSS;"
             )));
+        }
+        if sql2022 {
             assert!(flat(file(&files, "split-brain.sql")).contains(&format!(
                 "ALTER AVAILABILITY GROUP [DAG_{database}] SET (ROLE = SECONDARY);"
             )));
         }
-        assert_eq!(has(&files, "failback-planned.ps1"), !one_way, "{case}");
-        assert_eq!(has(&files, "failback-planned.sql"), !one_way, "{case}");
-        if !one_way {
+        assert_eq!(
+            has(&files, "failback-planned.ps1"),
+            !one_way && !legacy,
+            "{case}"
+        );
+        assert_eq!(has(&files, "failback-planned.sql"), keep_link, "{case}");
+        if has(&files, "failback-planned.ps1") {
             let failback = flat(file(&files, "failback-planned.ps1"));
             let check = failback
                 .find("if ($link.InstanceLinkRole -ne 'Primary')")

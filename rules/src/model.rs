@@ -630,6 +630,10 @@ pub struct AvailabilityGroupMembership {
     pub databases_in_group: usize,
     pub distributed: bool,
     pub contained: bool,
+    /// Replicas of the group (`sys.availability_replicas`), when collected:
+    /// one replica can be reused by the link with the instance's endpoint;
+    /// more need the group's listener address.
+    pub replicas: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -968,6 +968,9 @@ fn lower_databases(raw: &RawServer, scanned: Vec<ScannedModules>, instance: &mut
                 AvailabilityGroupMembership {
                     distributed: mine.flag("is_distributed"),
                     contained: mine.flag("is_contained"),
+                    replicas: mine
+                        .number("replicas")
+                        .and_then(|n| usize::try_from(n).ok()),
                     databases_in_group,
                     group: group.clone(),
                 },

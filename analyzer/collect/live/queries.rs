@@ -151,7 +151,8 @@ SELECT CAST(ag.name AS nvarchar(256)) AS availability_group,
        CAST(",
             $contained,
             " AS int) AS is_contained,
-       CAST(DB_NAME(drs.database_id) AS nvarchar(256)) AS database_name
+       CAST(DB_NAME(drs.database_id) AS nvarchar(256)) AS database_name,
+       CAST((SELECT COUNT(*) FROM sys.availability_replicas AS ar WHERE ar.group_id = ag.group_id) AS int) AS replicas
 FROM sys.availability_groups AS ag
 JOIN sys.dm_hadr_database_replica_states AS drs ON drs.group_id = ag.group_id AND drs.is_local = 1;"
         )

@@ -640,6 +640,52 @@ impl<'a> InstancePlan<'a> {
         }
         let options = self.options;
         let short = azure_name(database, NAME_BUDGET);
+        // A database alone in a plain availability group (LR207 info): the
+        // link reuses that group (managed-instance-link-configure-how-to-
+        // scripts.md: skip creating one when it exists). With one replica the
+        // distributed group names this instance's endpoint; with more it must
+        // name the group's listener, which is not collected: refused.
+        let membership = instance
+            .databases
+            .iter()
+            .find(|d| d.name == database)
+            .and_then(|d| d.facts.availability_group.as_ref())
+            .map(|fact| &fact.value);
+        let existing_ag = match membership {
+            None => None,
+            Some(ag) if ag.distributed || ag.contained || ag.databases_in_group != 1 => {
+                return Err(format!(
+                    "{database:?} is in availability group {:?}, which the link cannot reuse (LR207)",
+                    ag.group
+                ));
+            }
+            Some(ag) if options.initial_primary == InitialPrimary::ManagedInstance => {
+                return Err(format!(
+                    "{database:?} is already in availability group {:?}: the managed instance cannot be the initial primary of a database SQL Server already holds",
+                    ag.group
+                ));
+            }
+            Some(ag) => match ag.replicas {
+                Some(1) => {
+                    if let Some(hazard) = sqlcmd_hazard(&ag.group) {
+                        return Err(unsafe_name("the availability group's name", hazard));
+                    }
+                    Some(ag.group.clone())
+                }
+                Some(replicas) => {
+                    return Err(format!(
+                        "{database:?} is alone in availability group {:?} with {replicas} replicas: the link must name that group's listener address (MI-LINK.md §4), which linkready does not collect; create this link with the SSMS wizard, or give the group's listener by hand",
+                        ag.group
+                    ));
+                }
+                None => {
+                    return Err(format!(
+                        "{database:?} is in availability group {:?}, whose replicas were not collected (an inventory from an older collector): collect again to reuse it",
+                        ag.group
+                    ));
+                }
+            },
+        };
         let mi_primary = options.initial_primary == InitialPrimary::ManagedInstance;
         let tde_certificates: Vec<String> = instance
             .databases
@@ -703,7 +749,8 @@ impl<'a> InstancePlan<'a> {
             version_name: version_name(self.version.major),
             sql2016: self.version.major == 13,
             database: database.to_string(),
-            sql_ag: format!("AG_{short}"),
+            sql_ag: existing_ag.clone().unwrap_or_else(|| format!("AG_{short}")),
+            existing_ag: existing_ag.is_some(),
             mi_ag: format!("AG_{short}_MI"),
             dag: format!("DAG_{short}"),
             certificate_subject: format!(
@@ -766,6 +813,9 @@ pub(super) struct BundleContext {
     pub sql2016: bool,
     pub database: String,
     pub sql_ag: String,
+    /// `sql_ag` existed before the link (a database alone in a one-replica
+    /// group): 06 checks it instead of creating it; removal keeps it.
+    pub existing_ag: bool,
     pub mi_ag: String,
     pub dag: String,
     pub certificate: String,

@@ -1,0 +1,23 @@
+-- linkready: link setup for N'Claims' on N'SQL22B' (SQL Server 2022 16.0.4135.4)
+-- Step 11 of MI-LINK.md section 4: the distributed availability group that
+-- joins AG_Claims with AG_Claims_MI on mi-prod. Its name is the link's name.
+-- Run on SQL Server as sysadmin. Safe to run again.
+USE [master];
+
+IF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'DAG_Claims')
+    CREATE AVAILABILITY GROUP [DAG_Claims]
+        WITH (DISTRIBUTED)
+        AVAILABILITY GROUP ON
+            N'AG_Claims' WITH (
+                LISTENER_URL = N'TCP://SQL22B:5022',
+                AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT,
+                FAILOVER_MODE = MANUAL,
+                SEEDING_MODE = AUTOMATIC,
+                SESSION_TIMEOUT = 20
+            ),
+            N'AG_Claims_MI' WITH (
+                LISTENER_URL = N'tcp://mi-prod.abc123def456.database.windows.net:5022;Server=[mi-prod]',
+                AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT,
+                FAILOVER_MODE = MANUAL,
+                SEEDING_MODE = AUTOMATIC
+            );

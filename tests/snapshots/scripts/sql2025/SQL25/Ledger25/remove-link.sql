@@ -1,0 +1,13 @@
+-- linkready: link setup for N'Ledger25' on N'SQL25' (SQL Server 2025 17.0.1000.7)
+-- Removal, step 4 of MI-LINK.md section 5: run after remove-link.ps1.
+-- Run on SQL Server as sysadmin. Safe to run again.
+USE [master];
+
+IF EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'DAG_Ledger25')
+    DROP AVAILABILITY GROUP [DAG_Ledger25];
+
+-- The availability group existed only for the link. Where SQL Server was
+-- the secondary (after a failover), dropping it leaves the database
+-- RESTORING: recover it (RESTORE DATABASE ... WITH RECOVERY) or drop it.
+IF EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'AG_Ledger25')
+    DROP AVAILABILITY GROUP [AG_Ledger25];
