@@ -382,6 +382,8 @@ fn statement_shapes_follow_mi_link_section_4() {
             _ => "SQL01",
         };
         let db = format!("[{database}]");
+        // MI-LINK.md §7: link names are lowercase letters, digits, hyphens.
+        let link = format!("link-{}", database.to_lowercase());
         // Step 1.
         expect("01", &format!("ALTER DATABASE {db} SET RECOVERY FULL"));
         expect("01", &format!("BACKUP DATABASE {db} TO DISK = N'"));
@@ -493,7 +495,7 @@ fn statement_shapes_follow_mi_link_section_4() {
         expect(
             "07",
             &format!(
-                "CREATE AVAILABILITY GROUP [DAG_{database}] WITH (DISTRIBUTED) AVAILABILITY GROUP ON N'AG_{database}' WITH ( LISTENER_URL = N'{url}', AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT, FAILOVER_MODE = MANUAL, SEEDING_MODE = AUTOMATIC, SESSION_TIMEOUT = 20 ), N'AG_{database}_MI' WITH ( LISTENER_URL = N'tcp://mi-prod.abc123def456.database.windows.net:5022;Server=[mi-prod]', AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT, FAILOVER_MODE = MANUAL, SEEDING_MODE = AUTOMATIC )"
+                "CREATE AVAILABILITY GROUP [{link}] WITH (DISTRIBUTED) AVAILABILITY GROUP ON N'AG_{database}' WITH ( LISTENER_URL = N'{url}', AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT, FAILOVER_MODE = MANUAL, SEEDING_MODE = AUTOMATIC, SESSION_TIMEOUT = 20 ), N'AG_{database}_MI' WITH ( LISTENER_URL = N'tcp://mi-prod.abc123def456.database.windows.net:5022;Server=[mi-prod]', AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT, FAILOVER_MODE = MANUAL, SEEDING_MODE = AUTOMATIC )"
             ),
         );
         // Step 12 (Az.Sql 6.0.0 parameters; the legacy ones are checked in
@@ -508,7 +510,7 @@ fn statement_shapes_follow_mi_link_section_4() {
             );
             expect("08", "if ($azSql.Version -lt [version]'6.0.0') {");
         }
-        expect("08", "$linkName = 'DAG_");
+        expect("08", &format!("$linkName = '{link}'"));
         // Steps 13–14.
         expect(
             "09",
@@ -527,8 +529,8 @@ fn statement_shapes_follow_mi_link_section_4() {
         // otherwise a migration that breaks the link. Never Azure's Planned
         // while the managed instance is secondary.
         let failover = flat(file(&files, "failover-planned.sql"));
-        assert!(failover.contains(&format!("ALTER AVAILABILITY GROUP [DAG_{database}] MODIFY AVAILABILITY GROUP ON N'AG_{database}' WITH (AVAILABILITY_MODE = SYNCHRONOUS_COMMIT), N'AG_{database}_MI' WITH (AVAILABILITY_MODE = SYNCHRONOUS_COMMIT)")));
-        assert!(failover.contains(&format!("ALTER AVAILABILITY GROUP [DAG_{database}] MODIFY AVAILABILITY GROUP ON N'AG_{database}' WITH (AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT), N'AG_{database}_MI' WITH (AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT)")), "{case}: back to asynchronous on timeout");
+        assert!(failover.contains(&format!("ALTER AVAILABILITY GROUP [{link}] MODIFY AVAILABILITY GROUP ON N'AG_{database}' WITH (AVAILABILITY_MODE = SYNCHRONOUS_COMMIT), N'AG_{database}_MI' WITH (AVAILABILITY_MODE = SYNCHRONOUS_COMMIT)")));
+        assert!(failover.contains(&format!("ALTER AVAILABILITY GROUP [{link}] MODIFY AVAILABILITY GROUP ON N'AG_{database}' WITH (AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT), N'AG_{database}_MI' WITH (AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT)")), "{case}: back to asynchronous on timeout");
         for needle in [
             "@hardened = COUNT(drs.last_hardened_lsn)",
             "@hardened = @replicas AND @synchronized = @replicas AND @lowest = @highest",
@@ -539,9 +541,7 @@ fn statement_shapes_follow_mi_link_section_4() {
         }
         let keep_link = !one_way && tsql_failover;
         assert_eq!(
-            failover.contains(&format!(
-                "ALTER AVAILABILITY GROUP [DAG_{database}] FAILOVER;"
-            )),
+            failover.contains(&format!("ALTER AVAILABILITY GROUP [{link}] FAILOVER;")),
             keep_link,
             "{case}"
         );
@@ -570,12 +570,12 @@ fn statement_shapes_follow_mi_link_section_4() {
         }
         if tsql_failover {
             assert!(flat(file(&files, "failover-forced.sql")).contains(&format!(
-                "ALTER AVAILABILITY GROUP [DAG_{database}] FORCE_FAILOVER_ALLOW_DATA_LOSS;"
+                "ALTER AVAILABILITY GROUP [{link}] FORCE_FAILOVER_ALLOW_DATA_LOSS;"
             )));
         }
         if sql2022 {
             assert!(flat(file(&files, "split-brain.sql")).contains(&format!(
-                "ALTER AVAILABILITY GROUP [DAG_{database}] SET (ROLE = SECONDARY);"
+                "ALTER AVAILABILITY GROUP [{link}] SET (ROLE = SECONDARY);"
             )));
         }
         assert_eq!(
@@ -598,7 +598,7 @@ fn statement_shapes_follow_mi_link_section_4() {
         assert!(flat(file(&files, "remove-link.ps1")).contains("Remove-AzSqlInstanceLink -ResourceGroupName $resourceGroup -InstanceName $instanceName -Name $linkName -Force"));
         assert!(
             flat(file(&files, "remove-link.sql"))
-                .contains(&format!("DROP AVAILABILITY GROUP [DAG_{database}];"))
+                .contains(&format!("DROP AVAILABILITY GROUP [{link}];"))
         );
     }
 }
@@ -979,4 +979,38 @@ fn every_az_sql_call_matches_one_complete_parameter_set() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     assert!(checked > 50, "only {checked} calls checked");
+}
+
+/// The generated T-SQL against Microsoft's catalog documentation (issue 12):
+/// every SELECT of 09-verify.sql and of the operations (role checks, the
+/// LSN wait, split-brain's backup check) reads only documented columns of
+/// the version it runs on (fixtures/catalog/catalog.toml), qualified.
+#[test]
+fn generated_queries_read_only_documented_columns() {
+    let table = common::catalog::catalog();
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for (case, inventory) in CASES {
+        let (_, files) = generate(&[inventory], &case_config(case), case_legacy(case));
+        let major = if *case == "sql2016" { 13 } else { 15 };
+        for (path, text) in files.iter().filter(|(path, _)| {
+            path.ends_with("09-verify.sql")
+                || path.ends_with("failover-planned.sql")
+                || path.ends_with("failover-forced.sql")
+                || path.ends_with("failback-planned.sql")
+                || path.ends_with("split-brain.sql")
+        }) {
+            for statement in common::catalog::select_statements(text) {
+                let (problems, _) = common::catalog::check_query(&statement, major, &table);
+                wrong.extend(
+                    problems
+                        .into_iter()
+                        .map(|p| format!("{case} {path}: {p}\n  in {statement}")),
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(checked > 40, "only {checked} statements checked");
 }

@@ -1,5 +1,7 @@
 //! What the command-line tests share: running the built binary.
 
+pub mod catalog;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

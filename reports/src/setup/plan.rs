@@ -10,7 +10,7 @@ use linkready_rules::{
 use serde::Serialize;
 
 use super::quote::{
-    azure_name, markdown_code, markdown_text, path_component, sqlcmd_hazard, tsql_name,
+    azure_name, link_name, markdown_code, markdown_text, path_component, sqlcmd_hazard, tsql_name,
 };
 use super::render::Renderer;
 use super::{InitialPrimary, LinkMode, SetupError, SetupFile, SetupOptions, SetupOutput};
@@ -752,7 +752,7 @@ impl<'a> InstancePlan<'a> {
             sql_ag: existing_ag.clone().unwrap_or_else(|| format!("AG_{short}")),
             existing_ag: existing_ag.is_some(),
             mi_ag: format!("AG_{short}_MI"),
-            dag: format!("DAG_{short}"),
+            dag: link_name(database, NAME_BUDGET),
             certificate_subject: format!(
                 "Database mirroring endpoint certificate of {}",
                 self.server

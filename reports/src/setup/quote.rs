@@ -131,6 +131,38 @@ pub fn azure_name(name: &str, max_len: usize) -> String {
     safe
 }
 
+/// The link's name (the distributed availability group's, and the Azure
+/// resource's): lowercase letters, digits and hyphens, as MI-LINK.md §7 and
+/// the SSMS wizard write them, `link-<database>`. Other characters become
+/// `-`; when any did, a hash of the database name keeps two such names
+/// apart. The same database always gets the same name.
+pub fn link_name(database: &str, max_len: usize) -> String {
+    let mut replaced = false;
+    let mut body = String::new();
+    for c in database.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            body.push(c);
+        } else {
+            replaced |= c != '-';
+            if !body.ends_with('-') {
+                body.push('-');
+            }
+        }
+    }
+    let body = body.trim_matches('-');
+    let suffix = if replaced || body.is_empty() {
+        format!("-{:08x}", fnv1a(database))
+    } else {
+        String::new()
+    };
+    let mut name = format!("link-{body}");
+    name.truncate(max_len.saturating_sub(suffix.len()));
+    let mut name = name.trim_end_matches('-').to_string();
+    name.push_str(&suffix);
+    name
+}
+
 fn fnv1a(text: &str) -> u32 {
     text.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
         (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
@@ -140,6 +172,24 @@ fn fnv1a(text: &str) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn link_names_are_lowercase_with_hyphens_and_stable() {
+        assert_eq!(link_name("Sales", 60), "link-sales");
+        assert_eq!(link_name("Order-History", 60), "link-order-history");
+        let weird = link_name("a]b'c \"$;x ünï", 60);
+        assert!(weird.starts_with("link-a-b-c-x-n-"), "{weird}");
+        assert_eq!(weird, link_name("a]b'c \"$;x ünï", 60));
+        assert_ne!(link_name("a b", 60), link_name("a_b", 60));
+        let long = link_name(&"x".repeat(200), 60);
+        assert!(long.len() <= 60 && long.starts_with("link-x"), "{long}");
+        for name in [weird, long] {
+            assert!(
+                name.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            );
+        }
+    }
 
     #[test]
     fn powershell_quoting_doubles_every_single_quote_form() {

@@ -4,8 +4,8 @@
 -- Run on SQL Server as sysadmin. Safe to run again.
 USE [master];
 
-IF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'DAG_Inventory')
-    CREATE AVAILABILITY GROUP [DAG_Inventory]
+IF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'link-inventory')
+    CREATE AVAILABILITY GROUP [link-inventory]
         WITH (DISTRIBUTED)
         AVAILABILITY GROUP ON
             N'AG_Inventory' WITH (

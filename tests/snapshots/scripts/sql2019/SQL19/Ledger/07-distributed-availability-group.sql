@@ -4,8 +4,8 @@
 -- Run on SQL Server as sysadmin. Safe to run again.
 USE [master];
 
-IF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'DAG_Ledger')
-    CREATE AVAILABILITY GROUP [DAG_Ledger]
+IF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'link-ledger')
+    CREATE AVAILABILITY GROUP [link-ledger]
         WITH (DISTRIBUTED)
         AVAILABILITY GROUP ON
             N'AG_Ledger' WITH (

@@ -15,12 +15,12 @@ IF NOT EXISTS (
     SELECT 1
     FROM sys.dm_hadr_availability_replica_states AS rs
     JOIN sys.availability_groups AS ag ON ag.group_id = rs.group_id
-    WHERE ag.name = N'DAG_Claims' AND rs.is_local = 1 AND rs.role_desc = N'PRIMARY')
+    WHERE ag.name = N'link-claims' AND rs.is_local = 1 AND rs.role_desc = N'PRIMARY')
     THROW 50000, N'SQL Server is not the primary of this link (or the link does not exist): nothing to fail over from here.', 1;
 
 -- 1. Synchronous commit on both sides of the link (the second name is the
 -- managed instance's side of the distributed availability group).
-ALTER AVAILABILITY GROUP [DAG_Claims]
+ALTER AVAILABILITY GROUP [link-claims]
     MODIFY AVAILABILITY GROUP ON
         N'AG_Claims' WITH (AVAILABILITY_MODE = SYNCHRONOUS_COMMIT),
         N'AG_Claims_MI' WITH (AVAILABILITY_MODE = SYNCHRONOUS_COMMIT);
@@ -42,7 +42,7 @@ BEGIN
            @highest = MAX(drs.last_hardened_lsn)
     FROM sys.dm_hadr_database_replica_states AS drs
     JOIN sys.availability_groups AS ag ON ag.group_id = drs.group_id
-    WHERE ag.name = N'DAG_Claims' AND drs.database_id = DB_ID(N'Claims');
+    WHERE ag.name = N'link-claims' AND drs.database_id = DB_ID(N'Claims');
     IF @replicas >= 2 AND @hardened = @replicas AND @synchronized = @replicas AND @lowest = @highest
     BEGIN
         IF @stable_lsn = @lowest
@@ -54,7 +54,7 @@ BEGIN
         SELECT @stable_lsn = NULL, @stable_checks = 0;
     IF @stable_checks < 3 AND SYSDATETIME() > @deadline
     BEGIN
-        ALTER AVAILABILITY GROUP [DAG_Claims]
+        ALTER AVAILABILITY GROUP [link-claims]
             MODIFY AVAILABILITY GROUP ON
                 N'AG_Claims' WITH (AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT),
                 N'AG_Claims_MI' WITH (AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT);

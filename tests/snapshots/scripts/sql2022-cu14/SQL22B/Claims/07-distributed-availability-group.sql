@@ -4,8 +4,8 @@
 -- Run on SQL Server as sysadmin. Safe to run again.
 USE [master];
 
-IF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'DAG_Claims')
-    CREATE AVAILABILITY GROUP [DAG_Claims]
+IF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'link-claims')
+    CREATE AVAILABILITY GROUP [link-claims]
         WITH (DISTRIBUTED)
         AVAILABILITY GROUP ON
             N'AG_Claims' WITH (

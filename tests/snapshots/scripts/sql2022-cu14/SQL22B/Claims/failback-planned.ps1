@@ -26,7 +26,7 @@ Set-AzContext -Subscription '00000000-0000-0000-0000-000000000000' | Out-Null
 
 $resourceGroup = 'rg-migration'
 $instanceName = 'mi-prod'
-$linkName = 'DAG_Claims'
+$linkName = 'link-claims'
 
 $link = Get-AzSqlInstanceLink -ResourceGroupName $resourceGroup -InstanceName $instanceName -Name $linkName
 if ($link.InstanceLinkRole -ne 'Primary') {

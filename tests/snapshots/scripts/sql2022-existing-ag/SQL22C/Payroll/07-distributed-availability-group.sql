@@ -4,8 +4,8 @@
 -- Run on SQL Server as sysadmin. Safe to run again.
 USE [master];
 
-IF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'DAG_Payroll')
-    CREATE AVAILABILITY GROUP [DAG_Payroll]
+IF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'link-payroll')
+    CREATE AVAILABILITY GROUP [link-payroll]
         WITH (DISTRIBUTED)
         AVAILABILITY GROUP ON
             N'AG_Payroll' WITH (

@@ -3,7 +3,7 @@
 -- Run on SQL Server as sysadmin. Safe to run again.
 USE [master];
 
-IF EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'DAG_Payroll')
-    DROP AVAILABILITY GROUP [DAG_Payroll];
+IF EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'link-payroll')
+    DROP AVAILABILITY GROUP [link-payroll];
 
 -- AG_Payroll existed before the link: it is kept.

@@ -4,8 +4,8 @@
 -- Run on SQL Server as sysadmin. Safe to run again.
 USE [master];
 
-IF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'DAG_Billing')
-    CREATE AVAILABILITY GROUP [DAG_Billing]
+IF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'link-billing')
+    CREATE AVAILABILITY GROUP [link-billing]
         WITH (DISTRIBUTED)
         AVAILABILITY GROUP ON
             N'AG_Billing' WITH (

@@ -10,7 +10,7 @@ IF NOT EXISTS (
     SELECT 1
     FROM sys.dm_hadr_availability_replica_states AS rs
     JOIN sys.availability_groups AS ag ON ag.group_id = rs.group_id
-    WHERE ag.name = N'DAG_Billing' AND rs.is_local = 1 AND rs.role_desc = N'PRIMARY')
+    WHERE ag.name = N'link-billing' AND rs.is_local = 1 AND rs.role_desc = N'PRIMARY')
 BEGIN
     PRINT N'SQL Server is not primary for this link: no split brain here.';
     RETURN;
@@ -25,5 +25,5 @@ IF NOT EXISTS (
       AND bs.backup_finish_date > DATEADD(HOUR, -1, GETDATE()))
     THROW 50000, N'Take a log backup of the database first (it keeps the transactions the managed instance did not receive), then run this again.', 1;
 -- 2. SQL Server becomes the secondary of the link again.
-ALTER AVAILABILITY GROUP [DAG_Billing] SET (ROLE = SECONDARY);
+ALTER AVAILABILITY GROUP [link-billing] SET (ROLE = SECONDARY);
 PRINT N'SQL Server is the secondary again: check 09-verify.sql until the link is SYNCHRONIZING; failback-planned.sql moves the primary back when you choose.';

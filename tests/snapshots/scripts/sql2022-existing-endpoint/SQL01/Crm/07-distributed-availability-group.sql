@@ -4,8 +4,8 @@
 -- Run on SQL Server as sysadmin. Safe to run again.
 USE [master];
 
-IF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'DAG_Crm')
-    CREATE AVAILABILITY GROUP [DAG_Crm]
+IF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'link-crm')
+    CREATE AVAILABILITY GROUP [link-crm]
         WITH (DISTRIBUTED)
         AVAILABILITY GROUP ON
             N'AG_Crm' WITH (

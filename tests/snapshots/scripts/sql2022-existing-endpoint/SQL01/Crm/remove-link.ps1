@@ -30,7 +30,7 @@ Set-AzContext -Subscription '00000000-0000-0000-0000-000000000000' | Out-Null
 
 $resourceGroup = 'rg-migration'
 $instanceName = 'mi-prod'
-$linkName = 'DAG_Crm'
+$linkName = 'link-crm'
 
 $existing = Get-AzSqlInstanceLink -ResourceGroupName $resourceGroup -InstanceName $instanceName -Name $linkName -ErrorAction SilentlyContinue
 if ($null -eq $existing) {

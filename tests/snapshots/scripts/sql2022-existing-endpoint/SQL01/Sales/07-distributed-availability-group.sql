@@ -4,8 +4,8 @@
 -- Run on SQL Server as sysadmin. Safe to run again.
 USE [master];
 
-IF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'DAG_Sales')
-    CREATE AVAILABILITY GROUP [DAG_Sales]
+IF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'link-sales')
+    CREATE AVAILABILITY GROUP [link-sales]
         WITH (DISTRIBUTED)
         AVAILABILITY GROUP ON
             N'AG_Sales' WITH (

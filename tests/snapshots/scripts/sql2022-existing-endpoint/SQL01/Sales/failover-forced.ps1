@@ -28,7 +28,7 @@ Set-AzContext -Subscription '00000000-0000-0000-0000-000000000000' | Out-Null
 
 $resourceGroup = 'rg-migration'
 $instanceName = 'mi-prod'
-$linkName = 'DAG_Sales'
+$linkName = 'link-sales'
 
 if (-not $AllowDataLoss) {
     throw 'A forced failover can lose data: run again with -AllowDataLoss to confirm, or use failover-planned.sql while SQL Server is reachable.'

@@ -3,8 +3,8 @@
 -- Run on SQL Server as sysadmin. Safe to run again.
 USE [master];
 
-IF EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'DAG_Sales')
-    DROP AVAILABILITY GROUP [DAG_Sales];
+IF EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'link-sales')
+    DROP AVAILABILITY GROUP [link-sales];
 
 -- The availability group existed only for the link. Where SQL Server was
 -- the secondary (after a failover), dropping it leaves the database

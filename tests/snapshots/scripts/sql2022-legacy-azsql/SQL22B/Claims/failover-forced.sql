@@ -13,7 +13,7 @@ IF NOT EXISTS (
     SELECT 1
     FROM sys.dm_hadr_availability_replica_states AS rs
     JOIN sys.availability_groups AS ag ON ag.group_id = rs.group_id
-    WHERE ag.name = N'DAG_Claims' AND rs.is_local = 1 AND rs.role_desc = N'SECONDARY')
+    WHERE ag.name = N'link-claims' AND rs.is_local = 1 AND rs.role_desc = N'SECONDARY')
     THROW 50000, N'The managed instance is not the secondary of this link: nothing to force.', 1;
-ALTER AVAILABILITY GROUP [DAG_Claims] FORCE_FAILOVER_ALLOW_DATA_LOSS;
+ALTER AVAILABILITY GROUP [link-claims] FORCE_FAILOVER_ALLOW_DATA_LOSS;
 PRINT N'Forced: the managed instance is the primary. When SQL Server returns, run split-brain.sql there before anything else.';

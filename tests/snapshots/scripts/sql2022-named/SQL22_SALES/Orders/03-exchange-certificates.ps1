@@ -32,7 +32,7 @@ Set-AzContext -Subscription '00000000-0000-0000-0000-000000000000' | Out-Null
 
 $resourceGroup = 'rg-migration'
 $instanceName = 'mi-prod'
-$linkName = 'DAG_Orders'
+$linkName = 'link-orders'
 $certificateName = 'Cert_SQL22_SALES_endpoint'
 
 # Step 5: the managed instance trusts SQL Server's certificate.

@@ -4,8 +4,8 @@
 -- Run on SQL Server as sysadmin. Safe to run again.
 USE [master];
 
-IF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'DAG_Orders')
-    CREATE AVAILABILITY GROUP [DAG_Orders]
+IF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'link-orders')
+    CREATE AVAILABILITY GROUP [link-orders]
         WITH (DISTRIBUTED)
         AVAILABILITY GROUP ON
             N'AG_Orders' WITH (

@@ -9,7 +9,7 @@ IF NOT EXISTS (
     SELECT 1
     FROM sys.dm_hadr_availability_replica_states AS rs
     JOIN sys.availability_groups AS ag ON ag.group_id = rs.group_id
-    WHERE ag.name = N'DAG_Orders' AND rs.is_local = 1 AND rs.role_desc = N'PRIMARY')
+    WHERE ag.name = N'link-orders' AND rs.is_local = 1 AND rs.role_desc = N'PRIMARY')
     THROW 50000, N'The managed instance is not the primary of this link: there is nothing to fail back (SQL Server is already the primary).', 1;
-ALTER AVAILABILITY GROUP [DAG_Orders] FAILOVER;
+ALTER AVAILABILITY GROUP [link-orders] FAILOVER;
 PRINT N'Failed back: SQL Server is the primary.';

@@ -14,12 +14,12 @@ IF NOT EXISTS (
     SELECT 1
     FROM sys.dm_hadr_availability_replica_states AS rs
     JOIN sys.availability_groups AS ag ON ag.group_id = rs.group_id
-    WHERE ag.name = N'DAG_Orders' AND rs.is_local = 1 AND rs.role_desc = N'PRIMARY')
+    WHERE ag.name = N'link-orders' AND rs.is_local = 1 AND rs.role_desc = N'PRIMARY')
     THROW 50000, N'SQL Server is not the primary of this link (or the link does not exist): nothing to fail over from here.', 1;
 
 -- 1. Synchronous commit on both sides of the link (the second name is the
 -- managed instance's side of the distributed availability group).
-ALTER AVAILABILITY GROUP [DAG_Orders]
+ALTER AVAILABILITY GROUP [link-orders]
     MODIFY AVAILABILITY GROUP ON
         N'AG_Orders' WITH (AVAILABILITY_MODE = SYNCHRONOUS_COMMIT),
         N'AG_Orders_MI' WITH (AVAILABILITY_MODE = SYNCHRONOUS_COMMIT);
@@ -41,7 +41,7 @@ BEGIN
            @highest = MAX(drs.last_hardened_lsn)
     FROM sys.dm_hadr_database_replica_states AS drs
     JOIN sys.availability_groups AS ag ON ag.group_id = drs.group_id
-    WHERE ag.name = N'DAG_Orders' AND drs.database_id = DB_ID(N'Orders');
+    WHERE ag.name = N'link-orders' AND drs.database_id = DB_ID(N'Orders');
     IF @replicas >= 2 AND @hardened = @replicas AND @synchronized = @replicas AND @lowest = @highest
     BEGIN
         IF @stable_lsn = @lowest
@@ -53,7 +53,7 @@ BEGIN
         SELECT @stable_lsn = NULL, @stable_checks = 0;
     IF @stable_checks < 3 AND SYSDATETIME() > @deadline
     BEGIN
-        ALTER AVAILABILITY GROUP [DAG_Orders]
+        ALTER AVAILABILITY GROUP [link-orders]
             MODIFY AVAILABILITY GROUP ON
                 N'AG_Orders' WITH (AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT),
                 N'AG_Orders_MI' WITH (AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT);
@@ -66,5 +66,5 @@ PRINT N'Both sides hold the same log: last_hardened_lsn ' + CAST(@stable_lsn AS 
 
 -- 3. Fail over on the primary (this server): the managed instance becomes
 -- the primary, the link stays.
-ALTER AVAILABILITY GROUP [DAG_Orders] FAILOVER;
+ALTER AVAILABILITY GROUP [link-orders] FAILOVER;
 PRINT N'Failed over: the managed instance is the primary. Point the applications at it.';

@@ -32,7 +32,7 @@ Set-AzContext -Subscription '00000000-0000-0000-0000-000000000000' | Out-Null
 
 $resourceGroup = 'rg-migration'
 $instanceName = 'mi-prod'
-$linkName = 'DAG_a_b_c____x__n__04047807'
+$linkName = 'link-a-b-c-x-n-04047807'
 $certificateName = 'Cert_SQL22_SALES_endpoint'
 
 # Step 5: the managed instance trusts SQL Server's certificate.

@@ -4,8 +4,8 @@
 -- Run on SQL Server as sysadmin. Safe to run again.
 USE [master];
 
-IF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'DAG_a_b_c____x__n__04047807')
-    CREATE AVAILABILITY GROUP [DAG_a_b_c____x__n__04047807]
+IF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'link-a-b-c-x-n-04047807')
+    CREATE AVAILABILITY GROUP [link-a-b-c-x-n-04047807]
         WITH (DISTRIBUTED)
         AVAILABILITY GROUP ON
             N'AG_a_b_c____x__n__04047807' WITH (

@@ -9,7 +9,7 @@ IF NOT EXISTS (
     SELECT 1
     FROM sys.dm_hadr_database_replica_states AS drs
     JOIN sys.availability_groups AS ag ON ag.group_id = drs.group_id
-    WHERE ag.name = N'DAG_a_b_c____x__n__04047807' AND drs.is_local = 0
+    WHERE ag.name = N'link-a-b-c-x-n-04047807' AND drs.is_local = 0
         AND drs.synchronization_state_desc IN (N'SYNCHRONIZING', N'SYNCHRONIZED'))
     THROW 50000, N'The managed instance is not synchronizing yet: seeding is still running or failed (see 09-verify.sql).', 1;
 

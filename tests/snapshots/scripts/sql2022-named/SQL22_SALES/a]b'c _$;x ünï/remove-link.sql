@@ -3,8 +3,8 @@
 -- Run on SQL Server as sysadmin. Safe to run again.
 USE [master];
 
-IF EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'DAG_a_b_c____x__n__04047807')
-    DROP AVAILABILITY GROUP [DAG_a_b_c____x__n__04047807];
+IF EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'link-a-b-c-x-n-04047807')
+    DROP AVAILABILITY GROUP [link-a-b-c-x-n-04047807];
 
 -- The availability group existed only for the link. Where SQL Server was
 -- the secondary (after a failover), dropping it leaves the database

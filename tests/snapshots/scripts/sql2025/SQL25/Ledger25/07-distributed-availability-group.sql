@@ -4,8 +4,8 @@
 -- Run on SQL Server as sysadmin. Safe to run again.
 USE [master];
 
-IF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'DAG_Ledger25')
-    CREATE AVAILABILITY GROUP [DAG_Ledger25]
+IF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'link-ledger25')
+    CREATE AVAILABILITY GROUP [link-ledger25]
         WITH (DISTRIBUTED)
         AVAILABILITY GROUP ON
             N'AG_Ledger25' WITH (

@@ -3,8 +3,8 @@
 -- Run on SQL Server as sysadmin. Safe to run again.
 USE [master];
 
-IF EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'DAG_Ledger25')
-    DROP AVAILABILITY GROUP [DAG_Ledger25];
+IF EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'link-ledger25')
+    DROP AVAILABILITY GROUP [link-ledger25];
 
 -- The availability group existed only for the link. Where SQL Server was
 -- the secondary (after a failover), dropping it leaves the database
