@@ -689,12 +689,16 @@ fn scripts_from_a_live_server() {
     let bundle = out.join(format!("127.0.0.1,{port}")).join("Sales");
     let ag = std::fs::read_to_string(bundle.join("06-availability-group.sql")).unwrap();
     assert!(ag.contains("REPLICA ON N'SQL01' WITH ("), "{ag}");
-    let endpoint = std::fs::read_to_string(bundle.join("05-endpoint.sql")).unwrap();
+    let instance_steps = out.join(format!("127.0.0.1,{port}")).join("_instance");
+    let endpoint = std::fs::read_to_string(instance_steps.join("05-endpoint.sql")).unwrap();
     assert!(
         endpoint.contains("ALTER ENDPOINT [Hadr_endpoint]"),
         "{endpoint}"
     );
-    let files: Vec<_> = std::fs::read_dir(&bundle).unwrap().collect();
+    let files: Vec<_> = std::fs::read_dir(&bundle)
+        .unwrap()
+        .chain(std::fs::read_dir(&instance_steps).unwrap())
+        .collect();
     assert!(files.len() >= 16);
     for entry in files {
         let text = std::fs::read(entry.unwrap().path()).unwrap();

@@ -788,9 +788,9 @@ fn named_instances_on_one_host_get_their_own_ports_and_addresses_can_be_set() {
     assert!(output.skipped.iter().any(|s| s.instance == "SQL22\\HR"
         && s.database.as_deref() == Some(WEIRD)
         && s.reason.contains("already takes this name")));
-    let sales = flat(file(&files, "SQL22_SALES/Orders/05-endpoint.sql"));
+    let sales = flat(file(&files, "SQL22_SALES/_instance/05-endpoint.sql"));
     assert!(sales.contains("LISTENER_PORT = 5023,"), "{sales}");
-    let hr = flat(file(&files, "SQL22_HR/Payroll/05-endpoint.sql"));
+    let hr = flat(file(&files, "SQL22_HR/_instance/05-endpoint.sql"));
     assert!(hr.contains("LISTENER_PORT = 5024,"), "{hr}");
     let ag = flat(file(&files, "SQL22_HR/Payroll/06-availability-group.sql"));
     assert!(ag.contains("ENDPOINT_URL = N'TCP://10.1.2.3:5024'"), "{ag}");
@@ -1013,4 +1013,36 @@ fn generated_queries_read_only_documented_columns() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     assert!(checked > 40, "only {checked} statements checked");
+}
+
+/// The instance's steps are written once, in `<instance>/_instance/`, and
+/// each database's folder holds only its own steps (issue 12).
+#[test]
+fn instance_steps_are_written_once_per_instance() {
+    let (_, files) = generate(&[CASES[3].1], CONFIG, false);
+    for step in [
+        "02-master-key-and-certificate.sql",
+        "03-exchange-certificates.ps1",
+        "04-trust-certificates.sql",
+        "05-endpoint.sql",
+    ] {
+        let written: Vec<&String> = files.keys().filter(|path| path.ends_with(step)).collect();
+        assert_eq!(written, [&format!("SQL01/_instance/{step}")], "{step}");
+    }
+    for database in ["Sales", "Billing", "Crm"] {
+        let readme = file(&files, &format!("SQL01/{database}/README.md"));
+        assert!(
+            readme.contains("`../_instance/02-master-key-and-certificate.sql`"),
+            "{database}"
+        );
+        assert!(
+            readme.contains("sqlcmd -S SQL01 -E -b -I"),
+            "{database}: the server is filled in"
+        );
+    }
+    let instance = file(&files, "SQL01/_instance/02-master-key-and-certificate.sql");
+    assert!(
+        !instance.contains("Billing") && !instance.contains("Sales"),
+        "no database in the instance steps"
+    );
 }

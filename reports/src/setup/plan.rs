@@ -10,7 +10,8 @@ use linkready_rules::{
 use serde::Serialize;
 
 use super::quote::{
-    azure_name, link_name, markdown_code, markdown_text, path_component, sqlcmd_hazard, tsql_name,
+    azure_name, link_name, markdown_code, markdown_text, path_component, sqlcmd_hazard,
+    sqlcmd_server, tsql_name,
 };
 use super::render::Renderer;
 use super::{InitialPrimary, LinkMode, SetupError, SetupFile, SetupOptions, SetupOutput};
@@ -175,6 +176,11 @@ pub fn link_setup(
         };
         let found = outcomes.get(instance.name.as_str()).unwrap_or(&none);
         let plan = InstancePlan::new(instance, &ports, options, target);
+        // The instance's own steps (master key, certificates, trust,
+        // endpoint) are written once, beside its databases' folders.
+        let instance_folder = [path_component(&instance.name), "_instance".to_string()];
+        folders.insert(instance_folder.iter().map(|c| c.to_lowercase()).collect());
+        let mut instance_written = false;
         for database in &instance_assessment.databases {
             let context = if matches!(
                 database.verdict,
@@ -208,6 +214,16 @@ pub fn link_setup(
                 if let Some(last) = folder.last_mut() {
                     last.push('_');
                 }
+            }
+            if !instance_written {
+                let files = renderer.instance_files(&context)?;
+                output
+                    .files
+                    .extend(files.into_iter().map(|(name, contents)| SetupFile {
+                        path: instance_folder.iter().cloned().chain([name]).collect(),
+                        contents,
+                    }));
+                instance_written = true;
             }
             let files = renderer.bundle(&context)?;
             output.bundles.push(BundleSummary {
@@ -744,6 +760,7 @@ impl<'a> InstancePlan<'a> {
         let endpoint = self.endpoint;
         Ok(BundleContext {
             instance: instance.name.clone(),
+            sqlcmd_server: sqlcmd_server(&instance.name),
             server: self.server.clone(),
             version: self.version.to_string(),
             version_name: version_name(self.version.major),
@@ -806,6 +823,8 @@ fn unsafe_name(what: &str, hazard: &str) -> String {
 #[derive(Debug, Serialize)]
 pub(super) struct BundleContext {
     pub instance: String,
+    /// The instance as sqlcmd's `-S` argument (quoted for a shell).
+    pub sqlcmd_server: String,
     /// @@SERVERNAME: the replica name in the availability group.
     pub server: String,
     pub version: String,

@@ -131,6 +131,24 @@ pub fn azure_name(name: &str, max_len: usize) -> String {
     safe
 }
 
+/// The server as a sqlcmd `-S` argument a DBA can paste into PowerShell,
+/// cmd or bash: bare when it holds only name characters, else in double
+/// quotes; `<server>` when it holds a character no shell quoting
+/// survives (a quote, `$`, a backtick, `%`, a control character).
+pub fn sqlcmd_server(server: &str) -> String {
+    let plain =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '\\' | ',' | ':');
+    if !server.is_empty() && server.chars().all(plain) {
+        return server.to_string();
+    }
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '"' | '\'' | '$' | '`' | '%' | '!' | '^');
+    if server.is_empty() || server.chars().any(unsafe_char) {
+        return "<server>".to_string();
+    }
+    format!("\"{server}\"")
+}
+
 /// The link's name (the distributed availability group's, and the Azure
 /// resource's): lowercase letters, digits and hyphens, as MI-LINK.md §7 and
 /// the SSMS wizard write them, `link-<database>`. Other characters become
@@ -172,6 +190,18 @@ fn fnv1a(text: &str) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sqlcmd_servers_paste_into_a_shell() {
+        assert_eq!(sqlcmd_server("SQL22\\SALES"), "SQL22\\SALES");
+        assert_eq!(
+            sqlcmd_server("db01.corp.example,1433"),
+            "db01.corp.example,1433"
+        );
+        assert_eq!(sqlcmd_server("my server"), "\"my server\"");
+        assert_eq!(sqlcmd_server("a$(b)"), "<server>");
+        assert_eq!(sqlcmd_server("x\"y"), "<server>");
+    }
 
     #[test]
     fn link_names_are_lowercase_with_hyphens_and_stable() {

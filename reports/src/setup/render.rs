@@ -17,6 +17,9 @@ struct FileSpec {
     steps: &'static str,
     changes: &'static str,
     wanted: fn(&BundleContext) -> bool,
+    /// Written once per instance in `<instance>/_instance/` (master key,
+    /// certificates, trust, endpoint), not in each database's folder.
+    instance: bool,
 }
 
 fn always(_: &BundleContext) -> bool {
@@ -67,6 +70,7 @@ const SETUP: &[FileSpec] = &[
         steps: "§4 step 1",
         changes: "recovery model FULL; a full backup WITH CHECKSUM when the log chain has not started",
         wanted: sql_primary,
+        instance: false,
     },
     FileSpec {
         name: "02-master-key-and-certificate.sql",
@@ -75,6 +79,7 @@ const SETUP: &[FileSpec] = &[
         steps: "§4 steps 2–4",
         changes: "the database master key and the endpoint certificate, each only when absent; prints the certificate's public key",
         wanted: always,
+        instance: true,
     },
     FileSpec {
         name: "03-exchange-certificates.ps1",
@@ -83,6 +88,7 @@ const SETUP: &[FileSpec] = &[
         steps: "§4 steps 5–6 (and the root certificates of step 8)",
         changes: "uploads SQL Server's certificate to the managed instance; fetches the managed instance's certificate and the Azure root certificates into 04-certificates.setvar.sql",
         wanted: always,
+        instance: true,
     },
     FileSpec {
         name: "04-trust-certificates.sql",
@@ -91,6 +97,7 @@ const SETUP: &[FileSpec] = &[
         steps: "§4 steps 7–8",
         changes: "imports the managed instance's certificate and the Azure root certificates, each only when absent",
         wanted: always,
+        instance: true,
     },
     FileSpec {
         name: "05-endpoint.sql",
@@ -99,6 +106,7 @@ const SETUP: &[FileSpec] = &[
         steps: "§4 step 9",
         changes: "creates the database mirroring endpoint, or alters the existing one to accept the certificate",
         wanted: always,
+        instance: true,
     },
     FileSpec {
         name: "06-availability-group.sql",
@@ -107,6 +115,7 @@ const SETUP: &[FileSpec] = &[
         steps: "§4 step 10",
         changes: "creates the availability group on SQL Server (and, on 2016, the grants to NT AUTHORITY\\SYSTEM)",
         wanted: always,
+        instance: false,
     },
     FileSpec {
         name: "07-distributed-availability-group.sql",
@@ -115,6 +124,7 @@ const SETUP: &[FileSpec] = &[
         steps: "§4 step 11",
         changes: "creates the distributed availability group (the link) on SQL Server",
         wanted: always,
+        instance: false,
     },
     FileSpec {
         name: "08-create-link.ps1",
@@ -123,6 +133,7 @@ const SETUP: &[FileSpec] = &[
         steps: "§4 step 12",
         changes: "creates the link on the managed instance; seeding starts",
         wanted: always,
+        instance: false,
     },
     FileSpec {
         name: "09-verify.sql",
@@ -131,6 +142,7 @@ const SETUP: &[FileSpec] = &[
         steps: "§4 step 13",
         changes: "nothing (reads the replica and seeding state)",
         wanted: always,
+        instance: false,
     },
     FileSpec {
         name: "10-after-seeding.sql",
@@ -139,6 +151,7 @@ const SETUP: &[FileSpec] = &[
         steps: "§4 step 14",
         changes: "the first log backup once seeding is done; trace flag 12381 off",
         wanted: sql_primary,
+        instance: false,
     },
 ];
 
@@ -154,6 +167,7 @@ const OPERATIONS: &[FileSpec] = &[
         steps: "§5 steps 1–3 (planned failover) or 1, 2, 4 (migration)",
         changes: "checks SQL Server is primary; synchronous commit; waits until every replica holds the same hardened log, SYNCHRONIZED, for 30 s (back to asynchronous on timeout); then fails over (2022 CU13+, two-way) or hands over to remove-link.ps1 (migration)",
         wanted: planned_from_sql,
+        instance: false,
     },
     FileSpec {
         name: "failover-forced.sql",
@@ -162,6 +176,7 @@ const OPERATIONS: &[FileSpec] = &[
         steps: "§5 step 5 (forced, T-SQL)",
         changes: "disaster only: FORCE_FAILOVER_ALLOW_DATA_LOSS on the secondary, after an explicit confirmation",
         wanted: forced_tsql,
+        instance: false,
     },
     FileSpec {
         name: "failover-forced.ps1",
@@ -170,6 +185,7 @@ const OPERATIONS: &[FileSpec] = &[
         steps: "§5 step 5 (forced, Azure)",
         changes: "disaster only: Start-AzSqlInstanceLinkFailover -FailoverType ForcedAllowDataLoss -Force, with -AllowDataLoss as the confirmation",
         wanted: forced_azure,
+        instance: false,
     },
     FileSpec {
         name: "split-brain.sql",
@@ -178,6 +194,7 @@ const OPERATIONS: &[FileSpec] = &[
         steps: "§5 step 5 (after a forced failover)",
         changes: "when SQL Server returns still primary: requires a tail-log backup, then SET (ROLE = SECONDARY)",
         wanted: split_brain,
+        instance: false,
     },
     FileSpec {
         name: "failback-planned.sql",
@@ -186,6 +203,7 @@ const OPERATIONS: &[FileSpec] = &[
         steps: "§5 step 3 (failback, T-SQL)",
         changes: "checks the managed instance is primary; FAILOVER back to SQL Server, keeping the link",
         wanted: failback_tsql,
+        instance: false,
     },
     FileSpec {
         name: "failback-planned.ps1",
@@ -194,6 +212,7 @@ const OPERATIONS: &[FileSpec] = &[
         steps: "§5 step 3 (failback, Azure)",
         changes: "checks the managed instance is primary (Azure refuses a planned failover otherwise); Start-AzSqlInstanceLinkFailover -FailoverType Planned",
         wanted: failback_azure,
+        instance: false,
     },
     FileSpec {
         name: "remove-link.ps1",
@@ -202,6 +221,7 @@ const OPERATIONS: &[FileSpec] = &[
         steps: "§5 steps 4, 7",
         changes: "Remove-AzSqlInstanceLink -Force (after a failover, only once the managed instance has its first full backup)",
         wanted: always,
+        instance: false,
     },
     FileSpec {
         name: "remove-link.sql",
@@ -210,6 +230,7 @@ const OPERATIONS: &[FileSpec] = &[
         steps: "§5 step 4",
         changes: "drops the distributed availability group and the availability group on SQL Server",
         wanted: always,
+        instance: false,
     },
 ];
 
@@ -230,7 +251,7 @@ pub(super) struct Renderer {
 #[derive(Serialize)]
 struct ReadmeFile {
     step: usize,
-    name: &'static str,
+    name: String,
     runs_on: &'static str,
     steps: &'static str,
     changes: &'static str,
@@ -288,11 +309,17 @@ impl Renderer {
         let mut operations = Vec::new();
         for (section, specs) in [(0, SETUP), (1, OPERATIONS)] {
             for spec in specs.iter().filter(|spec| (spec.wanted)(context)) {
-                let text = self
-                    .registry
-                    .render(spec.name, context)
-                    .map_err(template_error)?;
-                files.push((spec.name.to_string(), text));
+                let name = if spec.instance {
+                    // Written once, in the instance's folder.
+                    format!("../_instance/{}", spec.name)
+                } else {
+                    let text = self
+                        .registry
+                        .render(spec.name, context)
+                        .map_err(template_error)?;
+                    files.push((spec.name.to_string(), text));
+                    spec.name.to_string()
+                };
                 let into = if section == 0 {
                     &mut listed
                 } else {
@@ -300,7 +327,7 @@ impl Renderer {
                 };
                 into.push(ReadmeFile {
                     step: into.len() + 1,
-                    name: spec.name,
+                    name,
                     runs_on: spec.runs_on,
                     steps: spec.steps,
                     changes: spec.changes,
@@ -320,6 +347,33 @@ impl Renderer {
             .map_err(template_error)?;
         files.push(("README.md".to_string(), readme));
         Ok(files)
+    }
+
+    /// The instance's own steps, rendered from one of its databases'
+    /// contexts with the database left out (they do not depend on it).
+    pub(super) fn instance_files(
+        &self,
+        context: &BundleContext,
+    ) -> Result<Vec<(String, String)>, SetupError> {
+        let mut shared = serde_json::to_value(context).map_err(template_error)?;
+        if let Some(fields) = shared.as_object_mut() {
+            fields.insert(
+                "database".to_string(),
+                serde_json::Value::String(String::new()),
+            );
+            fields.insert("dag".to_string(), serde_json::Value::String(String::new()));
+        }
+        SETUP
+            .iter()
+            .filter(|spec| spec.instance && (spec.wanted)(context))
+            .map(|spec| {
+                let text = self
+                    .registry
+                    .render(spec.name, &shared)
+                    .map_err(template_error)?;
+                Ok((spec.name.to_string(), text))
+            })
+            .collect()
     }
 
     pub(super) fn index(&self, context: &IndexContext) -> Result<String, SetupError> {

@@ -5,7 +5,7 @@
 -- then remove-link.ps1 breaks the link (the managed instance's database
 -- becomes read/write) and remove-link.sql cleans up SQL Server.
 -- Stop the workload on the database first. Run on SQL Server as sysadmin:
---   sqlcmd -S <server> -E -b -I -i failover-planned.sql
+--   sqlcmd -S SQL22A -E -b -I -i failover-planned.sql
 USE [master];
 SET NOCOUNT ON;
 

@@ -1,6 +1,6 @@
 -- linkready: link setup for N'Claims' on N'SQL22B' (SQL Server 2022 16.0.4135.4)
 -- Step 13 of MI-LINK.md section 4, and the link's health afterwards: read-only,
--- run as often as you like (sqlcmd -S <server> -E -b -I -i 09-verify.sql).
+-- run as often as you like (sqlcmd -S SQL22B -E -b -I -i 09-verify.sql).
 -- Every column is checked against its sql-docs page (tests/scripts.rs).
 USE [master];
 

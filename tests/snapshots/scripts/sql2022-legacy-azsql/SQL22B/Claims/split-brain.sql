@@ -3,7 +3,7 @@
 -- is the primary: both sides primary is a split brain (MI-LINK.md section 5,
 -- step 5; managed-instance-link-failover-how-to.md, "split-brain"). Run on
 -- SQL Server as sysadmin BEFORE the applications reconnect to it.
---   sqlcmd -S <server> -E -b -I -i split-brain.sql
+--   sqlcmd -S SQL22B -E -b -I -i split-brain.sql
 USE [master];
 SET NOCOUNT ON;
 IF NOT EXISTS (

@@ -4,7 +4,7 @@
 -- SQL Server 2022 CU13 and later). Afterwards the managed instance is the
 -- primary; failback-planned.sql or failback-planned.ps1 brings the database back.
 -- Stop the workload on the database first. Run on SQL Server as sysadmin:
---   sqlcmd -S <server> -E -b -I -i failover-planned.sql
+--   sqlcmd -S SQL22\SALES -E -b -I -i failover-planned.sql
 USE [master];
 SET NOCOUNT ON;
 
