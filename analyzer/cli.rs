@@ -299,12 +299,15 @@ pub(crate) fn report_input_errors(report: &linkready_reports::Report, missing: &
         .filter_map(|i| i.error.as_deref())
         .collect();
     for error in &rejected {
-        eprintln!("linkready: error: {error}");
+        eprintln!(
+            "linkready: error: {}",
+            linkready_reports::terminal_text(error)
+        );
     }
     if !missing.is_empty() {
         eprintln!(
             "linkready: error: no such file or directory: {}",
-            missing.join(", ")
+            linkready_reports::terminal_text(&missing.join(", "))
         );
     }
     !rejected.is_empty() || !missing.is_empty()

@@ -10,7 +10,11 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            eprintln!("linkready: error: {error:#}");
+            let message = format!("{error:#}");
+            eprintln!(
+                "linkready: error: {}",
+                linkready_reports::terminal_text(&message)
+            );
             ExitCode::from(EXIT_ERROR)
         }
     }

@@ -97,28 +97,31 @@ fn write_output(out: &Path, output: &SetupOutput) -> Result<()> {
 }
 
 fn print_summary(out: &Path, output: &SetupOutput) {
+    use linkready_reports::terminal_text as safe;
     for bundle in &output.bundles {
+        let folder = under(out, &bundle.folder).display().to_string();
         println!(
             "{} / {}: {} files in {}",
-            bundle.instance,
-            bundle.database,
+            safe(&bundle.instance),
+            safe(&bundle.database),
             bundle.files,
-            under(out, &bundle.folder).display()
+            safe(&folder)
         );
     }
     for skipped in &output.skipped {
         println!(
             "{} / {}: no scripts ({}): {}",
-            skipped.instance,
-            skipped.database.as_deref().unwrap_or("-"),
+            safe(&skipped.instance),
+            safe(skipped.database.as_deref().unwrap_or("-")),
             skipped.verdict,
-            skipped.reason
+            safe(&skipped.reason)
         );
     }
+    let index = out.join("README.md").display().to_string();
     println!(
         "{} database(s) with scripts, {} without; see {}",
         output.bundles.len(),
         output.skipped.len(),
-        out.join("README.md").display()
+        safe(&index)
     );
 }

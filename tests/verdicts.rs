@@ -434,3 +434,131 @@ fn statements_that_name_no_database_create_none() {
     }
     assert_eq!(checked, 7);
 }
+
+/// No output of any format, stream or command shows the password, whatever
+/// fails (issue 14): a refused connection, a malformed connection string
+/// with a password in it, a server list with one.
+#[test]
+fn no_output_shows_the_password() {
+    const SECRET: &str = "Sup3rS3cret-Zq";
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("servers.txt");
+    std::fs::write(
+        &list,
+        format!("Server=127.0.0.1,{port};User Id=u;Encrypt=DANGER_PLAINTEXT\nServer=h,1;User Id=u;Application Name={{a;b}};Password={SECRET}\n"),
+    )
+    .unwrap();
+    let refused = format!("Server=127.0.0.1,{port};User Id=u;Encrypt=DANGER_PLAINTEXT");
+    let cases: Vec<Vec<String>> = vec![
+        vec!["--server".into(), refused.clone()],
+        vec![
+            "--server".into(),
+            format!("Server=h,1;User Id=u;Password={SECRET};junk"),
+        ],
+        vec![
+            "--server".into(),
+            format!("Server=h,1;User Id=u;Application Name=\"a\"\"b\";Password={SECRET}"),
+        ],
+        vec!["--servers".into(), list.to_str().unwrap().to_string()],
+    ];
+    for case in &cases {
+        for format in ["table", "json", "csv", "sarif", "html"] {
+            let report = dir.path().join(format!("report.{format}"));
+            let mut args: Vec<String> = vec!["scan".into()];
+            args.extend(case.iter().cloned());
+            args.extend([
+                "--connect-timeout".into(),
+                "2".into(),
+                "--format".into(),
+                format.into(),
+                "--output".into(),
+                report.to_str().unwrap().into(),
+            ]);
+            let output = linkready_command(dir.path())
+                .args(&args)
+                .env("SQLCMDPASSWORD", SECRET)
+                .output()
+                .unwrap();
+            let written = std::fs::read_to_string(&report).unwrap_or_default();
+            for (what, text) in [
+                (
+                    "stdout",
+                    String::from_utf8_lossy(&output.stdout).into_owned(),
+                ),
+                ("stderr", stderr(&output)),
+                ("report", written),
+            ] {
+                assert!(!text.contains(SECRET), "{case:?} {format} {what}: {text}");
+            }
+        }
+    }
+    let collect = linkready_command(dir.path())
+        .args([
+            "collect",
+            "--server",
+            &refused,
+            "--connect-timeout",
+            "2",
+            "--output",
+        ])
+        .arg(dir.path().join("x.inventory.json"))
+        .env("SQLCMDPASSWORD", SECRET)
+        .output()
+        .unwrap();
+    let inventory =
+        std::fs::read_to_string(dir.path().join("x.inventory.json")).unwrap_or_default();
+    assert!(!stderr(&collect).contains(SECRET) && !inventory.contains(SECRET));
+}
+
+/// Names and paths reach the terminal as visible escapes, never as control
+/// characters or bidi overrides (issue 14); CSV defuses a leading line feed.
+#[test]
+fn hostile_names_and_paths_never_reach_the_terminal_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let file_name = "evil\u{1b}]0;owned\u{7}\u{202e}lqs.sql";
+    std::fs::write(
+        dir.path().join(file_name),
+        "USE [Sales\u{1b}[2J\r\nFindings for forged\u{0}];\nGO\nCREATE TABLE dbo.T (c varbinary(max) FILESTREAM);\n",
+    )
+    .unwrap();
+    let inventory = sql01_with(dir.path(), "names", |inventory| {
+        let databases = result(inventory, "databases");
+        databases["rows"][0]["name"] = "\nBilling\u{202e}".into();
+    });
+    let output = linkready_in(
+        dir.path(),
+        &["scan", ".", "--inventory", inventory.to_str().unwrap()],
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    for hazard in ['\u{1b}', '\u{7}', '\u{0}', '\u{202e}', '\r'] {
+        assert!(
+            !text.contains(hazard),
+            "{hazard:?} reached the terminal:\n{text}"
+        );
+    }
+    assert!(text.contains("\\x1b"), "{text}");
+    assert!(text.contains("\\u{202e}"), "{text}");
+    assert!(
+        !text
+            .lines()
+            .any(|line| line.starts_with("Findings for forged")),
+        "{text}"
+    );
+    std::fs::write(
+        dir.path().join("lf.sql"),
+        "USE [\nLF];\nGO\nCREATE TABLE dbo.T (c varbinary(max) FILESTREAM);\n",
+    )
+    .unwrap();
+    let csv = linkready_in(dir.path(), &["scan", "lf.sql", "--format", "csv"]);
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    assert!(
+        csv.contains(",\"'\nLF\","),
+        "a field starting with a line feed is defused: {csv}"
+    );
+    assert!(!csv.contains(",\"\nLF"), "{csv}");
+}

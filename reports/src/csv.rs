@@ -2,8 +2,8 @@
 //!
 //! Excel opens it cleanly: UTF-8 with a byte order mark (without it Excel
 //! reads Windows-1252), CRLF line ends, every field quoted with `"` doubled,
-//! one header row. A field that starts with `=`, `+`, `-`, `@`, tab or
-//! carriage return gets a leading `'` so Excel shows it as text instead of
+//! one header row. A field that starts with `=`, `+`, `-`, `@`, tab,
+//! carriage return or line feed gets a leading `'` so Excel shows it as text instead of
 //! evaluating it (object names and messages come from customers' servers).
 
 use std::collections::BTreeMap;
@@ -35,7 +35,7 @@ fn push_field(row: &mut String, value: &str) {
         row.push(',');
     }
     row.push('"');
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r', '\n']) {
         row.push('\'');
     }
     row.push_str(&value.replace('"', "\"\""));

@@ -16,6 +16,34 @@ pub use model::{FileStatus, InputFile, InputInventory, Report};
 pub use sarif::render_sarif;
 pub use table::{render_rule_list, render_table};
 
+/// Untrusted text (names, paths, messages from servers and files) as a
+/// terminal may show it: control characters (C0, DEL, C1: ESC sequences,
+/// CR and LF that forge lines, NUL) and the bidirectional controls that
+/// reorder what is shown (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F,
+/// U+061C) become visible escapes such as `\x1b` or `\u{202e}`; a
+/// backslash stays as it is. Used by the table and by every message on
+/// standard error.
+pub fn terminal_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let hazard = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+    };
+    if !text.chars().any(hazard) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if !hazard(c) {
+            out.push(c);
+        } else if (c as u32) < 0x100 {
+            out.push_str(&format!("\\x{:02x}", c as u32));
+        } else {
+            out.push_str(&format!("\\u{{{:04x}}}", c as u32));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// The output formats of `linkready scan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {

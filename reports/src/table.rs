@@ -6,6 +6,12 @@ use comfy_table::{ContentArrangement, Table};
 use linkready_rules::{EstateSummary, Origin, RuleMeta, SeverityCounts, VerdictCounts};
 
 use crate::model::{FileStatus, Report};
+use crate::terminal_text;
+
+/// Untrusted text for a cell or a line of the table.
+fn safe(text: &str) -> String {
+    terminal_text(text).into_owned()
+}
 
 const WIDTH: u16 = 80;
 
@@ -59,8 +65,8 @@ pub fn render_table(report: &Report) -> String {
                 })
                 .collect();
             databases.add_row(vec![
-                instance.name.clone(),
-                db.name.clone(),
+                safe(&instance.name),
+                safe(&db.name),
                 db.verdict.to_string(),
                 score_cell(db.score),
                 counts_cell(&db.counts),
@@ -68,7 +74,7 @@ pub fn render_table(report: &Report) -> String {
             ]);
         }
         databases.add_row(vec![
-            instance.name.clone(),
+            safe(&instance.name),
             "(instance)".to_string(),
             instance.verdict.to_string(),
             score_cell(instance.score),
@@ -94,8 +100,8 @@ pub fn render_table(report: &Report) -> String {
             }
             out.push_str(&format!(
                 "\nFindings for {} / {}\n",
-                finding.instance,
-                finding.database.as_deref().unwrap_or("(no database)")
+                safe(&finding.instance),
+                safe(finding.database.as_deref().unwrap_or("(no database)"))
             ));
             current = Some(key);
             findings = Some(new_table(&["Severity", "Rule", "Finding and where"]));
@@ -105,11 +111,15 @@ pub fn render_table(report: &Report) -> String {
                 finding.severity.to_string(),
                 format!("{}\n{}", finding.rule.id, finding.rule.name),
                 match finding.rule.aliases {
-                    [] => format!("{}\n{}", finding.message, location(&finding.origin)),
+                    [] => format!(
+                        "{}\n{}",
+                        safe(&finding.message),
+                        safe(&location(&finding.origin))
+                    ),
                     aliases => format!(
                         "{}\n{}\nMicrosoft: {}",
-                        finding.message,
-                        location(&finding.origin),
+                        safe(&finding.message),
+                        safe(&location(&finding.origin)),
                         aliases.join(", ")
                     ),
                 },
@@ -123,9 +133,9 @@ pub fn render_table(report: &Report) -> String {
 
     for instance in &assessment.instances {
         if !instance.errors.is_empty() {
-            out.push_str(&format!("\nNot assessed on {}:\n", instance.name));
+            out.push_str(&format!("\nNot assessed on {}:\n", safe(&instance.name)));
             for error in &instance.errors {
-                out.push_str(&wrap(&format!("- {error}"), "  "));
+                out.push_str(&wrap(&safe(&format!("- {error}")), "  "));
             }
         }
     }
@@ -136,7 +146,10 @@ pub fn render_table(report: &Report) -> String {
             out.push_str(&wrap(
                 &format!(
                     "- {} at {}:{}:{}",
-                    suppression.rule, suppression.path, suppression.line, suppression.column
+                    safe(&suppression.rule),
+                    safe(&suppression.path),
+                    suppression.line,
+                    suppression.column
                 ),
                 "  ",
             ));
@@ -158,7 +171,9 @@ pub fn render_table(report: &Report) -> String {
             out.push_str(&wrap(
                 &format!(
                     "- {} at {}: {} — {state}",
-                    entry.rule, entry.place, entry.reason
+                    safe(&entry.rule),
+                    safe(&entry.place),
+                    safe(&entry.reason)
                 ),
                 "  ",
             ));
@@ -239,8 +254,8 @@ Estate
         out.push_str(&wrap(
             &format!(
                 "not assessed: {}: {}",
-                not_assessed.instance,
-                not_assessed.reasons.join("; ")
+                safe(&not_assessed.instance),
+                safe(&not_assessed.reasons.join("; "))
             ),
             "  ",
         ));

@@ -27,28 +27,131 @@ pub struct ServerSpec {
     pub user: Option<String>,
 }
 
-/// Splits `key=value;key="va;lue"` into lower-cased keys and values.
+/// Splits an ADO.NET connection string into lower-cased keys and values,
+/// with the quoting SqlClient and tiberius accept: a value in `"…"` or
+/// `'…'` (the quote doubled inside stands for itself), or in `{…}` (up to
+/// the first `}`, as tiberius reads it), or bare up to the next `;`. None
+/// when the text does not follow these rules.
 fn ado_pairs(text: &str) -> Option<Vec<(String, String)>> {
+    let chars: Vec<char> = text.chars().collect();
     let mut pairs = Vec::new();
-    let mut rest = text.trim();
-    while !rest.is_empty() {
-        let eq = rest.find('=')?;
-        let key = rest[..eq].trim().to_ascii_lowercase();
-        let after = rest[eq + 1..].trim_start();
-        let (value, next) = match after.chars().next() {
-            Some(quote @ ('"' | '\'')) => {
-                let close = after[1..].find(quote)? + 1;
-                (after[1..close].to_string(), &after[close + 1..])
+    let mut i = 0;
+    let skip_space = |i: &mut usize| {
+        while *i < chars.len() && chars[*i].is_whitespace() {
+            *i += 1;
+        }
+    };
+    loop {
+        skip_space(&mut i);
+        while i < chars.len() && chars[i] == ';' {
+            i += 1;
+            skip_space(&mut i);
+        }
+        if i >= chars.len() {
+            return Some(pairs);
+        }
+        let key_start = i;
+        while i < chars.len() && chars[i] != '=' {
+            if chars[i] == ';' {
+                return None;
             }
-            _ => match after.find(';') {
-                Some(semi) => (after[..semi].trim().to_string(), &after[semi..]),
-                None => (after.trim().to_string(), ""),
-            },
-        };
+            i += 1;
+        }
+        if i >= chars.len() {
+            return None;
+        }
+        let key: String = chars[key_start..i]
+            .iter()
+            .collect::<String>()
+            .trim()
+            .to_ascii_lowercase();
+        if key.is_empty() {
+            return None;
+        }
+        i += 1; // '='
+        skip_space(&mut i);
+        let mut value = String::new();
+        match chars.get(i) {
+            Some(&quote @ ('"' | '\'')) => {
+                i += 1;
+                loop {
+                    match chars.get(i) {
+                        None => return None,
+                        Some(&c) if c == quote && chars.get(i + 1) == Some(&quote) => {
+                            value.push(quote);
+                            i += 2;
+                        }
+                        Some(&c) if c == quote => {
+                            i += 1;
+                            break;
+                        }
+                        Some(&c) => {
+                            value.push(c);
+                            i += 1;
+                        }
+                    }
+                }
+            }
+            Some('{') => {
+                // As tiberius: no escape inside braces; the first `}` ends it.
+                i += 1;
+                loop {
+                    match chars.get(i) {
+                        None => return None,
+                        Some('}') => {
+                            i += 1;
+                            break;
+                        }
+                        Some(&c) => {
+                            value.push(c);
+                            i += 1;
+                        }
+                    }
+                }
+            }
+            _ => {
+                while i < chars.len() && chars[i] != ';' {
+                    value.push(chars[i]);
+                    i += 1;
+                }
+                value = value.trim().to_string();
+            }
+        }
+        skip_space(&mut i);
+        if i < chars.len() && chars[i] != ';' {
+            return None;
+        }
         pairs.push((key, value));
-        rest = next.trim_start().trim_start_matches(';').trim_start();
     }
-    Some(pairs)
+}
+
+/// A connection string that could not be read, for an error message:
+/// everything from the first key that may hold a password on is hidden
+/// (the rest of an unreadable string cannot be trusted to end where the
+/// password does).
+fn redacted_text(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let at = ["password", "pwd"]
+        .iter()
+        .filter_map(|key| {
+            lower.match_indices(key).map(|(at, _)| at).find(|&at| {
+                let before = lower[..at].trim_end();
+                (before.is_empty()
+                    || before.ends_with(';')
+                    || before.ends_with('{')
+                    || before.ends_with('"')
+                    || before.ends_with('\''))
+                    && lower[at + key.len()..].trim_start().starts_with('=')
+            })
+        })
+        .min();
+    match at {
+        Some(at) => format!(
+            "{}*** (the rest is hidden: it may hold a password)",
+            &text[..at]
+        ),
+        None => text.to_string(),
+    }
 }
 
 /// Parses one `--server` value (or one line of `--servers FILE`).
@@ -56,7 +159,7 @@ pub fn parse_server(text: &str) -> Result<ServerSpec, ServerSpecError> {
     let text = text.trim();
     if !text.contains('=') {
         if text.is_empty() || text.contains(';') || text.chars().any(char::is_whitespace) {
-            return Err(ServerSpecError::Malformed(text.to_string()));
+            return Err(ServerSpecError::Malformed(redacted_text(text)));
         }
         return Ok(ServerSpec {
             display: text.to_string(),
@@ -64,7 +167,7 @@ pub fn parse_server(text: &str) -> Result<ServerSpec, ServerSpecError> {
             user: None,
         });
     }
-    let pairs = ado_pairs(text).ok_or_else(|| ServerSpecError::Malformed(text.to_string()))?;
+    let pairs = ado_pairs(text).ok_or_else(|| ServerSpecError::Malformed(redacted_text(text)))?;
     let mut display = None;
     let mut user = None;
     for (key, value) in &pairs {
@@ -96,6 +199,9 @@ fn redacted(pairs: &[(String, String)]) -> String {
         .iter()
         .map(|(key, value)| match key.as_str() {
             "password" | "pwd" => format!("{key}=***"),
+            _ if value.contains([';', '=', '"', '\'', '{']) => {
+                format!("{key}=\"{}\"", value.replace('"', "\"\""))
+            }
             _ => format!("{key}={value}"),
         })
         .collect::<Vec<_>>()
@@ -143,6 +249,65 @@ mod tests {
             assert!(!message.contains("S3cret"), "{message}");
             assert!(message.contains("SQLCMDPASSWORD"), "{message}");
         }
+    }
+
+    #[test]
+    fn every_quoting_form_of_a_password_is_found_and_never_echoed() {
+        for text in [
+            "Server=h,1;User Id=u;Password=s3cret",
+            "Server=h,1;User Id=u;Application Name={a;b};Password=s3cret",
+            "Server=h,1;User Id=u;Application Name=\"a\"\"b\";Password=s3cret",
+            "Server=h,1;User Id=u;Application Name='it''s';pwd={s3cret;x}",
+            "Server=h,1;User Id=u;Application Name={a;Password=x};Password='s3cret'",
+            "Server=h,1;User Id=u;PASSWORD = \"s3c;ret\"",
+        ] {
+            let error = parse_server(text).unwrap_err();
+            assert!(
+                matches!(error, ServerSpecError::PasswordInArgument(_)),
+                "{text}: {error}"
+            );
+            assert!(!error.to_string().contains("s3c"), "{error}");
+        }
+        // Unreadable strings are not echoed past a password key.
+        for text in [
+            "Server=h,1;User Id=u;Password=s3cret;junk",
+            "Server=h,1;Password={s3cret",
+            "Server=h,1;pwd=\"s3cret",
+            "s3cret host",
+        ] {
+            let error = parse_server(text).unwrap_err().to_string();
+            assert!(
+                !error.contains("s3cret") || text.starts_with("s3cret"),
+                "{error}"
+            );
+        }
+        let error = parse_server("Server=h,1;User Id=u;Password=s3cret;junk")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("Server=h,1;User Id=u;*** (the rest is hidden"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn braces_and_doubled_quotes_as_tiberius_reads_them() {
+        for (text, user) in [
+            ("Server=h,1;User Id={a;b}", "a;b"),
+            ("Server=h,1;User Id=\"x\"\"y\"", "x\"y"),
+            ("Server=h,1;User Id='it''s'", "it's"),
+        ] {
+            let spec = parse_server(text).unwrap();
+            assert_eq!(spec.user.as_deref(), Some(user), "{text}");
+            assert!(
+                tiberius::Config::from_ado_string(&spec.ado).is_ok(),
+                "{text}"
+            );
+        }
+        // What tiberius refuses, we refuse too (before any connection).
+        let odd = "Server=h,1;User Id={a}}b}";
+        assert!(tiberius::Config::from_ado_string(odd).is_err());
+        assert!(parse_server(odd).is_err());
     }
 
     #[test]

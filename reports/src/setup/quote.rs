@@ -82,7 +82,8 @@ pub fn path_component(name: &str) -> String {
     let mut safe: String = name
         .chars()
         .map(|c| {
-            if c.is_control() || matches!(c, '\\' | '/' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+            let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}');
+            if c.is_control() || bidi || matches!(c, '\\' | '/' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
                 '_'
             } else {
                 c
@@ -102,6 +103,19 @@ pub fn path_component(name: &str) -> String {
             && stem.as_bytes()[3].is_ascii_digit());
     if device {
         safe.insert(0, '_');
+    }
+    // File systems cap a name at 255 bytes (a 90-character CJK name is 270
+    // bytes in UTF-8): longer names are cut at a character boundary and
+    // keep a hash of the whole name, so two long names stay apart.
+    const MAX_BYTES: usize = 120;
+    if safe.len() > MAX_BYTES {
+        let suffix = format!("_{:08x}", fnv1a(name));
+        let mut end = MAX_BYTES - suffix.len();
+        while !safe.is_char_boundary(end) {
+            end -= 1;
+        }
+        safe.truncate(end);
+        safe.push_str(&suffix);
     }
     safe
 }
@@ -190,6 +204,15 @@ fn fnv1a(text: &str) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_components_fit_a_file_system_and_show_no_bidi_control() {
+        let cjk = "数".repeat(90);
+        let component = path_component(&cjk);
+        assert!(component.len() <= 120, "{}", component.len());
+        assert_ne!(component, path_component(&format!("{cjk}x")));
+        assert_eq!(path_component("evil\u{202e}txt.sql"), "evil_txt.sql");
+    }
 
     #[test]
     fn sqlcmd_servers_paste_into_a_shell() {
