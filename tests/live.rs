@@ -860,3 +860,45 @@ fn a_query_timeout_ends_only_that_query() {
     );
     assert_eq!(instance.databases.len(), 3);
 }
+
+/// A result cut short (the connection drops after one of three rows,
+/// without an error) is a failed query, not a shorter answer (issue 14);
+/// the instance's errors say what happened first.
+#[test]
+fn a_result_cut_short_is_not_taken_as_complete() {
+    let path = common::repo("fixtures/tds/sample-sql01.json");
+    let mut scenario: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    scenario["drop_after_rows"] = serde_json::json!(1);
+    let runtime = support::runtime();
+    let server = runtime.block_on(ScriptedServer::start(&scenario.to_string()));
+    let conn = format!(
+        "Server=127.0.0.1,{};User Id=linkready;Encrypt=DANGER_PLAINTEXT",
+        server.addr.port()
+    );
+    let report = run_scan(&ScanRequest {
+        servers: vec![parse_server(&conn).unwrap()],
+        password: Some("p".into()),
+        live: support::live_options(1),
+        ..ScanRequest::default()
+    });
+    let instance = &report.assessment.instances[0];
+    assert_eq!(instance.verdict.as_str(), "unknown");
+    assert!(
+        instance.databases.is_empty(),
+        "one of three databases is not a list"
+    );
+    assert!(
+        instance.errors[0].starts_with(
+            "databases: connection lost: the result ended before SQL Server completed it"
+        ),
+        "{:?}",
+        instance.errors
+    );
+    assert!(
+        report.assessment.unknowns.iter().any(|u| u
+            .reason
+            .contains("not run, the connection was lost (databases: connection lost")),
+        "later queries name the first failure"
+    );
+}

@@ -397,6 +397,9 @@ fn answer(scenario: &Value, text: &str) -> (Vec<u8>, bool) {
         _ => vec![answer],
     };
     let drop_after = scenario["drop_after_rows"].as_u64();
+    // The collector's end marker (`SELECT … AS linkready_end`) after the
+    // query: SQL Server answers it as one more result set.
+    let marker = text.contains("AS linkready_end");
     for (index, set) in sets.iter().enumerate() {
         let columns: Vec<(String, String)> = set["columns"]
             .as_array()
@@ -419,10 +422,25 @@ fn answer(scenario: &Value, text: &str) -> (Vec<u8>, bool) {
             }
             row_token(&mut reply, &columns, row);
         }
-        let more = if index + 1 < sets.len() { 0x01 } else { 0x00 };
+        let more = if index + 1 < sets.len() || marker {
+            0x01
+        } else {
+            0x00
+        };
         done_token(&mut reply, 0x10 | more, rows.len() as u64);
     }
+    if marker {
+        end_marker(&mut reply);
+    }
     (reply, false)
+}
+
+/// The one-row result of the collector's end marker.
+fn end_marker(reply: &mut Vec<u8>) {
+    let columns = vec![("linkready_end".to_string(), "int".to_string())];
+    col_metadata(reply, &columns);
+    row_token(reply, &columns, &serde_json::json!([1]));
+    done_token(reply, 0x10, 1);
 }
 
 /// COLMETADATA in the types SQL Server returns for our casts: nvarchar,

@@ -399,6 +399,10 @@ async fn connect(
     }
 }
 
+/// The statement sent after every query, and its column (see `run_query`).
+const END_MARKER: &str = "SELECT CAST(1 AS int) AS linkready_end;";
+const END_COLUMN: &str = "linkready_end";
+
 async fn run_query(
     client: &mut TdsClient,
     name: &str,
@@ -411,8 +415,12 @@ async fn run_query(
         rows: Vec::new(),
         error: None,
     };
+    // A marker after the query: SQL Server sends its one row only once the
+    // query's own results are complete, so a result cut short (a dropped
+    // connection without an error) is told from a complete one.
+    let batch = format!("{sql}\n{END_MARKER}");
     let read = async {
-        let stream = client.simple_query(sql).await?;
+        let stream = client.simple_query(batch).await?;
         stream.into_results().await
     };
     let sets = match tokio::time::timeout(options.query_timeout, read).await {
@@ -434,6 +442,23 @@ async fn run_query(
             return result;
         }
     };
+    let mut sets = sets;
+    let ended = sets
+        .last()
+        .and_then(|rows| rows.first())
+        .is_some_and(|row| {
+            row.columns()
+                .first()
+                .is_some_and(|c| c.name() == END_COLUMN)
+        });
+    if !ended {
+        result.error = Some(
+            "connection lost: the result ended before SQL Server completed it (no end marker)"
+                .to_string(),
+        );
+        return result;
+    }
+    sets.pop();
     for rows in sets {
         for row in rows {
             if result.columns.is_empty() {
