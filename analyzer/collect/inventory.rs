@@ -45,6 +45,16 @@ pub struct InventoryResult {
     pub error: Option<String>,
 }
 
+/// At most the first 200 characters of a value an error message quotes (a
+/// 20 MB array must not become a 20 MB message), saying how much was left out.
+fn quoted_prefix(text: &str) -> String {
+    const SHOWN: usize = 200;
+    match text.char_indices().nth(SHOWN) {
+        None => text.to_string(),
+        Some((end, _)) => format!("{}… ({} more bytes)", &text[..end], text.len() - end),
+    }
+}
+
 #[derive(Debug, Error)]
 pub enum InventoryError {
     #[error("{path}: cannot read: {source}")]
@@ -54,7 +64,7 @@ pub enum InventoryError {
     },
     #[error("{path}: not a linkready inventory: no JSON object in the file")]
     NoJson { path: String },
-    #[error("{path}: not a linkready inventory: {source}")]
+    #[error("{path}: not a linkready inventory: {}", quoted_prefix(&source.to_string()))]
     Json {
         path: String,
         source: serde_json::Error,
@@ -402,8 +412,8 @@ impl<'de> Visitor<'de> for RowsSeed<'_> {
                         *self.failure = Some(InventoryError::ValueType {
                             path: self.path.to_string(),
                             query: self.query.to_string(),
-                            column,
-                            found: other.to_string(),
+                            column: quoted_prefix(&column),
+                            found: quoted_prefix(&other.to_string()),
                         });
                         return Err(de::Error::custom("a value of the wrong type"));
                     }
@@ -564,6 +574,17 @@ mod tests {
                 "{error} does not say {expected:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_huge_wrong_value_is_not_echoed_whole() {
+        let huge = format!("[{}1]", "1,".repeat(1_000_000));
+        let (_dir, path) = write(&format!(
+            "{{\"linkready_inventory\": 1, \"script_version\": \"x\", \"server\": \"s\", \"collected_at\": \"t\", \"results\": [{{\"query\": \"q\", \"rows\": [{{\"c\": {huge}}}]}}]}}"
+        ));
+        let error = read_inventory(&path).unwrap_err().to_string();
+        assert!(error.len() < 600, "{} bytes", error.len());
+        assert!(error.contains("more bytes"), "{error}");
     }
 
     #[test]

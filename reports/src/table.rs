@@ -8,9 +8,35 @@ use linkready_rules::{EstateSummary, Origin, RuleMeta, SeverityCounts, VerdictCo
 use crate::model::{FileStatus, Report};
 use crate::terminal_text;
 
-/// Untrusted text for a cell or a line of the table.
+/// The longest word a cell shows: comfy-table's splitting of one long
+/// unbroken word grows faster than linearly (a 1 MB name took over a
+/// minute); the whole value stays in JSON, CSV, SARIF and HTML.
+const MAX_WORD_CHARS: usize = 200;
+
+/// Untrusted text for a cell or a line of the table: visible escapes for
+/// control characters, and no word longer than `MAX_WORD_CHARS`.
 fn safe(text: &str) -> String {
-    terminal_text(text).into_owned()
+    let text = terminal_text(text);
+    if text.len() <= MAX_WORD_CHARS {
+        return text.into_owned();
+    }
+    let mut out = String::with_capacity(text.len().min(4096));
+    let mut run = 0usize;
+    let mut cut = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            run = 0;
+            cut = false;
+            out.push(c);
+        } else if run < MAX_WORD_CHARS {
+            run += 1;
+            out.push(c);
+        } else if !cut {
+            cut = true;
+            out.push('…');
+        }
+    }
+    out
 }
 
 const WIDTH: u16 = 80;

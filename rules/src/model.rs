@@ -278,6 +278,9 @@ pub struct Instance {
     /// Fact sets that could not be read for the whole instance (a failed
     /// server-wide query): every rule reading one is unknown.
     pub gaps: Gaps,
+    /// `databases` by lower-cased name, rebuilt when `databases` was
+    /// changed directly: lookups stay constant-time with 40,000 databases.
+    database_index: std::collections::HashMap<String, usize>,
 }
 
 impl Instance {
@@ -315,6 +318,7 @@ impl Instance {
             selected_databases: Vec::new(),
             errors: Vec::new(),
             gaps: Gaps::new(),
+            database_index: std::collections::HashMap::new(),
         }
     }
 
@@ -335,15 +339,30 @@ impl Instance {
 
     /// The database with this name (SQL Server compares names without regard to case).
     pub fn database_mut(&mut self, name: &str) -> &mut Database {
-        let index = match self
-            .databases
-            .iter()
-            .position(|db| db.name.eq_ignore_ascii_case(name))
-        {
-            Some(index) => index,
+        let key = name.to_ascii_lowercase();
+        // Stale when `databases` was changed directly: a count that differs,
+        // or an entry that is not the name it is filed under.
+        let stale = self.database_index.len() != self.databases.len()
+            || self.database_index.get(&key).is_some_and(|&index| {
+                self.databases
+                    .get(index)
+                    .is_none_or(|db| !db.name.eq_ignore_ascii_case(name))
+            });
+        if stale {
+            self.database_index = self
+                .databases
+                .iter()
+                .enumerate()
+                .map(|(index, db)| (db.name.to_ascii_lowercase(), index))
+                .collect();
+        }
+        let index = match self.database_index.get(&key) {
+            Some(&index) => index,
             None => {
                 self.databases.push(Database::new(name));
-                self.databases.len() - 1
+                let index = self.databases.len() - 1;
+                self.database_index.insert(key, index);
+                index
             }
         };
         &mut self.databases[index]

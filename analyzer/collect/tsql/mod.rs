@@ -33,6 +33,8 @@ pub struct ScriptFacts {
     pub server: ServerObjects,
     /// Tokenizer errors (the scan goes on after each), as messages with positions.
     pub warnings: Vec<String>,
+    /// `databases` by lower-cased name (constant-time lookups).
+    index: std::collections::HashMap<String, usize>,
 }
 
 impl ScriptFacts {
@@ -47,16 +49,23 @@ impl ScriptFacts {
     }
 
     fn database(&mut self, name: &str) -> &mut DatabaseFacts {
-        let index = match self
-            .databases
-            .iter()
-            .position(|(known, _)| known.eq_ignore_ascii_case(name))
-        {
-            Some(index) => index,
+        if self.index.len() != self.databases.len() {
+            self.index = self
+                .databases
+                .iter()
+                .enumerate()
+                .map(|(index, (known, _))| (known.to_ascii_lowercase(), index))
+                .collect();
+        }
+        let key = name.to_ascii_lowercase();
+        let index = match self.index.get(&key) {
+            Some(&index) => index,
             None => {
                 self.databases
                     .push((name.to_string(), DatabaseFacts::default()));
-                self.databases.len() - 1
+                let index = self.databases.len() - 1;
+                self.index.insert(key, index);
+                index
             }
         };
         &mut self.databases[index].1
