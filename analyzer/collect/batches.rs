@@ -105,6 +105,7 @@ pub fn split_batches<'a>(text: &'a str, initial: &Variables) -> SplitScript<'a> 
         chain_first_end: 0,
         pending_chain: None,
         name_start: 0,
+        no_close_paren: None,
     };
     splitter.run();
     SplitScript {
@@ -209,6 +210,8 @@ struct Splitter<'a> {
     pending_chain: Option<usize>,
     /// Where the delimited identifier being read started.
     name_start: usize,
+    /// A `$(` at the first position with no `)` after it up to the second.
+    no_close_paren: Option<(usize, usize)>,
 }
 
 impl<'a> Splitter<'a> {
@@ -355,10 +358,21 @@ impl<'a> Splitter<'a> {
                     b'.' => self.name_dot(i),
                     // `$(Var)`: an SQLCMD variable standing for a name.
                     b'$' if bytes.get(i + 1) == Some(&b'(') => {
-                        if let Some(close) = bytes[i..end].iter().position(|&b| b == b')') {
-                            self.name_end(i, i + close + 1);
-                            i += close + 1;
-                            continue;
+                        // Once no `)` follows up to `end`, none follows any
+                        // later `$(` either: remembered, so 100,000 unclosed
+                        // `$(` cost one search, not 100,000.
+                        let known_open = self
+                            .no_close_paren
+                            .is_some_and(|(from, until)| until == end && i >= from);
+                        if !known_open {
+                            match memchr::memchr(b')', &bytes[i..end]) {
+                                Some(close) => {
+                                    self.name_end(i, i + close + 1);
+                                    i += close + 1;
+                                    continue;
+                                }
+                                None => self.no_close_paren = Some((i, end)),
+                            }
                         }
                     }
                     b'*' if bytes.get(i + 1) == Some(&b'=') => self.current.triggers.push(i),
