@@ -31,11 +31,28 @@ pub fn run(args: ScriptsArgs) -> Result<u8> {
     let (estate, report) = crate::run_assessment(&request);
     check_inputs(&request, &estate, &report)?;
     let output = link_setup(&estate, &report.assessment, &target, &options)?;
+    // Written beside DIR first, then moved into place: a run that fails
+    // half-way leaves no half-written DIR (and an old one stays whole).
+    let staging = staging_directory(&args.out);
+    let _ = std::fs::remove_dir_all(&staging);
+    if let Err(error) = write_output(&staging, &output) {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(error);
+    }
     if replace {
         std::fs::remove_dir_all(&args.out)
             .with_context(|| format!("cannot replace {}", args.out.display()))?;
+    } else if args.out.is_dir() {
+        // An empty directory the user made for the scripts.
+        let _ = std::fs::remove_dir(&args.out);
     }
-    write_output(&args.out, &output)?;
+    std::fs::rename(&staging, &args.out).with_context(|| {
+        format!(
+            "cannot move the scripts from {} to {}",
+            staging.display(),
+            args.out.display()
+        )
+    })?;
     print_summary(&args.out, &output);
     if report_input_errors(&report, &missing) {
         return Ok(EXIT_ERROR);
@@ -74,6 +91,15 @@ fn check_output_directory(out: &Path, force: bool) -> Result<bool> {
             out.display()
         ),
     }
+}
+
+/// The directory the scripts are written to before they replace `out`:
+/// beside it (same file system, so the move is a rename).
+fn staging_directory(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map_or_else(|| "link-setup".into(), |n| n.to_string_lossy().into_owned());
+    out.with_file_name(format!(".{name}.linkready-{}", std::process::id()))
 }
 
 /// `out` joined with a bundle's path components.

@@ -1,10 +1,12 @@
-//! Many servers at once: 200 scripted TDS servers (tests/support/tds.rs)
-//! that answer every request after 20 ms, assessed in one run with the
-//! default pool of 16 and with 64, next to a sequential run (one at a time).
-//! Prints wall times, their ratio, and the process's peak resident memory.
+//! Many servers at once (issue 14): scripted TDS servers
+//! (tests/support/tds.rs) that answer every request after 20 ms, assessed
+//! in one run with the default settings: one server alone (the baseline),
+//! 1,000 servers, and 1,000 servers of which 20 % accept the connection and
+//! never answer (each costs the 15 s connect timeout). Prints wall times,
+//! their ratio to the baseline, and the process's peak resident memory
+//! (the scripted servers run in the same process and count too).
 //!
-//! `cargo bench --bench live` (about two minutes; the sequential run alone
-//! takes 200 × one server's round trips).
+//! `cargo bench --bench live` (about a minute).
 
 #![allow(clippy::unwrap_used)]
 
@@ -17,7 +19,8 @@ use linkready::collect::live::LiveOptions;
 use linkready::collect::live::connection::parse_server;
 use linkready::{ScanRequest, run_scan};
 
-const SERVERS: usize = 200;
+const SERVERS: usize = 1_000;
+const SILENT_SHARE: usize = 5; // one server in five never answers
 const DELAY_MS: u64 = 20;
 
 fn peak_rss_kib() -> Option<u64> {
@@ -26,7 +29,9 @@ fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-fn run(servers: &[tds::ScriptedServer], jobs: usize) -> Duration {
+/// Assesses the servers with the default settings; returns the wall time
+/// and how many were assessed ready and how many not assessed.
+fn run(servers: &[&tds::ScriptedServer]) -> (Duration, usize, usize) {
     let request = ScanRequest {
         servers: servers
             .iter()
@@ -39,24 +44,21 @@ fn run(servers: &[tds::ScriptedServer], jobs: usize) -> Duration {
             })
             .collect(),
         password: Some("bench".into()),
-        live: LiveOptions {
-            jobs,
-            connect_timeout: Duration::from_secs(30),
-            query_timeout: Duration::from_secs(30),
-        },
+        live: LiveOptions::default(),
         ..ScanRequest::default()
     };
     let start = Instant::now();
     let report = run_scan(&request);
     let elapsed = start.elapsed();
-    let ready = report
-        .assessment
-        .instances
-        .iter()
-        .filter(|i| i.verdict.as_str() == "ready")
-        .count();
-    assert_eq!(ready, SERVERS, "every scripted server is assessed as ready");
-    elapsed
+    let count = |verdict: &str| {
+        report
+            .assessment
+            .instances
+            .iter()
+            .filter(|i| i.verdict.as_str() == verdict)
+            .count()
+    };
+    (elapsed, count("ready"), count("unknown"))
 }
 
 fn main() {
@@ -77,28 +79,54 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let servers: Vec<tds::ScriptedServer> = (0..SERVERS)
+    let silent =
+        serde_json::json!({ "version": "16.0.4125.3", "silent": true, "queries": {} }).to_string();
+    let answering: Vec<tds::ScriptedServer> = (0..SERVERS)
         .map(|_| runtime.block_on(tds::ScriptedServer::start(&scenario)))
         .collect();
-    println!("{SERVERS} scripted servers, {DELAY_MS} ms before every reply");
-
+    let silent_servers: Vec<tds::ScriptedServer> = (0..SERVERS / SILENT_SHARE)
+        .map(|_| runtime.block_on(tds::ScriptedServer::start(&silent)))
+        .collect();
+    let defaults = LiveOptions::default();
+    println!(
+        "scripted servers: {DELAY_MS} ms before every reply; default settings: --jobs {}, connect timeout {} s, query timeout {} s",
+        defaults.jobs,
+        defaults.connect_timeout.as_secs(),
+        defaults.query_timeout.as_secs()
+    );
     let baseline_rss = peak_rss_kib().unwrap_or(0);
-    for jobs in [16, 64] {
-        let elapsed = run(&servers, jobs);
-        println!("concurrent, --jobs {jobs}: {:.2} s", elapsed.as_secs_f64());
-    }
+
+    let (one, ready, _) = run(&[&answering[0]]);
+    assert_eq!(ready, 1);
+    println!("1 server (baseline): {:.2} s", one.as_secs_f64());
+
+    let all: Vec<&tds::ScriptedServer> = answering.iter().collect();
+    let (thousand, ready, _) = run(&all);
+    assert_eq!(ready, SERVERS, "every scripted server is assessed as ready");
+    println!(
+        "{SERVERS} servers: {:.2} s ({:.0}x the baseline for {SERVERS}x the servers)",
+        thousand.as_secs_f64(),
+        thousand.as_secs_f64() / one.as_secs_f64()
+    );
+
+    let answering_share = SERVERS - SERVERS / SILENT_SHARE;
+    let mixed: Vec<&tds::ScriptedServer> = answering
+        .iter()
+        .take(answering_share)
+        .chain(silent_servers.iter())
+        .collect();
+    let (with_silent, ready, unknown) = run(&mixed);
+    assert_eq!((ready, unknown), (answering_share, SERVERS / SILENT_SHARE));
+    println!(
+        "{SERVERS} servers, {} never answering: {:.2} s ({:.0}x the baseline)",
+        SERVERS / SILENT_SHARE,
+        with_silent.as_secs_f64(),
+        with_silent.as_secs_f64() / one.as_secs_f64()
+    );
     let peak = peak_rss_kib().unwrap_or(0);
     println!(
-        "peak resident memory: {} MiB (before the runs: {} MiB)",
+        "peak resident memory: {} MiB (before the runs, servers started: {} MiB)",
         peak / 1024,
         baseline_rss / 1024
-    );
-    let parallel = run(&servers, 16);
-    let sequential = run(&servers, 1);
-    println!(
-        "sequential (--jobs 1): {:.2} s; --jobs 16: {:.2} s; ratio {:.1}x",
-        sequential.as_secs_f64(),
-        parallel.as_secs_f64(),
-        sequential.as_secs_f64() / parallel.as_secs_f64()
     );
 }

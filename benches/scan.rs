@@ -78,4 +78,61 @@ fn main() {
     });
     group.finish();
     criterion.final_summary();
+    against_ripgrep(&corpus, &request);
+}
+
+/// The median wall time of `runs` calls.
+fn median(runs: usize, mut once: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            once();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[runs / 2]
+}
+
+/// The scan next to ripgrep counting the blockers' keywords over the same
+/// corpus, in the same run (issue 14: within 2× of it). Skipped with a
+/// message when `rg` is not installed.
+fn against_ripgrep(corpus: &Path, request: &ScanRequest) {
+    let rg = || {
+        std::process::Command::new("rg")
+            .args([
+                "-c",
+                "-i",
+                "-e",
+                "filestream",
+                "-e",
+                "filetable",
+                "-e",
+                "memory_optimized",
+                "-e",
+                "xp_cmdshell",
+                "-e",
+                "openquery",
+                "-e",
+                "create assembly",
+            ])
+            .arg(corpus)
+            .output()
+    };
+    if rg().is_err() {
+        println!("ripgrep comparison skipped: rg is not installed");
+        return;
+    }
+    let ripgrep = median(7, || {
+        black_box(rg().ok());
+    });
+    let scan = median(7, || {
+        black_box(run_scan(request));
+    });
+    println!(
+        "same run: ripgrep keyword count {:.1} ms, linkready scan {:.1} ms: {:.2}x",
+        ripgrep.as_secs_f64() * 1000.0,
+        scan.as_secs_f64() * 1000.0,
+        scan.as_secs_f64() / ripgrep.as_secs_f64()
+    );
 }

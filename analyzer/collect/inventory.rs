@@ -136,6 +136,16 @@ pub fn read_inventory(path: &Path) -> Result<RawServer, InventoryError> {
         path: shown.clone(),
         source,
     })?;
+    read_inventory_from(file, &shown)
+}
+
+/// Reads an inventory from any reader; `shown` names it in errors (the
+/// fuzz targets and property tests feed bytes).
+pub fn read_inventory_from(
+    file: impl std::io::Read,
+    shown: &str,
+) -> Result<RawServer, InventoryError> {
+    let shown = shown.to_string();
     // sqlcmd -u and PowerShell 5.1 write UTF-16, sqlcmd -o the ANSI code
     // page, Out-File -Encoding utf8 a BOM: decoded as scripts are.
     let decoded =

@@ -3,6 +3,7 @@
 pub mod batches;
 pub mod decode;
 pub mod files;
+pub mod fuzzing;
 pub mod inventory;
 pub mod live;
 pub mod tsql;

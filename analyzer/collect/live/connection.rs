@@ -65,7 +65,7 @@ fn ado_pairs(text: &str) -> Option<Vec<(String, String)>> {
             .collect::<String>()
             .trim()
             .to_ascii_lowercase();
-        if key.is_empty() {
+        if key.is_empty() || key.chars().any(char::is_control) {
             return None;
         }
         i += 1; // '='
@@ -131,19 +131,11 @@ fn ado_pairs(text: &str) -> Option<Vec<(String, String)>> {
 /// password does).
 fn redacted_text(text: &str) -> String {
     let lower = text.to_ascii_lowercase();
+    // Anywhere: an unreadable string's keys cannot be trusted to start
+    // where a well-formed one's would.
     let at = ["password", "pwd"]
         .iter()
-        .filter_map(|key| {
-            lower.match_indices(key).map(|(at, _)| at).find(|&at| {
-                let before = lower[..at].trim_end();
-                (before.is_empty()
-                    || before.ends_with(';')
-                    || before.ends_with('{')
-                    || before.ends_with('"')
-                    || before.ends_with('\''))
-                    && lower[at + key.len()..].trim_start().starts_with('=')
-            })
-        })
+        .filter_map(|key| lower.find(key))
         .min();
     match at {
         Some(at) => format!(
@@ -152,6 +144,12 @@ fn redacted_text(text: &str) -> String {
         ),
         None => text.to_string(),
     }
+}
+
+/// Whether a key names a password, however it is spelt around the word.
+fn is_password_key(key: &str) -> bool {
+    let letters: String = key.chars().filter(char::is_ascii_alphanumeric).collect();
+    letters.contains("password") || letters.contains("pwd")
 }
 
 /// Parses one `--server` value (or one line of `--servers FILE`).
@@ -172,7 +170,7 @@ pub fn parse_server(text: &str) -> Result<ServerSpec, ServerSpecError> {
     let mut user = None;
     for (key, value) in &pairs {
         match key.as_str() {
-            "password" | "pwd" => {
+            key if is_password_key(key) => {
                 return Err(ServerSpecError::PasswordInArgument(redacted(&pairs)));
             }
             "server" | "data source" | "address" | "addr" | "network address" => {
@@ -198,7 +196,15 @@ fn redacted(pairs: &[(String, String)]) -> String {
     pairs
         .iter()
         .map(|(key, value)| match key.as_str() {
-            "password" | "pwd" => format!("{key}=***"),
+            // A password key, or a value that holds one (`x=Password=…`,
+            // a key lost to a typo): hidden either way.
+            key if is_password_key(key) || {
+                let value = value.to_ascii_lowercase();
+                value.contains("password") || value.contains("pwd")
+            } =>
+            {
+                format!("{key}=***")
+            }
             _ if value.contains([';', '=', '"', '\'', '{']) => {
                 format!("{key}=\"{}\"", value.replace('"', "\"\""))
             }

@@ -207,16 +207,28 @@ pub async fn collect_raw(
     } else {
         ProgressBar::hidden()
     };
+    // Connecting waits mostly on the network (and on servers that never
+    // answer, the whole connect timeout): it does not hold one of the
+    // `jobs` query slots, only one of many more connection slots, so
+    // unreachable servers cost the run about one connect timeout in all.
+    let connect_permits = Arc::new(Semaphore::new(
+        options.jobs.max(1).saturating_mul(8).max(256),
+    ));
     let tasks: Vec<_> = servers
         .into_iter()
         .map(|spec| {
             let permits = Arc::clone(&permits);
+            let connect_permits = Arc::clone(&connect_permits);
             let password = Arc::clone(&password);
             let options = options.clone();
             let progress = progress.clone();
             tokio::spawn(async move {
+                let connected = {
+                    let _connecting = connect_permits.acquire_owned().await;
+                    connect(&spec, password.as_deref(), &options).await
+                };
                 let _permit = permits.acquire_owned().await;
-                let raw = read_server(&spec, password.as_deref(), &options).await;
+                let raw = read_server(&spec, connected, password.as_deref(), &options).await;
                 progress.inc(1);
                 raw
             })
@@ -245,6 +257,7 @@ impl Drop for FinishOnDrop {
 
 async fn read_server(
     spec: &ServerSpec,
+    connected: Result<TdsClient, String>,
     password: Option<&str>,
     options: &LiveOptions,
 ) -> RawServer {
@@ -252,7 +265,7 @@ async fn read_server(
         server: spec.display.clone(),
         ..RawServer::default()
     };
-    let mut client = match connect(spec, password, options).await {
+    let mut client = match connected {
         Ok(client) => client,
         Err(error) => {
             raw.error = Some(error);

@@ -91,6 +91,9 @@ pub struct ScriptScanner<'p> {
 /// Dynamic SQL inside dynamic SQL is followed this deep.
 const MAX_DYNAMIC_DEPTH: u32 = 3;
 
+/// The longest stretch of T-SQL tokenized at once (see `tokenize`).
+const MAX_TOKENIZED_BYTES: usize = 16 * 1024 * 1024;
+
 #[derive(Debug, Clone, PartialEq)]
 enum Kind {
     Word,
@@ -289,6 +292,18 @@ impl<'p> ScriptScanner<'p> {
         start_column: u32,
         variables: &Variables,
     ) -> Vec<Tok> {
+        // A statement stretch of many megabytes (a 90 MB job step without
+        // GO) would take gigabytes as tokens: it is not tokenized, and the
+        // file's warnings say so (nothing is skipped silently).
+        if text.len() > MAX_TOKENIZED_BYTES {
+            self.facts.warnings.push(format!(
+                "{}:{start_line}:{start_column}: a statement of {} MB was not scanned (over {} MB without GO or a statement boundary)",
+                self.path,
+                text.len() / (1024 * 1024),
+                MAX_TOKENIZED_BYTES / (1024 * 1024)
+            ));
+            return Vec::new();
+        }
         let dialect = MsSqlDialect {};
         let mut tokens = Vec::new();
         let mut offset = 0;
