@@ -112,7 +112,7 @@ pub struct InputArgs {
     #[arg(long = "servers", value_name = "FILE")]
     pub server_files: Vec<PathBuf>,
     /// Servers assessed at once.
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: u16,
     #[command(flatten)]
     pub timeouts: TimeoutArgs,

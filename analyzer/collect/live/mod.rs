@@ -42,7 +42,7 @@ pub struct LiveOptions {
 impl Default for LiveOptions {
     fn default() -> Self {
         LiveOptions {
-            jobs: 16,
+            jobs: 64,
             connect_timeout: Duration::from_secs(15),
             query_timeout: Duration::from_secs(30),
         }
