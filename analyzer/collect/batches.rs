@@ -1199,12 +1199,25 @@ pub fn fill_template_parameters(text: &str) -> Cow<'_, str> {
     let mut out = String::new();
     let mut copied = 0;
     let mut search = 0;
+    // The first `>` or line end after the last `<` looked at: it is also
+    // the first after any later `<` before it, so it is searched for once
+    // (100,000 `<a,` before one `>` stay linear).
+    let mut next_close: Option<usize> = None;
     while let Some(open) = text[search..].find('<').map(|i| search + i) {
         search = open + 1;
-        let Some(close) = text[open..].find(['>', '\n']).map(|i| open + i) else {
-            break;
+        let close = match next_close {
+            Some(close) if close > open => close,
+            _ => {
+                let Some(close) = text[open..].find(['>', '\n']).map(|i| open + i) else {
+                    break;
+                };
+                next_close = Some(close);
+                close
+            }
         };
         if text.as_bytes()[close] != b'>' {
+            // No `<` before this line end closes either.
+            search = close + 1;
             continue;
         }
         let inner = &text[open + 1..close];
