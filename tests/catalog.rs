@@ -61,6 +61,18 @@ fn every_rule_has_its_docs_and_fixtures() {
 #[test]
 fn ids_names_and_severities_match_the_catalog_in_rules_md() {
     let catalog = Path::new(ROOT).join("../shared/RULES.md");
+    // On a clone of the project alone there is no ../shared: the test says
+    // it skipped, except in CI, where the catalog must be there.
+    if !catalog.is_file() {
+        assert!(
+            std::env::var_os("CI").is_none_or(|ci| ci != "true"),
+            "{} not found, and CI=true requires it",
+            catalog.display()
+        );
+        println!("skipped: ../shared/RULES.md not found");
+        eprintln!("skipped: ../shared/RULES.md not found");
+        return;
+    }
     let text = std::fs::read_to_string(&catalog)
         .unwrap_or_else(|error| panic!("{}: {error}", catalog.display()));
     for rule in RULES.iter().map(|r| r.meta()) {

@@ -29,12 +29,12 @@ pub fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
-/// The SARIF 2.1.0 schema (from ../shared) as a validator.
+/// The SARIF 2.1.0 schema (vendored in fixtures/schemas/, from OASIS) as a validator.
 #[allow(dead_code)]
 pub fn sarif_validator() -> jsonschema::Validator {
-    let schema_path = repo("../shared/schemas/sarif-schema-2.1.0.json");
+    let schema_path = repo("fixtures/schemas/sarif-schema-2.1.0.json");
     let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(&schema_path).expect("../shared/schemas holds the SARIF schema"),
+        &std::fs::read_to_string(&schema_path).expect("fixtures/schemas holds the SARIF schema"),
     )
     .expect("the SARIF schema is JSON");
     jsonschema::options()
