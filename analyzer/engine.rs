@@ -287,7 +287,7 @@ fn unknown_where_facts_are_missing(
         let database = unknown
             .database
             .as_deref()
-            .and_then(|name| instance.databases.iter().find(|db| db.name == name));
+            .and_then(|name| instance.database(name));
         let gap = rule.read_sets().find_map(|set| instance.gap(set, database));
         if let Some(gap) = gap
             && !unknown.reason.contains(gap)

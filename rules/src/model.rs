@@ -338,6 +338,21 @@ impl Instance {
     }
 
     /// The database with this name (SQL Server compares names without regard to case).
+    /// The database with this name (without regard to case), if listed:
+    /// by the index when it is current, else by a scan.
+    pub fn database(&self, name: &str) -> Option<&Database> {
+        if self.database_index.len() == self.databases.len()
+            && let Some(&index) = self.database_index.get(&name.to_ascii_lowercase())
+            && let Some(database) = self.databases.get(index)
+            && database.name.eq_ignore_ascii_case(name)
+        {
+            return Some(database);
+        }
+        self.databases
+            .iter()
+            .find(|db| db.name.eq_ignore_ascii_case(name))
+    }
+
     pub fn database_mut(&mut self, name: &str) -> &mut Database {
         let key = name.to_ascii_lowercase();
         // Stale when `databases` was changed directly: a count that differs,
