@@ -5,7 +5,9 @@
 //! parse; a password is never echoed. Inputs mix T-SQL pieces that drive
 //! the scanner into its corners with arbitrary characters.
 
-use linkready::collect::fuzzing::{connection_text, inventory_bytes, scan_bytes};
+use linkready::collect::fuzzing::{
+    connection_text, connection_text_with_secret, inventory_bytes, scan_bytes,
+};
 use proptest::prelude::*;
 
 /// Pieces of T-SQL and SQLCMD that open or close the scanner's states.
@@ -95,15 +97,36 @@ fn inventory() -> impl Strategy<Value = Vec<u8>> {
         })
 }
 
-fn server() -> impl Strategy<Value = String> {
-    let pair = prop_oneof![
-        Just("Server=h,1".to_string()),
-        Just("User Id=u".to_string()),
-        "(Password|PWD|pwd|password) ?= ?(P4ssw0rd-[a-z]{4}|\"P4ss;w0rd-[a-z]{4}\"|'P4ss''w0rd-[a-z]{4}'|\\{P4ss;w0rd-[a-z]{4}\\})",
-        "Application Name=(\\{[a-z;=]{0,6}\\}|\"[a-z\"]{0,6}\"|[a-z]{0,6})",
-        "[ -~]{0,10}",
-    ];
-    prop::collection::vec(pair, 0..6).prop_map(|pairs| pairs.join(";"))
+/// A `--server` value around a password `P4ssw0rd-xxxx` written in one of
+/// the forms ADO allows, and the password itself.
+fn server() -> impl Strategy<Value = (String, String)> {
+    let secret = "[a-z]{4}".prop_map(|tail| format!("P4ssw0rd-{tail}"));
+    (
+        secret,
+        any::<u8>(),
+        prop::collection::vec(
+            prop_oneof![
+                Just("Server=h,1".to_string()),
+                Just("User Id=u".to_string()),
+                "Application Name=(\\{[a-z;=]{0,6}\\}|\"[a-z\"]{0,6}\"|[a-z]{0,6})",
+                "[ -~]{0,10}",
+            ],
+            0..5,
+        ),
+    )
+        .prop_map(|(secret, form, mut pairs)| {
+            let key = ["Password", "PWD", "pwd", "password"][usize::from(form % 4)];
+            let value = match form % 5 {
+                0 => secret.clone(),
+                1 => format!("\"{secret}\""),
+                2 => format!("'{secret}'"),
+                3 => format!("{{{secret}}}"),
+                _ => format!(" {secret} "),
+            };
+            let at = usize::from(form) % (pairs.len() + 1);
+            pairs.insert(at, format!("{key}={value}"));
+            (pairs.join(";"), secret)
+        })
 }
 
 proptest! {
@@ -120,8 +143,9 @@ proptest! {
     }
 
     #[test]
-    fn any_server_value_is_parsed_or_refused_without_its_password(text in server()) {
+    fn any_server_value_is_parsed_or_refused_without_its_password((text, secret) in server()) {
         connection_text(&text);
+        connection_text_with_secret(&text, &secret);
     }
 }
 
