@@ -107,13 +107,14 @@ fn sql_server_2022_ready() {
     assert_eq!(recorded.database.as_deref(), Some("master"));
     assert_eq!(recorded.application.as_deref(), Some("linkready"));
     assert!(recorded.statements.iter().any(|s| {
-        s.starts_with("-- linkready:database_objects:Sales\nEXEC [Sales].sys.sp_executesql")
+        s.contains("\n-- linkready:database_objects:Sales\nSELECT CAST(")
+            && s.contains("\nEXEC [Sales].sys.sp_executesql N'SELECT")
     }));
     assert!(
         recorded
             .statements
             .iter()
-            .any(|s| s.starts_with("-- linkready:trace_flags\nDBCC TRACESTATUS(-1)"))
+            .any(|s| s.contains("N'-- linkready:trace_flags\nDBCC TRACESTATUS(-1)"))
     );
     assert_read_only(&run);
     assert!(
@@ -191,7 +192,7 @@ fn sql_server_2016_without_the_azure_connect_pack() {
     assert!(
         statements
             .iter()
-            .any(|s| s.starts_with("-- linkready:system_grants")),
+            .any(|s| s.contains("\n-- linkready:system_grants\n")),
         "2016 reads the WSFC grants"
     );
     assert!(statements.iter().any(|s| s.contains("is_remote_data_archive_enabled AS int) AS is_stretch_enabled,\n       CAST(NULL AS int) AS is_adr_on")), "2016 gets the query without ADR");
@@ -849,7 +850,7 @@ fn a_query_timeout_ends_only_that_query() {
     assert!(
         statements
             .iter()
-            .any(|s| s.starts_with("-- linkready:database_modules:Crm"))
+            .any(|s| s.contains("\n-- linkready:database_modules:Crm\n"))
     );
     assert!(
         report
@@ -901,4 +902,95 @@ fn a_result_cut_short_is_not_taken_as_complete() {
             .contains("not run, the connection was lost (databases: connection lost")),
         "later queries name the first failure"
     );
+}
+
+/// Three round trips per server (issue 14): server properties alone (they
+/// decide which queries apply), every other server-wide query in one batch,
+/// the per-database queries in batches of 32 databases; each query still
+/// answers for itself (every_query_fails.rs fails each one alone).
+#[test]
+fn a_server_is_read_in_three_round_trips() {
+    let run = assess("sample-sql01");
+    let statements = run.server.recorded().statements;
+    assert_eq!(statements.len(), 3, "{statements:#?}");
+    assert!(statements[0].starts_with("-- linkready:server_properties\n"));
+    assert!(statements[1].starts_with("-- linkready:batch\n-- linkready:master_key\n"));
+    assert!(statements[2].contains("\n-- linkready:database_objects:Sales\n"));
+    assert!(statements[2].contains("\n-- linkready:database_modules:Crm\n"));
+    assert_eq!(run.report.assessment.instances[0].databases.len(), 3);
+    assert!(run.report.assessment.instances[0].errors.is_empty());
+    assert_read_only(&run);
+}
+
+/// 40 databases take two per-database batches (steps numbered from 0 in
+/// each); a per-database query that times out in the first batch ends only
+/// itself: the rest of that batch runs again on a new connection.
+#[test]
+fn many_databases_are_read_in_batches_and_a_slow_one_ends_only_itself() {
+    let path = common::repo("fixtures/tds/sample-sql01.json");
+    let mut scenario: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let template = scenario["queries"]["databases"]["rows"][0].clone();
+    let objects = scenario["queries"]["database_objects:Sales"].clone();
+    let modules = scenario["queries"]["database_modules:Sales"].clone();
+    let mut rows = Vec::new();
+    for n in 0..40 {
+        let name = format!("Db{n:02}");
+        let mut row = template.clone();
+        row[0] = serde_json::json!(name);
+        rows.push(row);
+        scenario["queries"][format!("database_objects:{name}")] = objects.clone();
+        scenario["queries"][format!("database_modules:{name}")] = modules.clone();
+    }
+    scenario["queries"]["databases"]["rows"] = serde_json::json!(rows);
+    scenario["queries"]["database_modules:Db05"]["delay_ms"] = serde_json::json!(3000);
+    let runtime = support::runtime();
+    let server = runtime.block_on(ScriptedServer::start(&scenario.to_string()));
+    let conn = format!(
+        "Server=127.0.0.1,{};User Id=linkready;Encrypt=DANGER_PLAINTEXT",
+        server.addr.port()
+    );
+    let mut options = support::live_options(1);
+    options.query_timeout = std::time::Duration::from_millis(700);
+    let report = run_scan(&ScanRequest {
+        servers: vec![parse_server(&conn).unwrap()],
+        password: Some("p".into()),
+        live: options,
+        ..ScanRequest::default()
+    });
+    let instance = &report.assessment.instances[0];
+    assert_eq!(instance.databases.len(), 40);
+    assert_eq!(
+        instance.errors,
+        ["database_modules:Db05: timed out after 0 s"],
+        "only the slow step failed"
+    );
+    // Db05's code is unknown (a condition to check); the others match Db00.
+    let first = instance.databases[0].verdict.as_str();
+    let differ: Vec<(&str, &str)> = instance
+        .databases
+        .iter()
+        .filter(|d| d.verdict.as_str() != first)
+        .map(|d| (d.name.as_str(), d.verdict.as_str()))
+        .collect();
+    assert_eq!(first, "ready");
+    assert_eq!(differ, [("Db05", "ready-with-conditions")]);
+    assert!(
+        report
+            .assessment
+            .unknowns
+            .iter()
+            .any(|u| u.database.as_deref() == Some("Db05")
+                && u.reason.contains("database_modules:Db05: timed out"))
+    );
+    let statements = server.recorded().statements;
+    // Properties, the instance batch, Db00–Db31, the rest of that batch
+    // after Db05 on a new connection, then Db32–Db39.
+    assert_eq!(statements.len(), 5, "{}", statements.len());
+    assert!(statements[3].starts_with(
+        "-- linkready:batch\n-- linkready:database_objects:Db06\nSELECT CAST(0 AS int)"
+    ));
+    assert!(statements[4].starts_with(
+        "-- linkready:batch\n-- linkready:database_objects:Db32\nSELECT CAST(0 AS int)"
+    ));
 }

@@ -15,7 +15,8 @@
 //!                "backups": { "delay_ms": 3000, … } } }  // answers late
 //! ```
 //! A query is matched by the `-- linkready:<name>` line the collector puts
-//! first in every query. The server records the login and every statement,
+//! first in every query; a batch of queries (`queries::batch`) is answered
+//! step by step, a scripted error as the batch's TRY/CATCH row. The server records the login and every statement,
 //! so tests can assert what a collector did (and that it wrote nothing).
 
 #![allow(dead_code, clippy::unwrap_used)]
@@ -146,6 +147,14 @@ async fn serve(
             TYPE_SQL_BATCH => {
                 let text = batch_text(&message);
                 recorded.lock().unwrap().statements.push(text.clone());
+                if text.contains(" AS linkready_step;") {
+                    let (pieces, drop_connection) = answer_batch(scenario, &text);
+                    write_pieces(&mut stream, pieces).await?;
+                    if drop_connection {
+                        return Ok(());
+                    }
+                    continue;
+                }
                 let (reply, drop_connection) = answer(scenario, &text);
                 // A query that answers late: `"delay_ms"` in its answer.
                 let late = query_name(&text)
@@ -209,13 +218,36 @@ async fn read_message(stream: &mut TcpStream) -> std::io::Result<Option<(u8, Vec
 
 /// Writes a reply, split into packets of PACKET_SIZE.
 async fn write_message(stream: &mut TcpStream, data: &[u8]) -> std::io::Result<()> {
+    write_packets(stream, data, true).await
+}
+
+/// Writes a batch's reply piece by piece: what precedes a piece that
+/// answers late is sent at once (as SQL Server does after `RAISERROR …
+/// WITH NOWAIT`), then the server waits, then goes on.
+async fn write_pieces(stream: &mut TcpStream, pieces: Vec<(u64, Vec<u8>)>) -> std::io::Result<()> {
+    let mut pending = Vec::new();
+    for (delay_ms, bytes) in pieces {
+        if delay_ms > 0 {
+            if !pending.is_empty() {
+                write_packets(stream, &pending, false).await?;
+                pending.clear();
+            }
+            tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+        }
+        pending.extend_from_slice(&bytes);
+    }
+    write_packets(stream, &pending, true).await
+}
+
+/// Writes `data` as packets; the last one ends the message when `end`.
+async fn write_packets(stream: &mut TcpStream, data: &[u8], end: bool) -> std::io::Result<()> {
     let chunks: Vec<&[u8]> = if data.is_empty() {
         vec![&[][..]]
     } else {
         data.chunks(PACKET_SIZE - 8).collect()
     };
     for (index, chunk) in chunks.iter().enumerate() {
-        let last = index + 1 == chunks.len();
+        let last = end && index + 1 == chunks.len();
         let length = u16::try_from(chunk.len() + 8).unwrap();
         let mut packet = vec![TYPE_REPLY, if last { STATUS_EOM } else { 0 }];
         packet.extend_from_slice(&length.to_be_bytes());
@@ -433,6 +465,102 @@ fn answer(scenario: &Value, text: &str) -> (Vec<u8>, bool) {
         end_marker(&mut reply);
     }
     (reply, false)
+}
+
+/// The reply to a batch of steps (`queries::batch`), as pieces each sent
+/// after its delay, and whether to drop the connection after them. Each
+/// step is found by its `SELECT CAST(<n> AS int) AS linkready_step;` line
+/// and named by the `-- linkready:<name>` line before it; it answers with
+/// its step row, then its scripted rows, or — as the batch's TRY/CATCH
+/// does on SQL Server — a `linkready_error, linkready_message` row for a
+/// scripted error or a query the scenario does not know.
+fn answer_batch(scenario: &Value, text: &str) -> (Vec<(u64, Vec<u8>)>, bool) {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut steps = Vec::new();
+    for (at, line) in lines.iter().enumerate() {
+        let Some(index) = line
+            .strip_prefix("SELECT CAST(")
+            .and_then(|rest| rest.strip_suffix(" AS int) AS linkready_step;"))
+            .and_then(|n| n.parse::<i64>().ok())
+        else {
+            continue;
+        };
+        let name = at
+            .checked_sub(1)
+            .and_then(|before| lines[before].strip_prefix("-- linkready:"))
+            .unwrap_or("")
+            .to_string();
+        steps.push((index, name));
+    }
+    let drop_after = scenario["drop_after_rows"].as_u64();
+    let mut pieces = Vec::new();
+    for (index, name) in steps {
+        let mut reply = Vec::new();
+        let marker = vec![("linkready_step".to_string(), "int".to_string())];
+        col_metadata(&mut reply, &marker);
+        row_token(&mut reply, &marker, &serde_json::json!([index]));
+        done_token(&mut reply, 0x11, 1);
+        pieces.push((0, reply));
+        let answer = scenario["queries"].get(&name);
+        let delay = answer.and_then(|a| a["delay_ms"].as_u64()).unwrap_or(0);
+        let mut reply = Vec::new();
+        let error = match answer {
+            None => Some(
+                serde_json::json!({ "number": 208, "message": format!("Invalid object name (not scripted): -- linkready:{name}") }),
+            ),
+            Some(answer) => answer.get("error").cloned(),
+        };
+        if let Some(error) = error {
+            let columns = vec![
+                ("linkready_error".to_string(), "int".to_string()),
+                ("linkready_message".to_string(), "nvarchar".to_string()),
+            ];
+            col_metadata(&mut reply, &columns);
+            row_token(
+                &mut reply,
+                &columns,
+                &serde_json::json!([error["number"], error["message"]]),
+            );
+            done_token(&mut reply, 0x11, 1);
+            pieces.push((delay, reply));
+            continue;
+        }
+        let answer = answer.unwrap();
+        let sets: Vec<&Value> = match answer.get("result_sets") {
+            Some(Value::Array(sets)) => sets.iter().collect(),
+            _ => vec![answer],
+        };
+        for set in sets {
+            let columns: Vec<(String, String)> = set["columns"]
+                .as_array()
+                .map(|cols| {
+                    cols.iter()
+                        .map(|c| {
+                            (
+                                c[0].as_str().unwrap_or("").to_string(),
+                                c[1].as_str().unwrap_or("nvarchar").to_string(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            col_metadata(&mut reply, &columns);
+            let rows = set["rows"].as_array().cloned().unwrap_or_default();
+            for (count, row) in rows.iter().enumerate() {
+                if drop_after.is_some_and(|limit| count as u64 >= limit) {
+                    pieces.push((delay, reply));
+                    return (pieces, true);
+                }
+                row_token(&mut reply, &columns, row);
+            }
+            done_token(&mut reply, 0x11, rows.len() as u64);
+        }
+        pieces.push((delay, reply));
+    }
+    let mut reply = Vec::new();
+    end_marker(&mut reply);
+    pieces.push((0, reply));
+    (pieces, false)
 }
 
 /// The one-row result of the collector's end marker.

@@ -28,7 +28,8 @@ use tokio::sync::Semaphore;
 use tokio_util::compat::{Compat, TokioAsyncWriteCompatExt};
 
 use connection::ServerSpec;
-use queries::{INSTANCE_QUERIES, SERVER_PROPERTIES};
+use futures_util::StreamExt;
+use queries::{BatchStep, END_COLUMN, END_MARKER, INSTANCE_QUERIES, SERVER_PROPERTIES};
 
 /// How to reach servers.
 #[derive(Debug, Clone)]
@@ -289,14 +290,14 @@ async fn read_server(
     if connection_lost {
         return raw;
     }
-    for query in INSTANCE_QUERIES {
-        if !query.applies_to(major) {
-            continue;
-        }
-        let result = run_query(&mut client, query.name, query.sql, options).await;
-        if !carry_on(&mut client, result, &mut raw, spec, password, options).await {
-            return raw;
-        }
+    // The other server-wide queries in one round trip.
+    let steps: Vec<BatchStep> = INSTANCE_QUERIES
+        .iter()
+        .filter(|query| query.applies_to(major))
+        .map(BatchStep::instance)
+        .collect();
+    if !run_steps(&mut client, &steps, &mut raw, spec, password, options).await {
+        return raw;
     }
     // Each online database the login can enter: its objects and its code.
     let databases: Vec<String> = raw
@@ -312,61 +313,79 @@ async fn read_server(
                 .collect()
         })
         .unwrap_or_default();
-    for database in databases {
-        for query in queries::DATABASE_QUERIES {
-            let sql = queries::database_query(query.name, query.select, &database);
-            let result = run_query(
-                &mut client,
-                &format!("{}:{database}", query.name),
-                &sql,
-                options,
-            )
-            .await;
-            if !carry_on(&mut client, result, &mut raw, spec, password, options).await {
-                return raw;
-            }
+    let steps: Vec<BatchStep> = databases
+        .iter()
+        .flat_map(|database| {
+            queries::DATABASE_QUERIES
+                .iter()
+                .map(move |query| BatchStep::database(query, database))
+        })
+        .collect();
+    for chunk in steps.chunks(STEPS_PER_BATCH) {
+        if !run_steps(&mut client, chunk, &mut raw, spec, password, options).await {
+            return raw;
         }
     }
     raw
 }
 
-/// Keeps a query's result and says whether collection can go on: after a
-/// query timed out the connection is replaced (the timeout ends only that
-/// query; the server may still be sending its rows on the old one); after
-/// a lost connection, or when the new one cannot be made, it stops.
-async fn carry_on(
+/// Per-database steps sent in one batch: a round trip per 32 databases,
+/// and a batch text of a few hundred KB at most.
+const STEPS_PER_BATCH: usize = 64;
+
+/// How reading a batch ended.
+enum BatchEnd {
+    /// Every step answered (each with its rows or its error).
+    Complete,
+    /// Step N failed in a way that leaves the connection unusable for
+    /// what follows (it timed out, or the server ended the batch): the
+    /// steps after it run again on a new connection.
+    Resume(usize),
+    /// The connection is gone: nothing more can be read from this server.
+    Lost,
+}
+
+/// Runs `steps` in as few round trips as the connection allows: one batch,
+/// and after a step that timed out (its time-out ends only that step; the
+/// server may still be sending its rows on the old connection) a new
+/// connection and a batch of the steps after it. Says whether collection
+/// can go on.
+async fn run_steps(
     client: &mut TdsClient,
-    result: RawResult,
+    steps: &[BatchStep],
     raw: &mut RawServer,
     spec: &ServerSpec,
     password: Option<&str>,
     options: &LiveOptions,
 ) -> bool {
-    let timed_out = result
-        .error
-        .as_deref()
-        .is_some_and(|e| e.starts_with("timed out"));
-    let lost = result.error.as_deref().is_some_and(is_connection_error);
-    let query = result.query.clone();
-    raw.results.push(result);
-    if timed_out {
-        return match connect(spec, password, options).await {
-            Ok(fresh) => {
-                *client = fresh;
-                true
+    let mut rest = steps;
+    while !rest.is_empty() {
+        let (results, end) = run_batch(client, rest, options).await;
+        raw.results.extend(results);
+        match end {
+            BatchEnd::Complete => return true,
+            BatchEnd::Lost => return false,
+            BatchEnd::Resume(failed) => {
+                rest = &rest[failed + 1..];
+                if rest.is_empty() {
+                    return true;
+                }
+                match connect(spec, password, options).await {
+                    Ok(fresh) => *client = fresh,
+                    Err(error) => {
+                        raw.results.push(RawResult {
+                            query: format!("reconnect after {}", steps[failed].name),
+                            columns: Vec::new(),
+                            rows: Vec::new(),
+                            error: Some(format!("connection lost: {error}")),
+                        });
+                        return false;
+                    }
+                }
             }
-            Err(error) => {
-                raw.results.push(RawResult {
-                    query: format!("reconnect after {query}"),
-                    columns: Vec::new(),
-                    rows: Vec::new(),
-                    error: Some(format!("connection lost: {error}")),
-                });
-                false
-            }
-        };
+        }
     }
-    !lost
+    true
 }
 
 /// Errors after which the connection cannot serve another query.
@@ -412,10 +431,7 @@ async fn connect(
     }
 }
 
-/// The statement sent after every query, and its column (see `run_query`).
-const END_MARKER: &str = "SELECT CAST(1 AS int) AS linkready_end;";
-const END_COLUMN: &str = "linkready_end";
-
+/// One query alone (server properties, which decide what else applies).
 async fn run_query(
     client: &mut TdsClient,
     name: &str,
@@ -439,19 +455,11 @@ async fn run_query(
     let sets = match tokio::time::timeout(options.query_timeout, read).await {
         Ok(Ok(sets)) => sets,
         Ok(Err(error)) => {
-            result.error = Some(match error {
-                tiberius::error::Error::Server(token) => {
-                    format!("server error {}: {}", token.code(), token.message())
-                }
-                other => format!("connection lost: {other}"),
-            });
+            result.error = Some(query_error(error));
             return result;
         }
         Err(_) => {
-            result.error = Some(format!(
-                "timed out after {} s",
-                options.query_timeout.as_secs()
-            ));
+            result.error = Some(timed_out(options));
             return result;
         }
     };
@@ -459,28 +467,182 @@ async fn run_query(
     let ended = sets
         .last()
         .and_then(|rows| rows.first())
-        .is_some_and(|row| {
-            row.columns()
-                .first()
-                .is_some_and(|c| c.name() == END_COLUMN)
-        });
+        .is_some_and(|row| first_column(row) == Some(END_COLUMN));
     if !ended {
-        result.error = Some(
-            "connection lost: the result ended before SQL Server completed it (no end marker)"
-                .to_string(),
-        );
+        result.error = Some(CUT_SHORT.to_string());
         return result;
     }
     sets.pop();
     for rows in sets {
         for row in rows {
-            if result.columns.is_empty() {
-                result.columns = row.columns().iter().map(|c| c.name().to_string()).collect();
-            }
-            result.rows.push(row.into_iter().map(raw_value).collect());
+            keep_row(&mut result, row);
         }
     }
     result
+}
+
+const CUT_SHORT: &str =
+    "connection lost: the result ended before SQL Server completed it (no end marker)";
+
+fn query_error(error: tiberius::error::Error) -> String {
+    match error {
+        tiberius::error::Error::Server(token) => {
+            format!("server error {}: {}", token.code(), token.message())
+        }
+        other => format!("connection lost: {other}"),
+    }
+}
+
+fn timed_out(options: &LiveOptions) -> String {
+    format!("timed out after {} s", options.query_timeout.as_secs())
+}
+
+fn first_column(row: &tiberius::Row) -> Option<&str> {
+    row.columns().first().map(|column| column.name())
+}
+
+fn keep_row(result: &mut RawResult, row: tiberius::Row) {
+    if result.columns.is_empty() {
+        result.columns = row.columns().iter().map(|c| c.name().to_string()).collect();
+    }
+    result.rows.push(row.into_iter().map(raw_value).collect());
+}
+
+/// Runs `steps` as one batch (`queries::batch`) and reads it row by row:
+/// a step's rows are those between its `linkready_step` row and the next;
+/// a `linkready_error` row makes the step failed (its partial rows are
+/// dropped); each step has `query_timeout` from its own start. Returns a
+/// result for every step that started, in order, and how the batch ended;
+/// steps that never started have no result (lowering says why).
+async fn run_batch(
+    client: &mut TdsClient,
+    steps: &[BatchStep],
+    options: &LiveOptions,
+) -> (Vec<RawResult>, BatchEnd) {
+    let mut results: Vec<RawResult> = Vec::new();
+    let step_result = |index: usize| RawResult {
+        query: steps[index].name.clone(),
+        columns: Vec::new(),
+        rows: Vec::new(),
+        error: None,
+    };
+    // Until the first step's row arrives, time and errors are charged to
+    // the first step.
+    let mut current: usize = 0;
+    let mut started = false;
+    let fail = |results: &mut Vec<RawResult>, current: usize, started: bool, error: String| {
+        if !started {
+            results.push(step_result(current));
+        }
+        if let Some(last) = results.last_mut() {
+            last.columns.clear();
+            last.rows.clear();
+            last.error = Some(error);
+        }
+    };
+    let stream = match tokio::time::timeout(
+        options.query_timeout,
+        client.simple_query(queries::batch(steps)),
+    )
+    .await
+    {
+        Ok(Ok(stream)) => stream,
+        Ok(Err(error)) => {
+            let error = query_error(error);
+            let lost = is_connection_error(&error);
+            fail(&mut results, 0, false, error);
+            return (
+                results,
+                if lost {
+                    BatchEnd::Lost
+                } else {
+                    BatchEnd::Resume(0)
+                },
+            );
+        }
+        Err(_) => {
+            fail(&mut results, 0, false, timed_out(options));
+            return (results, BatchEnd::Resume(0));
+        }
+    };
+    let mut rows = stream.into_row_stream();
+    let mut deadline = tokio::time::Instant::now() + options.query_timeout;
+    loop {
+        let row = match tokio::time::timeout_at(deadline, rows.next()).await {
+            Err(_) => {
+                fail(&mut results, current, started, timed_out(options));
+                return (results, BatchEnd::Resume(current));
+            }
+            Ok(None) => {
+                // The stream ended without the end marker.
+                fail(&mut results, current, started, CUT_SHORT.to_string());
+                return (results, BatchEnd::Lost);
+            }
+            Ok(Some(Err(error))) => {
+                let error = query_error(error);
+                let lost = is_connection_error(&error);
+                fail(&mut results, current, started, error);
+                let end = if lost {
+                    BatchEnd::Lost
+                } else {
+                    BatchEnd::Resume(current)
+                };
+                return (results, end);
+            }
+            Ok(Some(Ok(row))) => row,
+        };
+        match first_column(&row) {
+            Some(queries::STEP_COLUMN) => {
+                let index = row
+                    .get::<i32, _>(0)
+                    .and_then(|n| usize::try_from(n).ok())
+                    .filter(|&n| n < steps.len() && (n == current + 1 || (!started && n == 0)));
+                let Some(index) = index else {
+                    fail(
+                        &mut results,
+                        current,
+                        started,
+                        "connection lost: the batch's steps arrived out of order".to_string(),
+                    );
+                    return (results, BatchEnd::Lost);
+                };
+                current = index;
+                started = true;
+                results.push(step_result(index));
+                deadline = tokio::time::Instant::now() + options.query_timeout;
+            }
+            Some(queries::ERROR_COLUMN) => {
+                let number = row.get::<i32, _>(0).unwrap_or_default();
+                let message = row.get::<&str, _>(1).unwrap_or_default().to_string();
+                fail(
+                    &mut results,
+                    current,
+                    started,
+                    format!("server error {number}: {message}"),
+                );
+                started = true;
+            }
+            Some(queries::END_COLUMN) => {
+                if started && current + 1 == steps.len() {
+                    return (results, BatchEnd::Complete);
+                }
+                fail(
+                    &mut results,
+                    current,
+                    started,
+                    "connection lost: the batch ended before all its steps ran".to_string(),
+                );
+                return (results, BatchEnd::Lost);
+            }
+            _ => {
+                if let Some(last) = results.last_mut().filter(|_| started)
+                    && last.error.is_none()
+                {
+                    keep_row(last, row);
+                }
+            }
+        }
+    }
 }
 
 fn raw_value(data: ColumnData<'static>) -> RawValue {

@@ -389,15 +389,73 @@ pub const DATABASE_QUERIES: [DatabaseQuery; 2] = [
     },
 ];
 
-/// A per-database query's text for `database` (the tag line never holds a
-/// line break).
-pub fn database_query(name: &str, select: &str, database: &str) -> String {
-    let tag = database.replace(['\r', '\n'], " ");
-    format!(
-        "-- linkready:{name}:{tag}\nEXEC {}.sys.sp_executesql {};",
-        tsql_name(database),
-        tsql_string(select)
-    )
+/// One query of a batch: its name (what errors and scenarios call it) and
+/// the statement that runs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchStep {
+    pub name: String,
+    pub statement: String,
+}
+
+impl BatchStep {
+    /// A server-wide query, run through `sp_executesql` so that an error
+    /// while compiling it (a column this build lacks) happens one level
+    /// down, where the batch's TRY/CATCH catches it.
+    pub fn instance(query: &QueryDefinition) -> BatchStep {
+        BatchStep {
+            name: query.name.to_string(),
+            statement: format!("EXEC sys.sp_executesql {};", tsql_string(query.sql)),
+        }
+    }
+
+    /// A per-database query, run in `database`.
+    pub fn database(query: &DatabaseQuery, database: &str) -> BatchStep {
+        BatchStep {
+            name: format!("{}:{database}", query.name),
+            statement: format!(
+                "EXEC {}.sys.sp_executesql {};",
+                tsql_name(database),
+                tsql_string(query.select)
+            ),
+        }
+    }
+}
+
+/// The column of the row that opens step N of a batch, of the row a
+/// caught error leaves, and of the batch's last row.
+pub const STEP_COLUMN: &str = "linkready_step";
+pub const ERROR_COLUMN: &str = "linkready_error";
+pub const END_COLUMN: &str = "linkready_end";
+/// The statement after every batch (and after a lone query): SQL Server
+/// sends its row only once everything before it is complete, so a result
+/// cut short without an error is told from a whole one.
+pub const END_MARKER: &str = "SELECT CAST(1 AS int) AS linkready_end;";
+
+/// Several queries in one round trip, each still answering for itself.
+/// Before step N, a one-row result `linkready_step = N` says which query the
+/// rows after it belong to; `RAISERROR … WITH NOWAIT` makes SQL Server send
+/// it at once ("sends messages immediately to the client", MicrosoftDocs/
+/// sql-docs docs/t-sql/language-elements/raiserror-transact-sql.md), so a
+/// slow query's time-out is charged to that query, not to the one before.
+/// Each query runs inside BEGIN TRY … END CATCH: an error (permission
+/// denied, an unknown column) becomes a row `linkready_error,
+/// linkready_message` for that step only and the batch goes on (TRY…CATCH
+/// catches compile errors "at a lower execution level", such as inside
+/// sp_executesql: docs/t-sql/language-elements/try-catch-transact-sql.md).
+/// Step numbers, not names, identify steps: a database name can hold any
+/// text. Each step's tag line `-- linkready:<name>` is for people reading a
+/// trace (and the scripted test server); it never holds a line break.
+pub fn batch(steps: &[BatchStep]) -> String {
+    let mut text = String::from("-- linkready:batch\n");
+    for (index, step) in steps.iter().enumerate() {
+        let tag = step.name.replace(['\r', '\n'], " ");
+        text.push_str(&format!(
+            "-- linkready:{tag}\nSELECT CAST({index} AS int) AS {STEP_COLUMN};\nRAISERROR(N'linkready step %d', 0, 1, {index}) WITH NOWAIT;\nBEGIN TRY\n{}\nEND TRY\nBEGIN CATCH\nSELECT ERROR_NUMBER() AS {ERROR_COLUMN}, CAST(ERROR_MESSAGE() AS nvarchar(4000)) AS linkready_message;\nEND CATCH;\n",
+            step.statement
+        ));
+    }
+    text.push_str(END_MARKER);
+    text
 }
 
 #[cfg(test)]
@@ -406,13 +464,19 @@ mod tests {
 
     #[test]
     fn every_query_is_tagged_and_reads_only() {
-        let per_database = [
-            database_query(DATABASE_OBJECTS_NAME, DATABASE_OBJECTS_SELECT, "a]b'c"),
-            database_query(DATABASE_MODULES_NAME, DATABASE_MODULES_SELECT, "Sales"),
-        ];
+        let steps: Vec<BatchStep> = INSTANCE_QUERIES
+            .iter()
+            .map(BatchStep::instance)
+            .chain(
+                DATABASE_QUERIES
+                    .iter()
+                    .map(|query| BatchStep::database(query, "Sales")),
+            )
+            .collect();
+        let whole = batch(&steps);
         let texts = std::iter::once(SERVER_PROPERTIES.sql)
             .chain(INSTANCE_QUERIES.iter().map(|q| q.sql))
-            .chain(per_database.iter().map(String::as_str));
+            .chain(std::iter::once(whole.as_str()));
         for sql in texts {
             assert!(sql.starts_with("-- linkready:"), "{sql}");
             let upper = sql.to_ascii_uppercase();
@@ -455,11 +519,30 @@ mod tests {
 
     #[test]
     fn database_names_are_quoted() {
-        let text = database_query(DATABASE_OBJECTS_NAME, DATABASE_OBJECTS_SELECT, "a]b'c");
+        let step = BatchStep::database(&DATABASE_QUERIES[0], "a]b'c");
+        assert_eq!(step.name, "database_objects:a]b'c");
         assert!(
-            text.contains("EXEC [a]]b'c].sys.sp_executesql N'SELECT CAST(N''filegroup''"),
-            "{text}"
+            step.statement
+                .starts_with("EXEC [a]]b'c].sys.sp_executesql N'SELECT CAST(N''filegroup''"),
+            "{}",
+            step.statement
         );
-        assert!(text.starts_with("-- linkready:database_objects:a]b'c\n"));
+    }
+
+    #[test]
+    fn a_batch_numbers_its_steps_and_tags_them_on_one_line() {
+        let steps = [
+            BatchStep::instance(&MASTER_KEY),
+            BatchStep::database(&DATABASE_QUERIES[1], "x\r\n-- linkready:evil"),
+        ];
+        let text = batch(&steps);
+        assert!(text.starts_with("-- linkready:batch\n-- linkready:master_key\nSELECT CAST(0 AS int) AS linkready_step;\nRAISERROR(N'linkready step %d', 0, 1, 0) WITH NOWAIT;\nBEGIN TRY\nEXEC sys.sp_executesql N'-- linkready:master_key"), "{text}");
+        assert!(text.contains("\n-- linkready:database_modules:x  -- linkready:evil\nSELECT CAST(1 AS int) AS linkready_step;"), "{text}");
+        assert_eq!(
+            text.matches("BEGIN CATCH\nSELECT ERROR_NUMBER() AS linkready_error")
+                .count(),
+            2
+        );
+        assert!(text.ends_with(END_MARKER));
     }
 }
