@@ -244,3 +244,53 @@ fn non_ascii_procedure_names() {
         .count();
     assert_eq!(xp_cmdshell, 2, "{report}");
 }
+
+/// Dynamic SQL nested deeper than the scanner follows (issue 14: 22 levels
+/// once took 70× the input's memory) is reported, in the JSON file entry and
+/// in the terminal report, with where it starts; the rest of the file counts.
+#[test]
+fn dynamic_sql_nested_too_deep_is_reported_as_not_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut code = String::from("CREATE TABLE dbo.Deep (c varbinary(max) FILESTREAM)");
+    for _ in 0..22 {
+        code = format!("EXEC (N'{}')", code.replace('\'', "''"));
+    }
+    std::fs::write(
+        dir.path().join("nested.sql"),
+        format!("USE [Nested]\nGO\nCREATE TABLE dbo.T AS FILETABLE\nGO\n{code}\n"),
+    )
+    .unwrap();
+    let report = scan(dir.path(), &[]);
+    let entry = file(&report, "nested.sql");
+    assert_eq!(entry["status"], "scanned", "{entry}");
+    let warnings = entry["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].as_str().unwrap().ends_with(
+            "nested.sql:5:37: dynamic SQL nested more than 3 levels deep was not scanned"
+        ),
+        "{warnings:?}"
+    );
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "LR203" && f["database"] == "Nested")
+    );
+    let table = Command::new(env!("CARGO_BIN_EXE_linkready"))
+        .arg("scan")
+        .arg(dir.path())
+        .args(["--fail-on", "never"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        text.contains("Not scanned (the rest of each file was):"),
+        "{text}"
+    );
+    assert!(
+        text.contains("nested.sql:5:37: dynamic SQL nested more than 3 levels deep"),
+        "{text}"
+    );
+}

@@ -431,3 +431,50 @@ fn inventories_in_the_encodings_windows_tools_write() {
         assert!(names.contains(&"Büro"), "{tool}: {names:?}");
     }
 }
+
+/// A module whose dynamic SQL nests deeper than the scanner follows (issue
+/// 14: each level would hold another copy of the text) is not a pass: the
+/// instance's errors say what was not scanned, and its database's code is
+/// a gap, so the rules that read code are unknown there.
+#[test]
+fn module_code_not_scanned_whole_is_reported_and_unknown() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/sample-estate/inventories/sql01.inventory.json");
+    let mut inventory: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut code = String::from("SELECT 1");
+    for _ in 0..5 {
+        code = format!("EXEC (N'{}')", code.replace('\'', "''"));
+    }
+    let definition = format!("CREATE PROCEDURE dbo.Nested AS {code}");
+    for result in inventory["results"].as_array_mut().unwrap() {
+        if result["query"] == "database_modules:Sales" {
+            result["rows"] =
+                serde_json::json!([{ "object": "dbo.Nested", "definition": definition }]);
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sql01.inventory.json");
+    std::fs::write(&file, inventory.to_string()).unwrap();
+    let (instance, input) = linkready::inventory_instance(&file);
+    assert!(input.error.is_none(), "{:?}", input.error);
+    assert!(
+        instance.errors.iter().any(|e| e.contains("dbo.Nested")
+            && e.ends_with("dynamic SQL nested more than 3 levels deep was not scanned")),
+        "{:?}",
+        instance.errors
+    );
+    let sales = instance.database("Sales").unwrap();
+    assert!(
+        instance
+            .gap(linkready_rules::FactSet::Code, Some(sales))
+            .is_some(),
+        "Sales' code is not fully known"
+    );
+    let billing = instance.database("Billing").unwrap();
+    assert!(
+        instance
+            .gap(linkready_rules::FactSet::Code, Some(billing))
+            .is_none()
+    );
+}

@@ -206,6 +206,22 @@ pub fn render_table(report: &Report) -> String {
         }
     }
 
+    // Text a file holds that the scanner did not take (a statement over
+    // 16 MB without a boundary, dynamic SQL nested too deep): listed here,
+    // not only in the JSON, since its facts are missing from the verdicts.
+    let unscanned: Vec<&String> = report
+        .files
+        .iter()
+        .flat_map(|file| &file.warnings)
+        .filter(|warning| warning.contains(" was not scanned"))
+        .collect();
+    if !unscanned.is_empty() {
+        out.push_str("\nNot scanned (the rest of each file was):\n");
+        for warning in unscanned {
+            out.push_str(&wrap(&format!("- {}", safe(warning)), "  "));
+        }
+    }
+
     out.push_str(&estate_section(&assessment.estate()));
 
     let scanned = report

@@ -1081,7 +1081,28 @@ fn lower_server_objects(raw: &RawServer, instance: &mut Instance) {
 /// that name the server, database and object.
 fn scan_live_text(instance: &mut Instance, server: &str, database: &str, object: &str, text: &str) {
     let facts = scan_module(instance.source, server, database, object, text);
+    record_unscanned(instance, database, &facts.warnings);
     merge_scanned(instance, facts);
+}
+
+/// Module or job step text the scanner could not take whole (a statement
+/// over 16 MB without a boundary, dynamic SQL nested too deep) leaves its
+/// database's code not fully known: the instance's errors say what was not
+/// scanned, and the code is a gap, never a pass.
+fn record_unscanned(instance: &mut Instance, database: &str, warnings: &[String]) {
+    for warning in warnings.iter().filter(|w| w.contains(" was not scanned")) {
+        instance.errors.push(warning.clone());
+        if instance.database(database).is_some() {
+            instance
+                .database_mut(database)
+                .facts
+                .gaps
+                .entry(FactSet::Code)
+                .or_insert_with(|| warning.clone());
+        } else {
+            instance.add_gap(FactSet::Code, warning.clone());
+        }
+    }
 }
 
 /// Scans module or job step T-SQL read from `database` on `server`.
@@ -1233,6 +1254,7 @@ fn lower_databases(raw: &RawServer, scanned: Vec<ScannedModules>, instance: &mut
         }
     }
     for modules in scanned {
+        record_unscanned(instance, &modules.database, &modules.facts.warnings);
         merge_scanned(instance, modules.facts);
     }
 }

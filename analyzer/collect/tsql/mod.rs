@@ -266,6 +266,13 @@ impl<'p> ScriptScanner<'p> {
     /// outlive it, nor do the variables of its batches.
     fn scan_dynamic(&mut self, content: &str, line: u32, column: u32, variables: &Variables) {
         if self.dynamic_depth >= MAX_DYNAMIC_DEPTH {
+            // Each level would hold another copy of the text (22 levels took
+            // 70× the input's memory): deeper levels are not scanned, and the
+            // file's warnings say where (nothing is skipped silently).
+            self.facts.warnings.push(format!(
+                "{}:{line}:{column}: dynamic SQL nested more than {MAX_DYNAMIC_DEPTH} levels deep was not scanned",
+                self.path
+            ));
             return;
         }
         let code = unquote_in_place(content);
@@ -999,19 +1006,25 @@ impl<'p> ScriptScanner<'p> {
     }
 }
 
-/// A string literal's content as the code it holds: each `''` becomes `' `,
-/// so the text keeps its length and every byte its position.
+/// A string literal's content as the code it holds, keeping its length and
+/// the position of every byte: a run of 2k quotes stands for k quotes, which
+/// stay together at the run's start with spaces after them — so `''''`, a
+/// quote of the next level down, becomes `''` and dynamic SQL inside dynamic
+/// SQL keeps its strings.
 fn unquote_in_place(content: &str) -> String {
     let mut bytes = content.as_bytes().to_vec();
     let mut at = 0;
     while let Some(found) = memchr::memchr(b'\'', &bytes[at..]) {
-        let quote = at + found;
-        if bytes.get(quote + 1) == Some(&b'\'') {
-            bytes[quote + 1] = b' ';
-            at = quote + 2;
-        } else {
-            at = quote + 1;
+        let run_start = at + found;
+        let run_end = bytes[run_start..]
+            .iter()
+            .position(|&b| b != b'\'')
+            .map_or(bytes.len(), |n| run_start + n);
+        let quotes = (run_end - run_start).div_ceil(2);
+        for byte in &mut bytes[run_start + quotes..run_end] {
+            *byte = b' ';
         }
+        at = run_end;
     }
     // Only an ASCII byte was replaced by another: still UTF-8.
     String::from_utf8(bytes)
@@ -1339,6 +1352,34 @@ mod tests {
 
     fn db<'f>(facts: &'f ScriptFacts, name: &str) -> &'f DatabaseFacts {
         &facts.databases.iter().find(|(n, _)| n == name).unwrap().1
+    }
+
+    #[test]
+    fn dynamic_sql_deeper_than_the_limit_is_reported_not_scanned() {
+        // Level n executes a string holding level n + 1; FILESTREAM at each.
+        let mut text = String::from("CREATE TABLE dbo.t5 (c varbinary(max) FILESTREAM)");
+        for level in (1..=5).rev() {
+            let quoted = text.replace('\'', "''");
+            text = format!(
+                "CREATE TABLE dbo.t{} (c varbinary(max) FILESTREAM)\nEXEC (N'{quoted}')",
+                level - 1
+            );
+        }
+        let facts = scan(&format!("USE [D]\n{text}\n"));
+        let tables: Vec<&str> = db(&facts, "D")
+            .filestream_columns
+            .iter()
+            .map(|c| c.value.table.as_str())
+            .collect();
+        assert_eq!(tables, ["dbo.t0", "dbo.t1", "dbo.t2", "dbo.t3"]);
+        assert_eq!(facts.warnings.len(), 1, "{:?}", facts.warnings);
+        assert!(
+            facts.warnings[0].starts_with("t.sql:")
+                && facts.warnings[0]
+                    .ends_with("dynamic SQL nested more than 3 levels deep was not scanned"),
+            "{:?}",
+            facts.warnings
+        );
     }
 
     #[test]
