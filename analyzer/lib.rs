@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use linkready_reports::{FileStatus, InputFile, InputInventory, Report};
 use linkready_rules::{Estate, Instance, Source};
 
-use collect::files::{ScriptOptions, find_inventories, scan_paths, script_instance};
+use collect::files::{ScriptOptions, scan_paths_and_find_inventories, script_instance};
 use collect::inventory::read_inventory;
 use collect::live::connection::ServerSpec;
 use collect::live::{LiveOptions, collect_servers, lower_server};
@@ -140,7 +140,7 @@ pub fn run_scan(request: &ScanRequest) -> Report {
 /// Collects, assesses and reports; also returns the facts (the link setup
 /// scripts are written from them).
 pub fn run_assessment(request: &ScanRequest) -> (Estate, Report) {
-    let (mut files, live) = std::thread::scope(|scope| {
+    let (mut files, live, found_inventories) = std::thread::scope(|scope| {
         let live = (!request.servers.is_empty()).then(|| {
             scope.spawn(|| {
                 collect_servers(
@@ -150,19 +150,19 @@ pub fn run_assessment(request: &ScanRequest) -> (Estate, Report) {
                 )
             })
         });
-        let files = if request.paths.is_empty() {
-            Vec::new()
+        let (files, found_inventories) = if request.paths.is_empty() {
+            (Vec::new(), Vec::new())
         } else {
-            scan_paths(&request.paths, &request.options)
+            scan_paths_and_find_inventories(&request.paths, &request.options)
         };
         let live = live
             .map(|handle| handle.join().unwrap_or_default())
             .unwrap_or_default();
-        (files, live)
+        (files, live, found_inventories)
     });
     let mut instances = Vec::new();
     let mut inventory_paths = request.inventories.clone();
-    inventory_paths.extend(find_inventories(&request.paths, &request.options));
+    inventory_paths.extend(found_inventories);
     let (inventories, inventory_inputs): (Vec<Instance>, Vec<InputInventory>) = inventory_paths
         .iter()
         .map(|path| inventory_instance(path))

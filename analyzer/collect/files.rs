@@ -58,17 +58,23 @@ enum Candidate {
     Failed { shown: String, error: String },
 }
 
-/// Finds the script files under `paths`, in a deterministic order: the
-/// arguments in the order given, each directory walked in file-name order.
-fn discover(paths: &[PathBuf], options: &ScriptOptions) -> Vec<Candidate> {
-    let mut candidates = Vec::new();
+/// Finds the script files under `paths`, in a deterministic order (the
+/// arguments in the order given, each directory walked in file-name order),
+/// handing each to `found` as soon as it is seen; returns the inventory files
+/// (`*.inventory.json`) met in directories on the same walk.
+fn discover(
+    paths: &[PathBuf],
+    options: &ScriptOptions,
+    mut found: impl FnMut(Candidate),
+) -> Vec<PathBuf> {
+    let mut inventories = Vec::new();
     let mut seen = HashSet::new();
     for root in paths {
         let shown_root = root.display().to_string();
         let metadata = match fs::metadata(root) {
             Ok(metadata) => metadata,
             Err(error) => {
-                candidates.push(Candidate::Failed {
+                found(Candidate::Failed {
                     shown: shown_root,
                     error: format!("cannot read: {error}"),
                 });
@@ -78,7 +84,7 @@ fn discover(paths: &[PathBuf], options: &ScriptOptions) -> Vec<Candidate> {
         if !metadata.is_dir() {
             // A file named on the command line is read whatever its extension.
             if seen.insert(shown_root.clone()) {
-                candidates.push(if metadata.is_file() {
+                found(if metadata.is_file() {
                     Candidate::File {
                         path: root.clone(),
                         shown: shown_root,
@@ -98,6 +104,9 @@ fn discover(paths: &[PathBuf], options: &ScriptOptions) -> Vec<Candidate> {
         for entry in walker {
             match entry {
                 Ok(entry) => {
+                    if entry.file_type().is_file() && is_inventory_name(entry.path()) {
+                        inventories.push(entry.path().to_path_buf());
+                    }
                     if !has_sql_extension(entry.path()) || entry.file_type().is_dir() {
                         continue;
                     }
@@ -106,7 +115,7 @@ fn discover(paths: &[PathBuf], options: &ScriptOptions) -> Vec<Candidate> {
                         continue;
                     }
                     let file_type = entry.file_type();
-                    candidates.push(if file_type.is_file() {
+                    found(if file_type.is_file() {
                         Candidate::File {
                             path: entry.into_path(),
                             shown,
@@ -135,7 +144,7 @@ fn discover(paths: &[PathBuf], options: &ScriptOptions) -> Vec<Candidate> {
                             None => error.to_string(),
                         }
                     };
-                    candidates.push(Candidate::Failed {
+                    found(Candidate::Failed {
                         shown,
                         error: reason,
                     });
@@ -143,7 +152,7 @@ fn discover(paths: &[PathBuf], options: &ScriptOptions) -> Vec<Candidate> {
             }
         }
     }
-    candidates
+    inventories
 }
 
 /// The inventory files (`*.inventory.json`) under `paths`, in the same
@@ -172,13 +181,46 @@ fn has_sql_extension(path: &Path) -> bool {
 /// Reads and scans every script under `paths`, in parallel; the result is in
 /// the order of discovery, whatever the thread timing.
 pub fn scan_paths(paths: &[PathBuf], options: &ScriptOptions) -> Vec<ScannedFile> {
-    discover(paths, options)
-        .into_par_iter()
-        .map(|candidate| match candidate {
-            Candidate::File { path, shown } => scan_file(&path, shown, options),
-            Candidate::Failed { shown, error } => ScannedFile::failed(shown, error),
-        })
-        .collect()
+    scan_paths_and_find_inventories(paths, options).0
+}
+
+/// `scan_paths`, and the inventory files under `paths` (as
+/// `find_inventories` finds them), from one walk of the tree. Files are
+/// scanned while the walk goes on (on a small machine the walk would
+/// otherwise leave a core idle), then put back in the order of discovery.
+pub fn scan_paths_and_find_inventories(
+    paths: &[PathBuf],
+    options: &ScriptOptions,
+) -> (Vec<ScannedFile>, Vec<PathBuf>) {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        let walker = scope.spawn(move || {
+            let mut index = 0usize;
+            discover(paths, options, |candidate| {
+                // The receiver lives until the walk ends (it is drained below).
+                let _ = sender.send((index, candidate));
+                index += 1;
+            })
+        });
+        let mut scanned: Vec<(usize, ScannedFile)> = receiver
+            .into_iter()
+            .par_bridge()
+            .map(|(index, candidate)| {
+                let file = match candidate {
+                    Candidate::File { path, shown } => scan_file(&path, shown, options),
+                    Candidate::Failed { shown, error } => ScannedFile::failed(shown, error),
+                };
+                (index, file)
+            })
+            .collect();
+        scanned.sort_unstable_by_key(|(index, _)| *index);
+        let files = scanned.into_iter().map(|(_, file)| file).collect();
+        let inventories = walker.join().unwrap_or_else(|_| {
+            // The walk panicked: fall back to the separate search.
+            find_inventories(paths, options)
+        });
+        (files, inventories)
+    })
 }
 
 fn scan_file(path: &Path, shown: String, options: &ScriptOptions) -> ScannedFile {
