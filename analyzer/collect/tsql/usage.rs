@@ -655,10 +655,40 @@ impl ScriptScanner<'_> {
         let name = tokens.get(name_at).filter(|t| t.is_name())?.text.clone();
         let end = statement_end(tokens, name_at + 1);
         let body = &tokens[name_at + 1..end];
-        if !body.iter().any(|t| t.is("DATABASE_MIRRORING")) && tokens[at].is("CREATE") {
+        let create = tokens[at].is("CREATE");
+        // `FOR DATABASE_MIRRORING`, or `FOR DATA_MIRRORING` as SSMS scripts
+        // it; an ALTER without a FOR clause is about mirroring only when this
+        // script created the endpoint so (ALTER ENDPOINT x STATE = STOPPED
+        // says nothing about mirroring when x is a Service Broker endpoint).
+        let payload = body
+            .windows(2)
+            .find(|pair| pair[0].is("FOR") && pair[1].kind == Kind::Word)
+            .map(|pair| pair[1].text.to_ascii_uppercase());
+        let mirroring = match payload.as_deref() {
+            Some("DATABASE_MIRRORING" | "DATA_MIRRORING") => true,
+            Some(_) => false,
+            None => {
+                !create
+                    && self
+                        .facts
+                        .server
+                        .mirroring_endpoints
+                        .iter()
+                        .any(|e| e.value.name.eq_ignore_ascii_case(&name))
+            }
+        };
+        if !mirroring {
             return Some(end);
         }
-        let state = named_option(body, "STATE").map(|s| s.to_ascii_uppercase());
+        // What CREATE leaves unstated takes the documented defaults
+        // (MicrosoftDocs/sql-docs docs/t-sql/statements/create-endpoint-
+        // transact-sql.md): STATE STOPPED, AUTHENTICATION WINDOWS (NEGOTIATE),
+        // ENCRYPTION REQUIRED. The default ALGORITHM depends on the version
+        // (AES from SQL Server 2016, RC4 before), so it stays unstated. An
+        // ALTER changes only what it states.
+        let state = named_option(body, "STATE")
+            .map(|s| s.to_ascii_uppercase())
+            .or_else(|| create.then(|| "STOPPED".to_string()));
         let authentication = body
             .iter()
             .position(|t| t.is("AUTHENTICATION"))
@@ -668,11 +698,13 @@ impl ScriptScanner<'_> {
                     .skip(2)
                     .take_while(|t| t.kind != Kind::Comma && t.kind != Kind::RParen)
                     .any(|t| t.is("CERTIFICATE"))
-            });
+            })
+            .or(create.then_some(false));
         let encryption_at = body.iter().position(|t| t.is("ENCRYPTION"));
         let encryption = encryption_at
             .and_then(|e| body.get(e + 2))
-            .map(|t| t.text.to_ascii_uppercase());
+            .map(|t| t.text.to_ascii_uppercase())
+            .or_else(|| create.then(|| "REQUIRED".to_string()));
         let algorithm = encryption_at.and_then(|e| {
             let rest = &body[e..];
             let algorithm_at = rest

@@ -6,8 +6,13 @@ crate::declare_rule! {
     /// Checks the database mirroring endpoint the link runs on: none at all
     /// (live), or one that is stopped, does not authenticate with a
     /// certificate, or does not encrypt with AES. In scripts, every
-    /// `CREATE/ALTER ENDPOINT … FOR DATABASE_MIRRORING` is checked for what
-    /// it states.
+    /// `CREATE/ALTER ENDPOINT … FOR DATABASE_MIRRORING` (or `DATA_MIRRORING`,
+    /// as SSMS scripts it) is checked; what a CREATE leaves unstated takes
+    /// the documented defaults (STATE STOPPED, Windows authentication,
+    /// ENCRYPTION REQUIRED: MicrosoftDocs/sql-docs
+    /// docs/t-sql/statements/create-endpoint-transact-sql.md). An ALTER
+    /// without a FOR clause counts only for an endpoint the same script
+    /// created for mirroring.
     ///
     /// # Why it matters for the link
     /// The link's distributed availability group connects the two replicas
