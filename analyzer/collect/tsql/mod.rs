@@ -1340,6 +1340,7 @@ fn expand(text: String, variables: &Variables) -> String {
 mod tests {
     use super::*;
     use crate::collect::batches::split_batches;
+    use linkready_rules::{RowsetFunction, Usage};
 
     fn scan(sql: &str) -> ScriptFacts {
         let split = split_batches(sql, &Variables::new());
@@ -1352,6 +1353,34 @@ mod tests {
 
     fn db<'f>(facts: &'f ScriptFacts, name: &str) -> &'f DatabaseFacts {
         &facts.databases.iter().find(|(n, _)| n == name).unwrap().1
+    }
+
+    #[test]
+    fn rowset_providers_and_assembly_files_are_read_as_sql_server_does() {
+        let facts = scan(
+            "USE [D]\nGO\nSELECT * FROM OPENROWSET(PROVIDER = 'CosmosDB', CONNECTION = 'x', OBJECT = 'c') AS r;\n\
+             SELECT * FROM OPENROWSET(TABLE RSCPROP, @id) AS t;\n\
+             CREATE ASSEMBLY [Helper] FROM @dir + N'\\Helper.dll' WITH PERMISSION_SET = SAFE;\n\
+             CREATE ASSEMBLY [Bits] FROM @bits;\n",
+        );
+        let d = db(&facts, "D");
+        let providers: Vec<String> = d
+            .usages
+            .iter()
+            .filter_map(|u| match &u.value {
+                Usage::RowsetFunction(RowsetFunction::OpenRowset { provider }) => {
+                    Some(provider.clone())
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(providers, ["CosmosDB"]);
+        let files: Vec<Option<&str>> = d
+            .assemblies
+            .iter()
+            .map(|a| a.value.from_file.as_deref())
+            .collect();
+        assert_eq!(files, [Some("@dir + '\\Helper.dll'"), None]);
     }
 
     #[test]

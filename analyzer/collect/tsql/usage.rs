@@ -261,9 +261,19 @@ impl ScriptScanner<'_> {
                     data_source,
                 }
             } else if token.is("OPENROWSET") {
-                RowsetFunction::OpenRowset {
-                    provider: first.text.clone(),
-                }
+                // The provider is the first argument, a string literal
+                // (`OPENROWSET('provider_name', …)`), or a `PROVIDER = '…'`
+                // option; a word there (`OPENROWSET(TABLE RSCPROP, @id)`,
+                // SQL Server's internal form) names no provider.
+                let provider = if first.kind == Kind::String {
+                    Some(first.text.clone())
+                } else {
+                    named_option(arguments, "PROVIDER")
+                };
+                let Some(provider) = provider else {
+                    return Some(close + 1);
+                };
+                RowsetFunction::OpenRowset { provider }
             } else {
                 RowsetFunction::OpenDataSource {
                     provider: first.text.clone(),
@@ -278,6 +288,12 @@ impl ScriptScanner<'_> {
                 after += 2;
             }
             return Some(after);
+        }
+        // ADD/DROP SENSITIVITY CLASSIFICATION TO|FROM schema.table.column:
+        // columns of this database, not objects in another.
+        if token.is_any(&["ADD", "DROP"]) && tokens.get(at + 1).is_some_and(|t| t.is("SENSITIVITY"))
+        {
+            return Some(statement_end(tokens, at + 1));
         }
         if token.is("FASTFIRSTROW") {
             self.add_usage(Usage::LegacySyntax(LegacySyntax::FastFirstRow), token);
@@ -613,12 +629,39 @@ impl ScriptScanner<'_> {
         let name = tokens.get(name_at).filter(|t| t.is_name())?.text.clone();
         let end = statement_end(tokens, name_at + 1);
         let body = &tokens[name_at + 1..end];
+        // FROM 'path', or a path built by an expression (`@dir + N'\x.dll'`:
+        // any operand a string literal); binary bits (0x…) or a lone
+        // variable (bits or a path) load no file we can name.
+        // (`ALTER ASSEMBLY … ADD FILE FROM 0x… AS N'x.pdb'` adds a file's
+        // bits, not an assembly from a path.)
         let from_file = body
             .iter()
-            .position(|t| t.is("FROM"))
-            .and_then(|from| body.get(from + 1))
-            .filter(|t| t.kind == Kind::String)
-            .map(|t| t.text.clone());
+            .enumerate()
+            .position(|(i, t)| t.is("FROM") && !(i > 0 && body[i - 1].is("FILE")))
+            .and_then(|from| {
+                let expression: Vec<&Tok> = body[from + 1..]
+                    .iter()
+                    .take_while(|t| {
+                        !t.is_any(&["WITH", "ADD", "DROP", "AS"]) && t.kind != Kind::Comma
+                    })
+                    .collect();
+                match expression.as_slice() {
+                    [only] if only.kind == Kind::String => Some(only.text.clone()),
+                    // Shown as the concatenation of its names and literals.
+                    parts if parts.iter().any(|t| t.kind == Kind::String) => Some(
+                        parts
+                            .iter()
+                            .filter_map(|t| match t.kind {
+                                Kind::String => Some(format!("'{}'", t.text)),
+                                Kind::Word => Some(t.text.clone()),
+                                _ => None,
+                            })
+                            .collect::<Vec<_>>()
+                            .join(" + "),
+                    ),
+                    _ => None,
+                }
+            });
         let permission = match named_option(body, "PERMISSION_SET").map(|p| p.to_ascii_uppercase())
         {
             Some(p) if p == "EXTERNAL_ACCESS" => AssemblyPermission::ExternalAccess,
