@@ -103,6 +103,12 @@ pub struct InputArgs {
     /// Follow symbolic links inside directories (loops are detected).
     #[arg(long)]
     pub follow_symlinks: bool,
+    /// NAME=PATH: the scripts under PATH (a file, a folder or a glob,
+    /// relative to the working directory) belong to the server NAME, as
+    /// `[instances."NAME"] scripts = ["PATH"]` in linkready.toml does.
+    /// Repeatable.
+    #[arg(long = "instance-scripts", value_name = "NAME=PATH", value_parser = instance_scripts_argument)]
+    pub instance_scripts: Vec<(String, String)>,
     /// A live server: an ADO.NET connection string (Server=host\instance,port;
     /// User Id=…; Encrypt=…; TrustServerCertificate=…) or host[\instance][,port].
     /// The password comes from SQLCMDPASSWORD or a prompt, never from here.
@@ -250,12 +256,48 @@ pub fn run(cli: Cli) -> Result<u8> {
     }
 }
 
+/// `--instance-scripts NAME=PATH`: split at the first `=` (a server name
+/// holds none; a path may).
+fn instance_scripts_argument(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, path)) if !name.trim().is_empty() && !path.trim().is_empty() => {
+            Ok((name.trim().to_string(), path.to_string()))
+        }
+        _ => Err("expected NAME=PATH (the server, then its scripts' folder, file or glob)".into()),
+    }
+}
+
 /// The assessment request for the inputs, and the paths given that do not
 /// exist (one bad input does not stop the run: the report lists it as not
 /// assessed and the exit code is 2).
 pub(crate) fn request(input: InputArgs) -> Result<(ScanRequest, Vec<String>)> {
     // Read first: a bad configuration stops before any server is contacted.
-    let config = crate::config::load(input.config.as_deref(), crate::config::today())?;
+    let mut config = crate::config::load(input.config.as_deref(), crate::config::today())?;
+    let working_directory = std::env::current_dir().unwrap_or_default();
+    for (name, path) in &input.instance_scripts {
+        let paths = std::slice::from_ref(path);
+        match config
+            .instances
+            .iter_mut()
+            .find(|entry| entry.instance.eq_ignore_ascii_case(name))
+        {
+            Some(entry) => entry.patterns.extend(
+                crate::collect::attribution::InstanceScripts::new(
+                    name.clone(),
+                    &working_directory,
+                    paths,
+                )
+                .patterns,
+            ),
+            None => config
+                .instances
+                .push(crate::collect::attribution::InstanceScripts::new(
+                    name.clone(),
+                    &working_directory,
+                    paths,
+                )),
+        }
+    }
     let servers = server_specs(&input.servers, &input.server_files)?;
     // No path and no server: the current directory, as ripgrep does.
     let paths = if input.paths.is_empty() && servers.is_empty() && input.inventories.is_empty() {

@@ -16,6 +16,7 @@ use toml::Spanned;
 
 use linkready_reports::setup::{InitialPrimary, InstanceEndpoint, LinkMode, SetupOptions};
 
+use crate::collect::attribution::InstanceScripts;
 use crate::score::Weights;
 
 /// The file looked for in the working directory when `--config` is not given.
@@ -47,6 +48,17 @@ struct ConfigFile {
     #[serde(default)]
     suppress: Vec<Spanned<SuppressFile>>,
     scripts: Option<ScriptsFile>,
+    /// `[instances."SQL05"]`: the script folders of a server.
+    #[serde(default)]
+    instances: BTreeMap<String, Spanned<InstanceFile>>,
+}
+
+/// `[instances."NAME"]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InstanceFile {
+    /// Paths or globs, relative to the config file's folder.
+    scripts: Vec<Spanned<String>>,
 }
 
 /// `[scripts]`: choices for `linkready scripts`.
@@ -137,6 +149,9 @@ pub struct Config {
     /// `[scripts]`; `certificate_expiry` is empty when the file sets none
     /// (the command fills in five years from today).
     pub scripts: SetupOptions,
+    /// `[instances."NAME"] scripts = [...]` (and `--instance-scripts`): the
+    /// servers script folders belong to, in name order.
+    pub instances: Vec<InstanceScripts>,
 }
 
 impl Config {
@@ -405,6 +420,36 @@ pub fn parse(text: &str, path: &Path, today: i64) -> Result<Config, ConfigError>
         );
     }
 
+    // Paths in the file are relative to its folder, wherever linkready runs.
+    let base = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let base = std::env::current_dir()
+        .map(|working| crate::collect::attribution::absolute(&working, &base))
+        .unwrap_or(base);
+    for (name, instance) in &file.instances {
+        if name.trim().is_empty() || name.chars().any(char::is_control) {
+            return Err(invalid(
+                instance.span().start,
+                format!("[instances.{name:?}]: an instance name must be printable text"),
+            ));
+        }
+        let mut patterns = Vec::new();
+        for pattern in &instance.get_ref().scripts {
+            if pattern.get_ref().trim().is_empty() {
+                return Err(invalid(
+                    pattern.span().start,
+                    format!("[instances.{name:?}] scripts: a path must not be empty"),
+                ));
+            }
+            patterns.push(pattern.get_ref().clone());
+        }
+        config
+            .instances
+            .push(InstanceScripts::new(name.clone(), &base, &patterns));
+    }
+
     if let Some(scripts) = &file.scripts {
         config.scripts.initial_primary = scripts.initial_primary.unwrap_or_default();
         config.scripts.link_mode = scripts.link_mode;
@@ -528,6 +573,35 @@ mod tests {
     use super::*;
 
     const TODAY: i64 = 20_000; // 2024-10-04
+
+    #[test]
+    fn instance_script_paths_are_relative_to_the_file() {
+        let text = "[instances.\"SQL05\"]\nscripts = [\"a/../SQL05\", \"/abs/*/jobs\"]\n";
+        let config = parse(text, Path::new("/cfg/linkready.toml"), TODAY).expect("valid");
+        assert_eq!(config.instances.len(), 1);
+        assert_eq!(config.instances[0].instance, "SQL05");
+        assert_eq!(
+            config.instances[0].patterns,
+            [PathBuf::from("/cfg/SQL05"), PathBuf::from("/abs/*/jobs")]
+        );
+        let error = parse(
+            "[instances.\"SQL05\"]\nscripts = [\"\"]\n",
+            Path::new("/cfg/linkready.toml"),
+            TODAY,
+        )
+        .expect_err("empty path");
+        assert!(error.to_string().contains("must not be empty"), "{error}");
+        let error = parse(
+            "[instances.\"SQL05\"]\nscript = [\"x\"]\n",
+            Path::new("/cfg/linkready.toml"),
+            TODAY,
+        )
+        .expect_err("unknown key");
+        assert!(
+            error.to_string().contains("/cfg/linkready.toml:2:1"),
+            "{error}"
+        );
+    }
 
     fn parse_ok(text: &str) -> Config {
         parse(text, Path::new("linkready.toml"), TODAY).unwrap()

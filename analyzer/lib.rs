@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 use linkready_reports::{FileStatus, InputFile, InputInventory, Report};
 use linkready_rules::{Estate, Instance, Source};
 
-use collect::files::{ScriptOptions, scan_paths_and_find_inventories, script_instance};
+use collect::attribution::{is_server, merge_scripts_into, script_instances};
+use collect::files::{ScriptOptions, scan_paths_and_find_inventories};
 use collect::inventory::read_inventory;
 use collect::live::connection::ServerSpec;
 use collect::live::{LiveOptions, collect_servers, lower_server};
@@ -167,23 +168,41 @@ pub fn run_assessment(request: &ScanRequest) -> (Estate, Report) {
         .iter()
         .map(|path| inventory_instance(path))
         .unzip();
-    // Script input is an instance only when a script was read (a folder of
-    // inventories alone has none).
-    if !files.is_empty() {
-        instances.push(script_instance(
-            SCRIPT_INSTANCE,
-            &mut files,
-            &request.databases,
-        ));
-    }
     // `--database` selects on every server too (LR114 counts only the
     // selected databases; LR201 judges the selection).
-    for mut instance in live.into_iter().chain(inventories) {
+    let mut servers: Vec<Instance> = live.into_iter().chain(inventories).collect();
+    for instance in &mut servers {
         for database in &request.databases {
             instance.select_database(database);
         }
-        instances.push(instance);
     }
+    // Script input is an instance only when a script was read (a folder of
+    // inventories alone has none); scripts a server's paths claim join that
+    // server's instance when it is assessed too, else stand as their own.
+    for scripts in script_instances(
+        &mut files,
+        &request.config.instances,
+        &request.databases,
+        SCRIPT_INSTANCE,
+    ) {
+        let claimed_by = (scripts.name != SCRIPT_INSTANCE
+            || request
+                .config
+                .instances
+                .iter()
+                .any(|entry| entry.instance == SCRIPT_INSTANCE))
+        .then(|| {
+            servers
+                .iter_mut()
+                .find(|server| is_server(server, &scripts.name))
+        })
+        .flatten();
+        match claimed_by {
+            Some(server) => merge_scripts_into(server, scripts),
+            None => instances.push(scripts),
+        }
+    }
+    instances.extend(servers);
     let estate = Estate { instances };
     let suppressions: Vec<_> = files
         .iter_mut()

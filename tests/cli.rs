@@ -223,6 +223,72 @@ fn database_option_attributes_scripts_without_use() {
 }
 
 #[test]
+fn ssdt_projects_name_the_database_of_their_scripts() {
+    let (report, _) = json(&["scan", "fixtures/ssdt", "--format", "json"]);
+    let findings: Vec<(&str, &str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["database"].as_str().unwrap_or("(none)"),
+                f["location"]["path"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    let has = |rule: &str, database: &str, file: &str| {
+        findings
+            .iter()
+            .any(|(r, d, p)| *r == rule && *d == database && p.ends_with(file))
+    };
+    // The classic project's <Name>; the SDK project's file name.
+    assert!(has("LR205", "Inventory", "Stock.sql"), "{findings:?}");
+    assert!(has("LR202", "Billing", "Invoices.sql"), "{findings:?}");
+    // $(DatabaseName) in the post-deployment script is the project's database.
+    assert!(
+        has("LR306", "Inventory", "Script.PostDeployment.sql"),
+        "{findings:?}"
+    );
+    assert_eq!(database(&report, "Inventory")["verdict"], "not-ready");
+    assert_eq!(database(&report, "Billing")["verdict"], "not-ready");
+    // A script outside any project names no database.
+    assert!(
+        !findings.iter().any(|(_, _, p)| p.ends_with("loose.sql")),
+        "{findings:?}"
+    );
+    // A folder inside a project, or one of its files, still belongs to it.
+    let (report, _) = json(&["scan", "fixtures/ssdt/Inventory/Tables", "--format", "json"]);
+    assert_eq!(report["findings"][0]["database"], "Inventory");
+    let (report, _) = json(&[
+        "scan",
+        "fixtures/ssdt/Billing/dbo/Invoices.sql",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(report["findings"][0]["database"], "Billing");
+
+    // A project file that is not XML is reported, and its scripts are
+    // still read (without it).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Broken.sqlproj"), "<Project>").unwrap();
+    std::fs::write(
+        dir.path().join("t.sql"),
+        "CREATE TABLE dbo.T (B varbinary(max) FILESTREAM NULL)\n",
+    )
+    .unwrap();
+    let (report, _) = json(&["scan", dir.path().to_str().unwrap(), "--format", "json"]);
+    let errors = report["instances"][0]["errors"].to_string();
+    assert!(
+        errors.contains("Broken.sqlproj") && errors.contains("not a database project"),
+        "{errors}"
+    );
+    assert_eq!(errors.matches("Broken.sqlproj").count(), 1, "{errors}");
+    assert_eq!(report["findings"][0]["rule"], "LR202");
+    assert!(report["findings"][0]["database"].is_null());
+}
+
+#[test]
 fn rules_and_rule_docs() {
     let list = String::from_utf8(linkready(&["rules"]).stdout).unwrap();
     for id in [

@@ -9,6 +9,7 @@ mod common;
 mod support;
 
 use std::path::Path;
+use std::process::Command;
 
 use linkready::collect::inventory::to_document;
 use linkready::collect::live::collect_raw;
@@ -16,6 +17,7 @@ use linkready::collect::live::connection::parse_server;
 use linkready::{ScanRequest, run_scan};
 use linkready_reports::Report;
 use linkready_rules::Origin;
+use serde_json::Value;
 use support::tds::ScriptedServer;
 
 /// What must match between live and offline: everything but the origin
@@ -476,5 +478,149 @@ fn module_code_not_scanned_whole_is_reported_and_unknown() {
         instance
             .gap(linkready_rules::FactSet::Code, Some(billing))
             .is_none()
+    );
+}
+
+/// Scripts belong to servers: `[instances."NAME"] scripts` and
+/// `--instance-scripts` put a server's scripts in its own instance, merged
+/// with its inventory when there is one; unclaimed scripts stay in
+/// `scripts`, and no `scripts` instance appears when every script is claimed.
+#[test]
+fn scripts_configured_per_server_join_that_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let est = root.join("est");
+    for server in ["SQL01", "SQL06", "Loose"] {
+        std::fs::create_dir_all(est.join(server)).unwrap();
+    }
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/sample-estate/inventories/sql01.inventory.json"),
+        est.join("sql01.inventory.json"),
+    )
+    .unwrap();
+    // SQL01's scripts: one finding in a database the server has (Sales),
+    // one in a database it does not (Ghost).
+    std::fs::write(
+        est.join("SQL01/sales.sql"),
+        "USE [Sales]\nGO\nCREATE TABLE dbo.Docs AS FILETABLE\nGO\nUSE [Ghost]\nGO\nCREATE TABLE dbo.G AS FILETABLE\n",
+    )
+    .unwrap();
+    std::fs::write(
+        est.join("SQL06/sales.sql"),
+        "USE [Sales]\nGO\nCREATE TABLE dbo.Hot (Id int NOT NULL PRIMARY KEY NONCLUSTERED) WITH (MEMORY_OPTIMIZED = ON)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("linkready.toml"),
+        "[instances.\"SQL01\"]\nscripts = [\"est/SQL01\"]\n\n[instances.\"SQL06\"]\nscripts = [\"est/SQL06*\", \"est/SQL06\"]\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| -> Value {
+        let output = Command::new(env!("CARGO_BIN_EXE_linkready"))
+            .current_dir(root)
+            .args(["scan", "est", "--format", "json", "--fail-on", "never"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let instance = |report: &Value, name: &str| -> Value {
+        report["instances"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no instance {name}: {report}"))
+    };
+    let names = |report: &Value| -> Vec<String> {
+        report["instances"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    let report = run(&[]);
+    // One row per server: SQL06 from its scripts, SQL01 from its
+    // inventory and scripts together; no `scripts` pseudo-instance.
+    assert_eq!(names(&report), ["SQL06", "SQL01"], "{report}");
+    assert_eq!(instance(&report, "SQL01")["source"], "inventory");
+    assert_eq!(instance(&report, "SQL06")["source"], "script");
+    let finding = |rule: &str, name: &str, object: &str| -> Value {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == rule && f["instance"] == name && f["object"] == object)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {rule} on {name}: {report}"))
+    };
+    let filetable = finding("LR203", "SQL01", "dbo.Docs");
+    assert_eq!(filetable["database"], "Sales", "{filetable}");
+    assert_eq!(
+        filetable["origin"], "script",
+        "each finding keeps its origin"
+    );
+    assert!(
+        filetable["location"]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("sales.sql")
+    );
+    let sales = instance(&report, "SQL01")["databases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "Sales")
+        .cloned()
+        .unwrap();
+    assert_eq!(sales["verdict"], "not-ready", "{sales}");
+    // Ghost is not on SQL01: no made-up database, its finding counts for
+    // the instance.
+    assert!(
+        instance(&report, "SQL01")["databases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["name"] != "Ghost")
+    );
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "LR203" && f["object"] == "dbo.G" && f["database"].is_null()),
+        "{report}"
+    );
+    assert_eq!(finding("LR205", "SQL06", "dbo.Hot")["database"], "Sales");
+
+    // A script no path claims stays in `scripts`.
+    std::fs::write(
+        est.join("Loose/x.sql"),
+        "USE [Sales]\nGO\nCREATE TABLE dbo.L AS FILETABLE\n",
+    )
+    .unwrap();
+    let report = run(&[]);
+    assert_eq!(names(&report), ["SQL06", "scripts", "SQL01"], "{report}");
+
+    // The command-line form claims it too (paths from the working directory).
+    let report = run(&["--instance-scripts", "SQL01=est/Loose"]);
+    assert_eq!(names(&report), ["SQL06", "SQL01"], "{report}");
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["object"] == "dbo.L" && f["instance"] == "SQL01"),
+        "{report}"
     );
 }

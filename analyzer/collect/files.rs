@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use linkready_rules::{Instance, Source, Suppression, SuppressionScope};
 use rayon::prelude::*;
@@ -12,6 +13,7 @@ use walkdir::WalkDir;
 use super::batches::{Variables, fill_template_parameters, split_batches};
 use super::decode::decode;
 use super::inventory::is_inventory_name;
+use super::sqlproj::{DatabaseProject, is_project_file, read_project};
 use super::tsql::{ScriptFacts, ScriptScanner};
 
 /// How to find and read scripts.
@@ -19,7 +21,8 @@ use super::tsql::{ScriptFacts, ScriptScanner};
 pub struct ScriptOptions {
     /// Follow symbolic links inside directories (walkdir detects loops).
     pub follow_symlinks: bool,
-    /// The database of scripts that name none with `USE` (`--database`).
+    /// The database of scripts that name none with `USE` (`--database`);
+    /// the scripts of an SSDT project belong to the project's database.
     pub default_database: Option<String>,
 }
 
@@ -54,14 +57,67 @@ impl ScannedFile {
 
 /// A file to read, or an input that could not be (with the reason).
 enum Candidate {
-    File { path: PathBuf, shown: String },
-    Failed { shown: String, error: String },
+    File {
+        path: PathBuf,
+        shown: String,
+        /// The SSDT project whose folder holds the file.
+        project: Option<Arc<DatabaseProject>>,
+    },
+    Failed {
+        shown: String,
+        error: String,
+    },
+}
+
+/// Reads the project file at `path`; an unreadable one is reported.
+fn load_project(path: &Path, shown: String) -> Result<DatabaseProject, Candidate> {
+    let text = fs::read(path)
+        .map_err(|error| format!("cannot read: {error}"))
+        .and_then(|bytes| decode(bytes).map_err(|error| format!("cannot decode: {error}")))
+        .and_then(|(text, _)| read_project(&text, &shown));
+    text.map_err(|error| Candidate::Failed { shown, error })
+}
+
+/// The SSDT project of the nearest folder above `path` (a folder or file
+/// named on the command line) that holds a `.sqlproj` (the first in name
+/// order): an argument inside a project belongs to it. Folders that cannot
+/// be listed are passed.
+fn enclosing_project(
+    path: &Path,
+    found: &mut impl FnMut(Candidate),
+) -> Option<Arc<DatabaseProject>> {
+    let absolute = fs::canonicalize(path).ok()?;
+    for folder in absolute.ancestors().skip(1) {
+        let Ok(entries) = fs::read_dir(folder) else {
+            continue;
+        };
+        let mut projects: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| is_project_file(path) && path.is_file())
+            .collect();
+        projects.sort();
+        if let Some(path) = projects.into_iter().next() {
+            let shown = path.display().to_string();
+            return match load_project(&path, shown) {
+                Ok(project) => Some(Arc::new(project)),
+                Err(failed) => {
+                    found(failed);
+                    None
+                }
+            };
+        }
+    }
+    None
 }
 
 /// Finds the script files under `paths`, in a deterministic order (the
 /// arguments in the order given, each directory walked in file-name order),
 /// handing each to `found` as soon as it is seen; returns the inventory files
-/// (`*.inventory.json`) met in directories on the same walk.
+/// (`*.inventory.json`) met in directories on the same walk. A folder
+/// holding a `.sqlproj` is an SSDT project: its scripts, subfolders
+/// included, carry that project (the project file comes first in its folder,
+/// so it is read before them).
 fn discover(
     paths: &[PathBuf],
     options: &ScriptOptions,
@@ -84,10 +140,16 @@ fn discover(
         if !metadata.is_dir() {
             // A file named on the command line is read whatever its extension.
             if seen.insert(shown_root.clone()) {
+                let project = if metadata.is_file() {
+                    enclosing_project(root, &mut found)
+                } else {
+                    None
+                };
                 found(if metadata.is_file() {
                     Candidate::File {
                         path: root.clone(),
                         shown: shown_root,
+                        project,
                     }
                 } else {
                     Candidate::Failed {
@@ -98,14 +160,46 @@ fn discover(
             }
             continue;
         }
+        // The project of a folder above the argument, at depth 0 (the root).
+        let mut projects: Vec<(usize, Arc<DatabaseProject>)> = enclosing_project(root, &mut found)
+            .map(|project| (0, project))
+            .into_iter()
+            .collect();
         let walker = WalkDir::new(root)
             .follow_links(options.follow_symlinks)
-            .sort_by_file_name();
+            .sort_by(|a, b| {
+                // Project files first, then by name.
+                is_project_file(b.path())
+                    .cmp(&is_project_file(a.path()))
+                    .then_with(|| a.file_name().cmp(b.file_name()))
+            });
         for entry in walker {
             match entry {
                 Ok(entry) => {
+                    // A project applies to its folder's entries (its depth)
+                    // and below; an entry shallower has left that folder.
+                    while projects
+                        .last()
+                        .is_some_and(|(depth, _)| *depth > entry.depth())
+                    {
+                        projects.pop();
+                    }
                     if entry.file_type().is_file() && is_inventory_name(entry.path()) {
                         inventories.push(entry.path().to_path_buf());
+                    }
+                    if entry.file_type().is_file() && is_project_file(entry.path()) {
+                        // A second project in the same folder: the first stands.
+                        if projects
+                            .last()
+                            .is_none_or(|(depth, _)| *depth < entry.depth())
+                        {
+                            let shown = entry.path().display().to_string();
+                            match load_project(entry.path(), shown) {
+                                Ok(project) => projects.push((entry.depth(), Arc::new(project))),
+                                Err(failed) => found(failed),
+                            }
+                        }
+                        continue;
                     }
                     if !has_sql_extension(entry.path()) || entry.file_type().is_dir() {
                         continue;
@@ -119,6 +213,7 @@ fn discover(
                         Candidate::File {
                             path: entry.into_path(),
                             shown,
+                            project: projects.last().map(|(_, project)| Arc::clone(project)),
                         }
                     } else if file_type.is_symlink() {
                         Candidate::Failed {
@@ -207,7 +302,11 @@ pub fn scan_paths_and_find_inventories(
             .par_bridge()
             .map(|(index, candidate)| {
                 let file = match candidate {
-                    Candidate::File { path, shown } => scan_file(&path, shown, options),
+                    Candidate::File {
+                        path,
+                        shown,
+                        project,
+                    } => scan_file(&path, shown, options, project.as_deref()),
                     Candidate::Failed { shown, error } => ScannedFile::failed(shown, error),
                 };
                 (index, file)
@@ -223,7 +322,12 @@ pub fn scan_paths_and_find_inventories(
     })
 }
 
-fn scan_file(path: &Path, shown: String, options: &ScriptOptions) -> ScannedFile {
+fn scan_file(
+    path: &Path,
+    shown: String,
+    options: &ScriptOptions,
+    project: Option<&DatabaseProject>,
+) -> ScannedFile {
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) => return ScannedFile::failed(shown, format!("cannot read: {error}")),
@@ -232,18 +336,40 @@ fn scan_file(path: &Path, shown: String, options: &ScriptOptions) -> ScannedFile
         Ok((text, _)) => text,
         Err(error) => return ScannedFile::failed(shown, format!("cannot decode: {error}")),
     };
-    scan_text(&text, shown, options)
+    scan_project_text(&text, shown, options, project)
 }
 
 /// Scans one script's text (already decoded).
 pub fn scan_text(text: &str, shown: String, options: &ScriptOptions) -> ScannedFile {
+    scan_project_text(text, shown, options, None)
+}
+
+/// Scans one script's text (already decoded) of an SSDT project, if any:
+/// the project's database stands where no `USE` does (it wins over
+/// `--database`, which is for scripts that name nothing), and the
+/// project's SQLCMD variables are known before the first `:setvar`.
+pub fn scan_project_text(
+    text: &str,
+    shown: String,
+    options: &ScriptOptions,
+    project: Option<&DatabaseProject>,
+) -> ScannedFile {
     let text = fill_template_parameters(text);
-    let split = split_batches(&text, &Variables::new());
-    let mut scanner = ScriptScanner::new(&shown, options.default_database.clone());
+    let variables = project.map_or_else(Variables::new, |project| project.variables.clone());
+    let split = split_batches(&text, &variables);
+    let default_database = match project {
+        Some(project) if !project.database.is_empty() => Some(project.database.clone()),
+        _ => options.default_database.clone(),
+    };
+    let mut scanner = ScriptScanner::new(&shown, default_database);
     let mut statements: u32 = 0;
     for batch in &split.batches {
         scanner.scan_batch(batch);
         statements = statements.saturating_add(batch.statements);
+    }
+    if let Some(project) = project {
+        // The project builds its database whatever its scripts hold.
+        scanner.facts.include_database(&project.database);
     }
     let mut facts = scanner.facts;
     let warnings = std::mem::take(&mut facts.warnings);
@@ -278,20 +404,44 @@ pub fn scan_text(text: &str, shown: String, options: &ScriptOptions) -> ScannedF
 /// Builds the pseudo-instance that stands for script input.
 pub fn script_instance(name: &str, files: &mut [ScannedFile], selected: &[String]) -> Instance {
     let mut instance = Instance::new(name, Source::Script);
+    let indices: Vec<usize> = (0..files.len()).collect();
+    let mut uses = vec![1; files.len()];
+    fill_script_instance(&mut instance, files, &indices, &mut uses, selected);
+    instance
+}
+
+/// Adds the facts of `files[indices]` to a script instance. `uses` counts
+/// the instances each file still goes to: the last takes its facts, the
+/// others get a copy.
+pub(crate) fn fill_script_instance(
+    instance: &mut Instance,
+    files: &mut [ScannedFile],
+    indices: &[usize],
+    uses: &mut [usize],
+    selected: &[String],
+) {
     // A selection names databases; it never creates one (a typo must not
     // become a "ready" database): the scripts' USE statements, CREATE/ALTER
     // DATABASE and statements outside any USE (the default) do.
     for database in selected {
         instance.select_database(database);
     }
-    for file in files.iter_mut() {
+    for &index in indices {
+        let (Some(file), Some(remaining)) = (files.get_mut(index), uses.get_mut(index)) else {
+            continue;
+        };
         if let Some(error) = &file.error {
             instance
                 .errors
                 .push(format!("{}: not assessed: {error}", file.path));
             continue;
         }
-        let facts = std::mem::take(&mut file.facts);
+        *remaining = remaining.saturating_sub(1);
+        let facts = if *remaining == 0 {
+            std::mem::take(&mut file.facts)
+        } else {
+            file.facts.clone()
+        };
         for (database, database_facts) in facts.databases {
             instance
                 .database_mut(&database)
@@ -301,5 +451,40 @@ pub fn script_instance(name: &str, files: &mut [ScannedFile], selected: &[String
         instance.unattributed.extend(facts.unattributed);
         instance.facts.objects.extend(facts.server);
     }
-    instance
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn project_variables_are_known_until_a_setvar_replaces_them() {
+        let project = DatabaseProject {
+            path: "p/P.sqlproj".into(),
+            database: "P".into(),
+            variables: [
+                ("DATABASENAME".to_string(), "P".to_string()),
+                ("TARGET".to_string(), "Sales".to_string()),
+            ]
+            .into_iter()
+            .collect(),
+        };
+        let text = "USE [$(Target)]\nCREATE TABLE a AS FILETABLE\nGO\n:setvar Target Orders\nUSE [$(Target)]\nCREATE TABLE b AS FILETABLE\n";
+        let file = scan_project_text(
+            text,
+            "p/x.sql".into(),
+            &ScriptOptions::default(),
+            Some(&project),
+        );
+        let names: Vec<&str> = file
+            .facts
+            .databases
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        // The project's database is one of the scan's even with no fact.
+        assert_eq!(names, ["Sales", "Orders", "P"]);
+        assert_eq!(file.facts.databases[0].1.filetables[0].value, "a");
+        assert_eq!(file.facts.databases[1].1.filetables[0].value, "b");
+    }
 }

@@ -48,6 +48,14 @@ impl ScriptFacts {
         self.warnings.extend(other.warnings);
     }
 
+    /// Makes `name` a database of the scan (a system database never is),
+    /// with or without facts.
+    pub fn include_database(&mut self, name: &str) {
+        if !name.is_empty() && !is_system_database(name) {
+            self.database(name);
+        }
+    }
+
     fn database(&mut self, name: &str) -> &mut DatabaseFacts {
         if self.index.len() != self.databases.len() {
             self.index = self
