@@ -14,6 +14,54 @@ use std::rc::Rc;
 /// SQLCMD scripting variables (`:setvar`), by upper-cased name.
 pub type Variables = HashMap<String, String>;
 
+/// A string a batch executes: its literals' contents (between the
+/// quotes, offsets into the batch text) in order, with a placeholder where
+/// an expression was concatenated (`+ QUOTENAME(@db) +`, `+ CONVERT(…)`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecutedString {
+    pub parts: Vec<StringPart>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StringPart {
+    /// A literal's content.
+    Text(Range<usize>),
+    /// What stands for an expression: in code, a bracketed name
+    /// (`[(run-time value)]`, or `[(current database)]` for `DB_NAME()`);
+    /// inside a bracketed name, the name alone; inside a literal, `?`.
+    Placeholder(&'static str),
+}
+
+impl ExecutedString {
+    /// Where the first literal's content starts.
+    pub fn start(&self) -> usize {
+        self.parts
+            .iter()
+            .find_map(|part| match part {
+                StringPart::Text(range) => Some(range.start),
+                StringPart::Placeholder(_) => None,
+            })
+            .unwrap_or(0)
+    }
+
+    /// The single literal it is, when it is one.
+    pub fn single(&self) -> Option<Range<usize>> {
+        match self.parts.as_slice() {
+            [StringPart::Text(range)] => Some(range.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// The name placeholders the scanner reads: a value not known, and the
+/// current database (`DB_NAME()`). Findings show them as they are
+/// ("EXEC … AT linked server (run-time value)").
+pub const UNKNOWN_NAME: &str = "(run-time value)";
+pub const CURRENT_DATABASE_NAME: &str = "(current database)";
+const UNKNOWN_NAME_IN_CODE: &str = "[(run-time value)]";
+const CURRENT_DATABASE_IN_CODE: &str = "[(current database)]";
+const VALUE_IN_LITERAL: &str = "?";
+
 /// One batch: the text between two `GO` lines.
 #[derive(Debug, Clone)]
 pub struct Batch<'a> {
@@ -30,10 +78,12 @@ pub struct Batch<'a> {
     /// The byte ranges of `text` to tokenize: the statements around each word
     /// a rule acts on. Empty when the batch holds none.
     pub windows: Vec<Range<usize>>,
-    /// The contents (between the quotes) of string literals the batch
-    /// executes: `EXEC ('…')`, `sp_executesql N'…'`, and literals assigned
-    /// to a variable that `EXEC (@v)` or `sp_executesql @v` runs.
-    pub executed_strings: Vec<Range<usize>>,
+    /// The strings the batch executes, in order: `EXEC ('…')`,
+    /// `sp_executesql N'…'`, and what is assigned to a variable that
+    /// `EXEC (@v)` or `sp_executesql @v` runs (or `EXEC @p @v`, where `@p`
+    /// holds a `sp_executesql` name) — each literal alone, or the literals
+    /// of one concatenation with a placeholder where an expression stood.
+    pub executed_strings: Vec<ExecutedString>,
     /// The `:setvar` values in force for this batch.
     pub variables: Rc<Variables>,
 }
@@ -149,12 +199,50 @@ struct DynamicSql {
     assigning: Option<(u64, i64)>,
     /// The last variable named in a DECLARE (`DECLARE @v nvarchar(max) = …`).
     declared: Option<(u64, i64)>,
-    /// String contents (file offsets) executed directly.
-    direct: Vec<(usize, usize)>,
+    /// String contents executed directly (`variable` 0).
+    direct: Vec<Piece>,
     /// String contents assigned to a variable.
-    assigned: Vec<(u64, usize, usize)>,
+    assigned: Vec<Piece>,
     /// Variables that EXEC or sp_executesql run.
     executed_variables: Vec<u64>,
+    /// Variables assigned a literal naming `sp_executesql`
+    /// (`N'[db].sys.sp_executesql'`): `EXEC @v @cmd` runs `@cmd`.
+    executesql_holders: Vec<u64>,
+    /// The concatenation being read: an assignment, an `EXEC (` or a
+    /// `sp_executesql` argument.
+    group: u32,
+    /// The current assignment is `+=` or `= @v + …` (it extends the value).
+    appending: bool,
+    /// Where the text before the next literal of the group starts (after
+    /// the operator, or the previous literal's closing quote).
+    anchor: usize,
+}
+
+/// One string literal that may be executed.
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    variable: u64,
+    /// The content, file offsets.
+    from: usize,
+    to: usize,
+    /// The concatenation it is part of.
+    group: u32,
+    /// Its assignment extends the variable's value.
+    appending: bool,
+    /// An expression stands between the previous literal of its group (or
+    /// the operator) and it.
+    after_expression: bool,
+    /// `DB_NAME()` is that expression.
+    after_db_name: bool,
+}
+
+impl DynamicSql {
+    /// A new concatenation starts; its text starts at `anchor`.
+    fn begin_group(&mut self, anchor: usize, appending: bool) {
+        self.group = self.group.wrapping_add(1);
+        self.anchor = anchor;
+        self.appending = appending;
+    }
 }
 
 impl BatchState {
@@ -305,7 +393,7 @@ impl<'a> Splitter<'a> {
             repeat,
             statements: u32::try_from(state.statement_starts.len()).unwrap_or(u32::MAX),
             windows: token_windows(&state, end),
-            executed_strings: executed_strings(&state),
+            executed_strings: executed_strings(&state, self.text),
             variables: Rc::clone(&self.variables),
         });
     }
@@ -391,6 +479,7 @@ impl<'a> Splitter<'a> {
                         if std::mem::take(&mut state.dynamic.exec_paren_pending) {
                             state.dynamic.exec_depth = Some(state.depth);
                             state.dynamic.exec_direct_start = state.dynamic.direct.len();
+                            state.dynamic.begin_group(i + 1, false);
                         }
                     }
                     b')' => {
@@ -430,6 +519,7 @@ impl<'a> Splitter<'a> {
                                 .is_some_and(|(_, depth)| *depth == state.depth)
                         {
                             state.dynamic.assigning = state.dynamic.declared.take();
+                            state.dynamic.begin_group(i + 1, false);
                         }
                     }
                     b';' => {
@@ -592,23 +682,59 @@ impl<'a> Splitter<'a> {
             .strip_prefix(b"[")
             .and_then(|f| f.strip_suffix(b"]"))
             .unwrap_or(first);
-        [&b"master"[..], b"msdb", b"tempdb", b"model"]
-            .iter()
-            .any(|system| first.eq_ignore_ascii_case(system))
+        // The placeholders of strings assembled from pieces name no other
+        // database either (and scanning each such reference would cost a
+        // window of tokens: sp_Blitz builds thousands).
+        [
+            &b"master"[..],
+            b"msdb",
+            b"tempdb",
+            b"model",
+            UNKNOWN_NAME.as_bytes(),
+            CURRENT_DATABASE_NAME.as_bytes(),
+        ]
+        .iter()
+        .any(|system| first.eq_ignore_ascii_case(system))
     }
 
     /// A string literal's closing quote is at `end`: note it when the batch
     /// may execute it.
     fn string_end(&mut self, end: usize) {
-        let content = (self.string_start + 1, end);
+        let bytes = self.text.as_bytes();
         let state = &mut self.current;
         let dynamic = &mut state.dynamic;
-        if dynamic.exec_depth.is_some_and(|depth| state.depth >= depth)
-            || dynamic.executesql_depth.is_some()
-        {
-            dynamic.direct.push(content);
-        } else if let Some((variable, _)) = &dynamic.assigning {
-            dynamic.assigned.push((*variable, content.0, content.1));
+        let direct = dynamic.exec_depth.is_some_and(|depth| state.depth >= depth)
+            || dynamic.executesql_depth.is_some();
+        let variable = match (&dynamic.assigning, direct) {
+            (_, true) => 0,
+            (Some((variable, _)), false) => *variable,
+            (None, false) => return,
+        };
+        let before = bytes
+            .get(dynamic.anchor.min(self.string_start)..self.string_start)
+            .unwrap_or_default();
+        let piece = Piece {
+            variable,
+            from: self.string_start + 1,
+            to: end,
+            group: dynamic.group,
+            appending: dynamic.appending,
+            after_expression: holds_expression(before),
+            after_db_name: !before.is_empty() && holds_db_name(before),
+        };
+        dynamic.anchor = end + 1;
+        if direct {
+            dynamic.direct.push(piece);
+        } else {
+            // A procedure name is short; a long literal is code, not a name.
+            let content = bytes.get(piece.from..piece.to).unwrap_or_default();
+            if content.len() <= 512
+                && memchr::memmem::find(&content.to_ascii_lowercase(), b"sp_executesql").is_some()
+                && !dynamic.executesql_holders.contains(&variable)
+            {
+                dynamic.executesql_holders.push(variable);
+            }
+            dynamic.assigned.push(piece);
         }
     }
 
@@ -706,17 +832,45 @@ impl<'a> Splitter<'a> {
                 state.triggers.push(offset);
                 state.dynamic.exec_paren_pending = true;
             }
-            b"sp_executesql" => state.dynamic.executesql_depth = Some(state.depth),
+            b"sp_executesql" => {
+                state.dynamic.executesql_depth = Some(state.depth);
+                state.dynamic.begin_group(offset + word.len(), false);
+            }
             [b'@', ..] => {
+                let key = variable_key(lower);
+                let bytes = self.text.as_bytes();
                 let dynamic = &mut state.dynamic;
                 if dynamic.exec_depth.is_some_and(|depth| state.depth >= depth)
                     || dynamic.executesql_depth.is_some()
                 {
-                    dynamic.executed_variables.push(variable_key(lower));
-                } else if assignment_follows(self.text.as_bytes(), offset + word.len()) {
-                    dynamic.assigning = Some((variable_key(lower), state.depth));
+                    dynamic.executed_variables.push(key);
+                } else if let Some(operator_end) = assignment_follows(bytes, offset + word.len()) {
+                    dynamic.assigning = Some((key, state.depth));
+                    let appending = bytes.get(operator_end.wrapping_sub(2)) == Some(&b'+');
+                    dynamic.begin_group(operator_end, appending);
+                } else if dynamic
+                    .assigning
+                    .is_some_and(|(variable, _)| variable == key)
+                    && !holds_expression(
+                        bytes
+                            .get(dynamic.anchor.min(offset)..offset)
+                            .unwrap_or_default(),
+                    )
+                {
+                    // `SET @s = @s + …`: the value is extended.
+                    dynamic.appending = true;
+                    dynamic.anchor = offset + word.len();
                 } else if state.statement == PreviousWord::Declare {
-                    dynamic.declared = Some((variable_key(lower), state.depth));
+                    dynamic.declared = Some((key, state.depth));
+                } else if dynamic.executesql_holders.contains(&key)
+                    && previous_word(bytes, offset).is_some_and(|previous| {
+                        previous.eq_ignore_ascii_case(b"exec")
+                            || previous.eq_ignore_ascii_case(b"execute")
+                    })
+                {
+                    // `EXEC @proc @cmd` with @proc = N'db.sys.sp_executesql'.
+                    dynamic.executesql_depth = Some(state.depth);
+                    dynamic.begin_group(offset + word.len(), false);
                 }
             }
             b"backup" | b"bulk" => {
@@ -827,25 +981,149 @@ fn token_windows(state: &BatchState, end: usize) -> Vec<Range<usize>> {
     windows
 }
 
-/// The executed strings of a batch, relative to its start, in order.
-fn executed_strings(state: &BatchState) -> Vec<Range<usize>> {
+/// The executed strings of a batch, relative to its start, in order: the
+/// literals of each `EXEC (…)` or `sp_executesql` argument together, and
+/// for each executed variable, each value it is given (`=` starts one,
+/// `+=` and `= @v + …` extend it).
+fn executed_strings(state: &BatchState, text: &str) -> Vec<ExecutedString> {
     let dynamic = &state.dynamic;
-    let mut strings: Vec<Range<usize>> = dynamic
-        .direct
-        .iter()
-        .map(|&(from, to)| from..to)
-        .chain(
-            dynamic
-                .assigned
-                .iter()
-                .filter(|(variable, _, _)| dynamic.executed_variables.contains(variable))
-                .map(|&(_, from, to)| from..to),
-        )
-        .map(|range| range.start - state.start..range.end - state.start)
-        .collect();
-    strings.sort_by_key(|range| range.start);
+    let bytes = text.as_bytes();
+    let mut strings = Vec::new();
+    let mut chain: Vec<Piece> = Vec::new();
+    for piece in &dynamic.direct {
+        if chain.last().is_some_and(|last| last.group != piece.group) {
+            strings.push(assemble(&chain, bytes, state.start));
+            chain.clear();
+        }
+        chain.push(*piece);
+    }
+    if !chain.is_empty() {
+        strings.push(assemble(&chain, bytes, state.start));
+        chain.clear();
+    }
+    let mut variables: Vec<u64> = dynamic.executed_variables.clone();
+    variables.sort_unstable();
+    variables.dedup();
+    for variable in variables {
+        for piece in dynamic.assigned.iter().filter(|p| p.variable == variable) {
+            let new_value = chain
+                .last()
+                .is_some_and(|last| last.group != piece.group && !piece.appending);
+            if new_value {
+                strings.push(assemble(&chain, bytes, state.start));
+                chain.clear();
+            }
+            chain.push(*piece);
+        }
+        if !chain.is_empty() {
+            strings.push(assemble(&chain, bytes, state.start));
+            chain.clear();
+        }
+    }
+    strings.sort_by_key(ExecutedString::start);
     strings.dedup();
     strings
+}
+
+/// One executed string from its literals (file offsets), relative to the
+/// batch start; a placeholder where an expression stood between two, in
+/// the form the place calls for (inside a literal, inside brackets, or a
+/// name in code).
+fn assemble(pieces: &[Piece], bytes: &[u8], batch_start: usize) -> ExecutedString {
+    let mut parts = Vec::with_capacity(pieces.len() * 2);
+    // Where the string so far leaves the next character: inside a literal
+    // of the executed code (an odd count of its quotes, written `''`
+    // here), or inside a bracketed name.
+    let mut quotes = 0usize;
+    let mut in_brackets = false;
+    let mut previous: Option<&Piece> = None;
+    for piece in pieces {
+        if let Some(before) = previous {
+            let expression = piece.after_expression
+                || (before.group != piece.group && expression_follows(bytes, before.to + 1));
+            if expression {
+                let current = piece.after_db_name;
+                let in_literal = !(quotes / 2).is_multiple_of(2);
+                parts.push(StringPart::Placeholder(
+                    match (in_literal, in_brackets, current) {
+                        (true, _, _) => VALUE_IN_LITERAL,
+                        (false, true, true) => CURRENT_DATABASE_NAME,
+                        (false, true, false) => UNKNOWN_NAME,
+                        (false, false, true) => CURRENT_DATABASE_IN_CODE,
+                        (false, false, false) => UNKNOWN_NAME_IN_CODE,
+                    },
+                ));
+            }
+        }
+        let content = bytes.get(piece.from..piece.to).unwrap_or_default();
+        // Only the last piece's state matters once the string is complete.
+        if pieces.len() > 1 {
+            for at in memchr::memchr3_iter(b'\'', b'[', b']', content) {
+                match content[at] {
+                    b'\'' => quotes += 1,
+                    b'[' if (quotes / 2).is_multiple_of(2) => in_brackets = true,
+                    b']' if (quotes / 2).is_multiple_of(2) => in_brackets = false,
+                    _ => {}
+                }
+            }
+        }
+        parts.push(StringPart::Text(
+            piece.from - batch_start..piece.to - batch_start,
+        ));
+        previous = Some(piece);
+    }
+    ExecutedString { parts }
+}
+
+/// Whether code stands in `text` (what lies between an operator or a
+/// closing quote and the next literal's opening quote): anything but
+/// blanks, comments, `+`, parentheses and the `N` of `N'…'`.
+fn holds_expression(text: &[u8]) -> bool {
+    let mut i = 0;
+    while i < text.len() {
+        match text[i] {
+            b' ' | b'\t' | b'\r' | b'\n' | b'+' | b'(' | b')' => i += 1,
+            b'-' if text.get(i + 1) == Some(&b'-') => {
+                i = memchr::memchr(b'\n', &text[i..]).map_or(text.len(), |n| i + n + 1);
+            }
+            b'/' if text.get(i + 1) == Some(&b'*') => {
+                i = memchr::memmem::find(&text[i + 2..], b"*/").map_or(text.len(), |n| i + n + 4);
+            }
+            b'N' | b'n' if i + 1 == text.len() => i += 1,
+            _ => return true,
+        }
+    }
+    false
+}
+
+/// Whether the expression in `text` is `DB_NAME()` (with no argument: the
+/// current database), alone or quoted by QUOTENAME.
+fn holds_db_name(text: &[u8]) -> bool {
+    text.windows(7).enumerate().any(|(at, word)| {
+        word.eq_ignore_ascii_case(b"db_name")
+            && text[at + 7..]
+                .iter()
+                .filter(|b| !b.is_ascii_whitespace())
+                .take(2)
+                .eq(b"()".iter())
+    })
+}
+
+/// Whether `+` follows `from` past blanks: the literal before it is
+/// concatenated with more than literals.
+fn expression_follows(bytes: &[u8], from: usize) -> bool {
+    next_byte(bytes, from) == Some(b'+')
+}
+
+/// The word that ends right before `at`, past blanks.
+fn previous_word(bytes: &[u8], at: usize) -> Option<&[u8]> {
+    let before = bytes.get(..at)?;
+    let end = before.iter().rposition(|b| !b.is_ascii_whitespace())? + 1;
+    let start = before[..end]
+        .iter()
+        .rposition(|&b| !is_word_byte(b))
+        .map_or(0, |n| n + 1);
+    (start < end).then(|| &before[start..end])
 }
 
 /// A variable's name (lower-cased bytes) as a number: FNV-1a, so that
@@ -856,16 +1134,15 @@ fn variable_key(name: &[u8]) -> u64 {
     })
 }
 
-/// `=` (not `==`) or `+=` follows, past white space: an assignment.
-fn assignment_follows(bytes: &[u8], from: usize) -> bool {
+/// `=` (not `==`) or `+=` follows, past white space: an assignment; the
+/// offset right after the operator.
+fn assignment_follows(bytes: &[u8], from: usize) -> Option<usize> {
     let rest = bytes.get(from..).unwrap_or_default();
-    let Some(at) = rest.iter().position(|b| !b.is_ascii_whitespace()) else {
-        return false;
-    };
+    let at = rest.iter().position(|b| !b.is_ascii_whitespace())?;
     match (rest.get(at), rest.get(at + 1)) {
-        (Some(b'='), next) => next != Some(&b'='),
-        (Some(b'+'), Some(b'=')) => true,
-        _ => false,
+        (Some(b'='), next) if next != Some(&b'=') => Some(from + at + 1),
+        (Some(b'+'), Some(b'=')) => Some(from + at + 2),
+        _ => None,
     }
 }
 

@@ -17,7 +17,10 @@ use std::rc::Rc;
 use sqlparser::dialect::MsSqlDialect;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
-use super::batches::{Batch, Variables, split_batches, substitute};
+use super::batches::{
+    Batch, CURRENT_DATABASE_NAME, ExecutedString, StringPart, UNKNOWN_NAME, Variables,
+    split_batches, substitute,
+};
 
 mod usage;
 
@@ -93,7 +96,39 @@ pub struct ScriptScanner<'p> {
     /// For module text read from a server: findings name the server,
     /// database and object instead of a file position.
     live_object: Option<(Source, String, String, String)>,
+    /// While a string assembled from pieces is scanned: from its own lines
+    /// and columns back to the file's (innermost last).
+    position_maps: Vec<PositionMap>,
     pub facts: ScriptFacts,
+}
+
+/// From positions in a string assembled from literals (line 1, column 1 at
+/// its start) back to the file: for each line of each literal, where it
+/// starts in both.
+#[derive(Debug, Default)]
+struct PositionMap {
+    /// (assembled line, assembled column) → (file line, file column),
+    /// sorted.
+    starts: Vec<((u32, u32), (u32, u32))>,
+}
+
+impl PositionMap {
+    fn original(&self, line: u32, column: u32) -> (u32, u32) {
+        let at = self
+            .starts
+            .partition_point(|(from, _)| *from <= (line, column));
+        match at.checked_sub(1).and_then(|i| self.starts.get(i)) {
+            Some(((from_line, from_column), (to_line, to_column))) => {
+                if *from_line == line {
+                    (*to_line, to_column + (column - from_column))
+                } else {
+                    // A later line of the same literal: lines match one to one.
+                    (to_line + (line - from_line), column)
+                }
+            }
+            None => (line, column),
+        }
+    }
 }
 
 /// Dynamic SQL inside dynamic SQL is followed this deep.
@@ -207,6 +242,7 @@ impl<'p> ScriptScanner<'p> {
             dynamic_depth: 0,
             variables: Rc::default(),
             live_object: None,
+            position_maps: Vec::new(),
             facts: ScriptFacts::default(),
         }
     }
@@ -253,19 +289,81 @@ impl<'p> ScriptScanner<'p> {
         // string runs in the database of the USE before it.
         let mut positions = Positions::new(text, first_line, first_column);
         let mut strings = batch.executed_strings.iter().peekable();
+        // The literals of strings built from pieces have their own cursor:
+        // a chain's later literals may stand past the next window.
+        let mut piece_positions = Positions::new(text, first_line, first_column);
         for window in &batch.windows {
-            while let Some(content) = strings.next_if(|content| content.start < window.start) {
-                let (line, column) = positions.at(content.start);
-                self.scan_dynamic(&text[content.clone()], line, column, &batch.variables);
+            while let Some(string) = strings.next_if(|string| string.start() < window.start) {
+                self.scan_executed(
+                    string,
+                    text,
+                    &mut positions,
+                    &mut piece_positions,
+                    &batch.variables,
+                );
             }
             let (line, column) = positions.at(window.start);
             let tokens = self.tokenize(&text[window.clone()], line, column, &batch.variables);
             self.scan_tokens(&tokens, window.start == 0);
         }
-        for content in strings {
-            let (line, column) = positions.at(content.start);
-            self.scan_dynamic(&text[content.clone()], line, column, &batch.variables);
+        for string in strings {
+            self.scan_executed(
+                string,
+                text,
+                &mut positions,
+                &mut piece_positions,
+                &batch.variables,
+            );
         }
+    }
+
+    /// Scans an executed string: one literal in place, or literals
+    /// assembled with placeholders, whose positions are mapped back.
+    fn scan_executed(
+        &mut self,
+        string: &ExecutedString,
+        text: &str,
+        positions: &mut Positions<'_>,
+        piece_positions: &mut Positions<'_>,
+        variables: &Variables,
+    ) {
+        if let Some(range) = string.single() {
+            let (line, column) = positions.at(range.start);
+            self.scan_dynamic(&text[range], line, column, variables);
+            return;
+        }
+        let mut assembled = String::new();
+        let mut map = PositionMap::default();
+        let (mut line, mut column) = (1u32, 1u32);
+        for part in &string.parts {
+            match part {
+                StringPart::Placeholder(placeholder) => {
+                    assembled.push_str(placeholder);
+                    column += u32::try_from(placeholder.len()).unwrap_or(0);
+                }
+                StringPart::Text(range) => {
+                    let Some(content) = text.get(range.clone()) else {
+                        continue;
+                    };
+                    let (file_line, file_column) = piece_positions.at(range.start);
+                    map.starts.push(((line, column), (file_line, file_column)));
+                    for (index, piece_line) in content.split('\n').enumerate() {
+                        if index > 0 {
+                            assembled.push('\n');
+                            line += 1;
+                            column = 1;
+                            let file_line = file_line + u32::try_from(index).unwrap_or(0);
+                            map.starts.push(((line, 1), (file_line, 1)));
+                        }
+                        assembled.push_str(piece_line);
+                        column += u32::try_from(piece_line.chars().count()).unwrap_or(0);
+                    }
+                }
+            }
+        }
+        self.position_maps.push(map);
+        self.scan_dynamic(&assembled, 1, 1, variables);
+        self.position_maps.pop();
     }
 
     /// Scans the content of an executed string literal as T-SQL. Each `''`
@@ -358,6 +456,21 @@ impl<'p> ScriptScanner<'p> {
             line_base = error_line + 1;
             first_line_column = 1;
         }
+        for map in self.position_maps.iter().rev() {
+            for token in &mut tokens {
+                (token.line, token.column) = map.original(token.line, token.column);
+            }
+        }
+        if self.dynamic_depth > 0 {
+            // Unquoting keeps positions by putting a space beside each
+            // quote it takes away (`N''C:\x''` becomes `N' C:\x' `): those
+            // spaces are not part of the value.
+            for token in tokens.iter_mut().filter(|t| t.kind == Kind::String) {
+                if token.text.starts_with(' ') || token.text.ends_with(' ') {
+                    token.text = token.text.trim_matches(' ').to_string();
+                }
+            }
+        }
         tokens
     }
 
@@ -382,6 +495,12 @@ impl<'p> ScriptScanner<'p> {
     /// constructs belong to the instance, not to a link candidate.
     fn target(&mut self, target: Target<'_>) -> Option<&mut DatabaseFacts> {
         let name = match target {
+            // Placeholders of strings assembled from pieces: the current
+            // database (`DB_NAME()`), or a name not known (no database).
+            Target::Named(CURRENT_DATABASE_NAME) if self.dynamic_depth > 0 => {
+                self.current_database.as_deref()
+            }
+            Target::Named(UNKNOWN_NAME) if self.dynamic_depth > 0 => None,
             Target::Named(name) => Some(name),
             Target::Current => self.current_database.as_deref(),
         };
@@ -482,7 +601,15 @@ impl<'p> ScriptScanner<'p> {
         {
             return Some(statement_end(tokens, at + 2));
         }
-        self.current_database = Some(name.text.clone());
+        if self.dynamic_depth > 0 && name.text == CURRENT_DATABASE_NAME {
+            // `USE ' + QUOTENAME(DB_NAME()) + '`: the database stays.
+            return Some(at + 2);
+        }
+        self.current_database = if self.dynamic_depth > 0 && name.text == UNKNOWN_NAME {
+            None
+        } else {
+            Some(name.text.clone())
+        };
         // A USE inside executed strings or module code names a database the
         // scan does not hold.
         if self.dynamic_depth == 0 && self.live_object.is_none() {
@@ -1050,6 +1177,9 @@ struct Positions<'t> {
     counted: usize,
     line: u32,
     column_chars: usize,
+    /// Where each line starts, built at the first step back (the literals
+    /// of a `+=` chain can stand past the next string's start).
+    line_starts: Vec<usize>,
 }
 
 impl<'t> Positions<'t> {
@@ -1061,11 +1191,30 @@ impl<'t> Positions<'t> {
             counted: 0,
             line: first_line,
             column_chars: 0,
+            line_starts: Vec::new(),
         }
     }
 
     fn at(&mut self, offset: usize) -> (u32, u32) {
-        let offset = offset.max(self.counted);
+        let offset = offset.min(self.text.len());
+        if offset < self.counted {
+            if self.line_starts.is_empty() {
+                self.line_starts.push(0);
+                self.line_starts
+                    .extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            }
+            let index = self
+                .line_starts
+                .partition_point(|&start| start <= offset)
+                .saturating_sub(1);
+            let line_start = self.line_starts.get(index).copied().unwrap_or(0);
+            self.line = self.first_line + u32::try_from(index).unwrap_or(u32::MAX);
+            self.column_chars = self
+                .text
+                .get(line_start..offset)
+                .map_or(0, |part| part.chars().count());
+            self.counted = offset;
+        }
         let before = &self.text.as_bytes()[self.counted..offset];
         let newlines = memchr::memchr_iter(b'\n', before).count();
         if newlines > 0 {
@@ -1559,6 +1708,129 @@ mod tests {
             facts.databases.iter().all(|(name, _)| name != "Archive"),
             "{:?}",
             facts.databases
+        );
+    }
+
+    fn position(origin: &Origin) -> (u32, u32, bool) {
+        match origin {
+            Origin::Script {
+                line,
+                column,
+                dynamic,
+                ..
+            } => (*line, *column, *dynamic),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn strings_built_from_pieces_are_scanned_with_placeholders() {
+        // QUOTENAME(DB_NAME()) is the current database; the filegroup's
+        // position is the file's (line 4, where FILEGROUP stands).
+        let facts = scan(concat!(
+            "USE Sales\nGO\n",
+            "DECLARE @s nvarchar(max) = N'ALTER DATABASE ' + QUOTENAME(DB_NAME())\n",
+            "    + N' ADD FILEGROUP imoltp CONTAINS MEMORY_OPTIMIZED_DATA';\n",
+            "EXEC (@s);\n",
+        ));
+        let sales = db(&facts, "Sales");
+        assert_eq!(sales.filegroups.len(), 1, "{sales:?}");
+        assert_eq!(sales.filegroups[0].value.name, "imoltp");
+        assert_eq!(position(&sales.filegroups[0].origin), (4, 14, true));
+
+        // += chains and CONVERT: the device path holds a placeholder.
+        let facts = scan(concat!(
+            "USE Ops\nGO\n",
+            "DECLARE @s nvarchar(max) = N'', @i int = 1;\n",
+            "SET @s += N'BACKUP DATABASE [Ops] ';\n",
+            "SET @s += N'TO DISK = N''C:\\b\\Ops_' + CONVERT(varchar(10), @i) + N'.bak''';\n",
+            "EXEC sp_executesql @s;\n",
+        ));
+        let usages = &db(&facts, "Ops").usages;
+        assert!(
+            matches!(&usages[..], [usage] if matches!(&usage.value,
+                Usage::BackupToDevice { database, device }
+                    if database == "Ops" && device == "DISK")),
+            "{usages:?}"
+        );
+        assert_eq!(position(&usages[0].origin), (4, 13, true));
+        // In a literal, the placeholder is `?`.
+        let facts = scan(concat!(
+            "USE Ops\nGO\n",
+            "DECLARE @s nvarchar(max) = N'BULK INSERT dbo.T FROM N''C:\\in\\day_'\n",
+            "    + CONVERT(varchar(10), @i) + N'.csv''';\n",
+            "EXEC (@s);\n",
+        ));
+        let usages = &db(&facts, "Ops").usages;
+        assert!(
+            usages.iter().any(|usage| matches!(&usage.value,
+                Usage::BulkInsert { file, .. } if file == "C:\\in\\day_?.csv")),
+            "{usages:?}"
+        );
+
+        // EXEC @proc @cmd, where @proc names sp_executesql, runs @cmd.
+        let facts = scan(concat!(
+            "USE Sales\nGO\n",
+            "DECLARE @proc nvarchar(300) = QUOTENAME(@db) + N'.sys.sp_executesql';\n",
+            "DECLARE @cmd nvarchar(max) = N'CREATE TABLE dbo.F AS FILETABLE';\n",
+            "EXEC @proc @cmd;\n",
+        ));
+        assert_eq!(db(&facts, "Sales").filetables[0].value, "dbo.F");
+
+        // A name not known is no database: USE [(run-time value)] leaves none.
+        let facts = scan(concat!(
+            "USE Sales\nGO\n",
+            "DECLARE @s nvarchar(max) = N'USE ' + QUOTENAME(@name) + N'; CREATE TABLE dbo.X AS FILETABLE';\n",
+            "EXEC (@s);\n",
+            "EXEC (N'SELECT * FROM ' + @db + N'.dbo.T');\n",
+        ));
+        assert!(db(&facts, "Sales").filetables.is_empty());
+        assert!(
+            db(&facts, "Sales").usages.is_empty(),
+            "{:?}",
+            db(&facts, "Sales").usages
+        );
+        assert_eq!(facts.unattributed.filetables[0].value, "dbo.X");
+
+        // A string only printed stays data; a plain = starts a new value.
+        let facts = scan(concat!(
+            "USE Sales\nGO\n",
+            "DECLARE @p nvarchar(max) = N'CREATE TABLE dbo.P AS FILETABLE';\n",
+            "PRINT @p;\n",
+            "DECLARE @s nvarchar(max) = N'CREATE TABLE dbo.A ';\n",
+            "SET @s = N'CREATE TABLE dbo.B AS FILETABLE';\n",
+            "EXEC (@s);\n",
+        ));
+        let tables: Vec<&str> = db(&facts, "Sales")
+            .filetables
+            .iter()
+            .map(|t| t.value.as_str())
+            .collect();
+        assert_eq!(tables, ["dbo.B"]);
+
+        // A chain's later literal stands past another statement: both
+        // keep their own lines.
+        let facts = scan(concat!(
+            "USE Sales\nGO\n",
+            "DECLARE @s nvarchar(max) = N'CREATE TABLE dbo.A ';\n",
+            "CREATE TABLE dbo.W AS FILETABLE;\n",
+            "SET @s += N'AS FILETABLE';\n",
+            "EXEC (@s);\n",
+        ));
+        let lines: Vec<(&str, u32, bool)> = db(&facts, "Sales")
+            .filetables
+            .iter()
+            .map(|t| {
+                let (line, _, dynamic) = position(&t.origin);
+                (t.value.as_str(), line, dynamic)
+            })
+            .collect();
+        assert!(lines.contains(&("dbo.W", 4, false)), "{lines:?}");
+        assert!(
+            lines
+                .iter()
+                .any(|(name, line, dynamic)| *name == "dbo.A" && *line == 3 && *dynamic),
+            "{lines:?}"
         );
     }
 

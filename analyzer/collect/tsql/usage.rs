@@ -217,6 +217,16 @@ impl ScriptScanner<'_> {
         {
             return;
         }
+        // A placeholder of a string assembled from pieces: the current
+        // database or a name not known is no reference to another database.
+        if self.dynamic_depth > 0
+            && parts.iter().any(|part| {
+                part == super::super::batches::UNKNOWN_NAME
+                    || part == super::super::batches::CURRENT_DATABASE_NAME
+            })
+        {
+            return;
+        }
         let reference = match parts {
             [database, schema, object] => ObjectReference {
                 server: None,
