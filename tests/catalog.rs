@@ -1,6 +1,7 @@
 //! The rule catalog is complete and consistent: every rule file registered,
-//! IDs unique, docs with the fixed headings, fixtures present, and ID, name
-//! and severity as in RULES.md.
+//! IDs unique, docs with the fixed headings, fixtures present; every rule
+//! of ../shared/RULES.md here with its ID, name and severity, rules beyond
+//! it numbered after it, and every rule in the README's catalog.
 
 #![allow(clippy::unwrap_used)]
 
@@ -75,12 +76,21 @@ fn ids_names_and_severities_match_the_catalog_in_rules_md() {
     }
     let text = std::fs::read_to_string(&catalog)
         .unwrap_or_else(|error| panic!("{}: {error}", catalog.display()));
-    for rule in RULES.iter().map(|r| r.meta()) {
-        let row = text
-            .lines()
-            .find(|line| line.starts_with(&format!("| {} |", rule.id)))
-            .unwrap_or_else(|| panic!("{} is not in RULES.md", rule.id));
-        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+    // Every rule RULES.md lists exists, as it says (RULES.md is the
+    // shared catalog; the project owns the rules after it).
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .filter(|line| line.starts_with("| LR"))
+        .map(|row| row.split('|').map(str::trim).collect())
+        .collect();
+    assert!(!rows.is_empty(), "no rule rows in RULES.md");
+    for cells in &rows {
+        let id = cells[1];
+        let rule = RULES
+            .iter()
+            .map(|r| r.meta())
+            .find(|rule| rule.id == id)
+            .unwrap_or_else(|| panic!("{id} of RULES.md is not a rule here"));
         assert_eq!(cells[2], rule.name, "{} name", rule.id);
         assert!(
             cells[3]
@@ -106,5 +116,49 @@ fn ids_names_and_severities_match_the_catalog_in_rules_md() {
             .filter(|a| !a.is_empty())
             .collect();
         assert_eq!(aliases, rule.aliases, "{} aliases", rule.id);
+    }
+    // A rule beyond it takes an ID after the highest there (IDs are never
+    // reused).
+    let highest = rows
+        .iter()
+        .filter_map(|cells| cells[1].strip_prefix("LR")?.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    for rule in RULES.iter().map(|r| r.meta()) {
+        if rows.iter().any(|cells| cells[1] == rule.id) {
+            continue;
+        }
+        let number: u32 = rule.id.trim_start_matches("LR").parse().unwrap();
+        assert!(
+            number > highest,
+            "{} is not in RULES.md and not after its highest ID LR{highest}",
+            rule.id
+        );
+    }
+}
+
+/// The project's own catalog: every rule that reads scripts is in the
+/// README's table of what fires in scripts, with its name and severity
+/// (`linkready rules` lists them all).
+#[test]
+fn every_script_rule_is_in_the_readme_catalog() {
+    let readme = std::fs::read_to_string(Path::new(ROOT).join("README.md")).unwrap();
+    for rule in RULES
+        .iter()
+        .map(|r| r.meta())
+        .filter(|rule| rule.has_source(Source::Script))
+    {
+        let row = readme
+            .lines()
+            .find(|line| line.starts_with(&format!("| {} |", rule.id)))
+            .unwrap_or_else(|| panic!("{} is not in the README's catalog", rule.id));
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        assert_eq!(cells[2], rule.name, "{} name in the README", rule.id);
+        assert!(
+            cells[3].contains(rule.severity.as_str()),
+            "{} severity in the README: {:?}",
+            rule.id,
+            cells[3]
+        );
     }
 }

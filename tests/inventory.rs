@@ -624,3 +624,58 @@ fn scripts_configured_per_server_join_that_server() {
         "{report}"
     );
 }
+
+/// LR316 on catalog facts: an option away from its default fires with the
+/// server and `sys.configurations` as its origin; at its default, nothing.
+#[test]
+fn unsupported_server_options_in_use_are_found_in_inventories() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/sample-estate/inventories/sql01.inventory.json");
+    let mut inventory: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    for result in inventory["results"].as_array_mut().unwrap() {
+        if result["query"] == "configurations" {
+            result["rows"] = serde_json::json!([
+                { "name": "xp_cmdshell", "value": 0 },
+                { "name": "scan for startup procs", "value": 1 },
+                { "name": "Ole Automation Procedures", "value": 1 },
+                { "name": "remote access", "value": 1 },
+                { "name": "filestream access level", "value": 0 }
+            ]);
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sql01.inventory.json");
+    std::fs::write(&file, inventory.to_string()).unwrap();
+    let report = run_scan(&ScanRequest {
+        inventories: vec![file],
+        ..ScanRequest::default()
+    });
+    let mut found: Vec<(String, String)> = report
+        .assessment
+        .findings
+        .iter()
+        .filter(|f| f.rule.id == "LR316")
+        .map(|f| {
+            let origin = match &f.origin {
+                Origin::Inventory { object, .. } => object.clone(),
+                other => panic!("{other:?}"),
+            };
+            (f.object.clone().unwrap_or_default(), origin)
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            (
+                "ole automation procedures".to_string(),
+                "sys.configurations: Ole Automation Procedures".to_string()
+            ),
+            (
+                "scan for startup procs".to_string(),
+                "sys.configurations: scan for startup procs".to_string()
+            ),
+        ]
+    );
+}

@@ -55,6 +55,7 @@ pub static RULES: &[&dyn Rule] = &[
     &RemovedSystemProcedures,
     &LegacySyntax,
     &NextColumn,
+    &UnsupportedServerOption,
 ];
 
 /// Looks a rule up by ID (`LR202`) or name (`filestream`), ignoring case.

@@ -237,7 +237,8 @@ LEFT JOIN sys.tcp_endpoints AS t ON t.endpoint_id = e.endpoint_id
 LEFT JOIN master.sys.certificates AS c ON c.certificate_id = e.certificate_id;",
 };
 
-/// Server configuration options the rules read.
+/// Server configuration options the rules read (LR316's list is
+/// `linkready_rules::UNSUPPORTED_OPTIONS`; a test keeps them together).
 pub const CONFIGURATIONS: QueryDefinition = QueryDefinition {
     name: "configurations",
     min_major: 13,
@@ -246,7 +247,7 @@ pub const CONFIGURATIONS: QueryDefinition = QueryDefinition {
     sql: "-- linkready:configurations
 SELECT CAST(c.name AS nvarchar(128)) AS name, CAST(c.value_in_use AS bigint) AS value
 FROM sys.configurations AS c
-WHERE c.name IN (N'xp_cmdshell', N'clr enabled', N'clr strict security', N'remote data archive');",
+WHERE c.name IN (N'xp_cmdshell', N'clr enabled', N'clr strict security', N'remote data archive', N'allow updates', N'filestream access level', N'remote access', N'remote proc trans', N'scan for startup procs', N'Ole Automation Procedures');",
 };
 
 /// Server objects the link does not replicate: logins, linked servers,
@@ -544,5 +545,24 @@ mod tests {
             2
         );
         assert!(text.ends_with(END_MARKER));
+    }
+}
+
+#[cfg(test)]
+mod option_tests {
+    use super::CONFIGURATIONS;
+
+    /// LR316 judges only what the collector reads: every option of its
+    /// list is in the configurations query.
+    #[test]
+    fn the_configurations_query_reads_every_option_lr316_judges() {
+        let sql = CONFIGURATIONS.sql.to_ascii_lowercase();
+        for option in linkready_rules::rules::UNSUPPORTED_OPTIONS {
+            assert!(
+                sql.contains(&format!("n'{}'", option.name)),
+                "{} is not read",
+                option.name
+            );
+        }
     }
 }

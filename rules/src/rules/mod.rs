@@ -52,6 +52,7 @@ mod lr312_sql_mail;
 mod lr313_removed_system_procedures;
 mod lr314_legacy_syntax;
 mod lr315_next_column;
+mod lr316_unsupported_server_option;
 
 pub use lr101_unsupported_version::UnsupportedVersion;
 pub use lr102_missing_servicing_update::MissingServicingUpdate;
@@ -103,3 +104,6 @@ pub use lr312_sql_mail::SqlMail;
 pub use lr313_removed_system_procedures::RemovedSystemProcedures;
 pub use lr314_legacy_syntax::LegacySyntax;
 pub use lr315_next_column::NextColumn;
+pub use lr316_unsupported_server_option::{
+    UNSUPPORTED_OPTIONS, UnsupportedOption, UnsupportedServerOption, unsupported_option,
+};
