@@ -24,7 +24,11 @@ pub fn assess(estate: &Estate, suppressions: &[Suppression], config: &Config) ->
         for rule in RULES {
             // A rule that this source cannot feed is not run: scripts never show
             // a database's state, so that rule says nothing about them.
-            if rule.meta().has_source(instance.source) && config.enabled(rule.meta().id) {
+            // Scripts merged into a server's instance bring the rules that
+            // read scripts along.
+            let fed = rule.meta().has_source(instance.source)
+                || (instance.with_scripts && rule.meta().has_source(Source::Script));
+            if fed && config.enabled(rule.meta().id) {
                 let findings_from = outcomes.findings.len();
                 let unknowns_from = outcomes.unknowns.len();
                 rule.check(instance, &mut outcomes);

@@ -506,6 +506,12 @@ fn scripts_configured_per_server_join_that_server() {
         "USE [Sales]\nGO\nCREATE TABLE dbo.Docs AS FILETABLE\nGO\nUSE [Ghost]\nGO\nCREATE TABLE dbo.G AS FILETABLE\n",
     )
     .unwrap();
+    // A rule that reads only scripts runs on the merged instance too.
+    std::fs::write(
+        est.join("SQL01/xe.sql"),
+        "CREATE EVENT SESSION [Waits] ON SERVER ADD EVENT sqlos.wait_completed\n    ADD TARGET package0.event_file (SET filename = N'D:\\xe\\w.xel');\n",
+    )
+    .unwrap();
     std::fs::write(
         est.join("SQL06/sales.sql"),
         "USE [Sales]\nGO\nCREATE TABLE dbo.Hot (Id int NOT NULL PRIMARY KEY NONCLUSTERED) WITH (MEMORY_OPTIMIZED = ON)\n",
@@ -602,6 +608,7 @@ fn scripts_configured_per_server_join_that_server() {
         "{report}"
     );
     assert_eq!(finding("LR205", "SQL06", "dbo.Hot")["database"], "Sales");
+    assert_eq!(finding("LR317", "SQL01", "Waits")["origin"], "script");
 
     // A script no path claims stays in `scripts`.
     std::fs::write(

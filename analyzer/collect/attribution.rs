@@ -151,6 +151,7 @@ pub fn is_server(instance: &Instance, name: &str) -> bool {
 /// the server's catalog does not list (and its list was read) is not made
 /// up: its scripts' facts count for the instance, unattributed.
 pub fn merge_scripts_into(server: &mut Instance, scripts: Instance) {
+    server.with_scripts = true;
     server.errors.extend(scripts.errors);
     server.facts.objects.extend(scripts.facts.objects);
     server.unattributed.extend(scripts.unattributed);

@@ -811,7 +811,7 @@ impl<'a> Splitter<'a> {
                 state.triggers.push(offset);
             }
             b"database" | b"assembly" | b"route" | b"queue" | b"service" | b"endpoint"
-            | b"login" | b"server" | b"cryptographic" | b"synonym"
+            | b"login" | b"server" | b"cryptographic" | b"synonym" | b"event"
                 if previous == PreviousWord::CreateOrAlter =>
             {
                 state.triggers.push(offset);
@@ -1192,6 +1192,7 @@ const KEYWORDS: &[&[u8]] = &[
     b"server",
     b"cryptographic",
     b"synonym",
+    b"event",
     b"next",
     b"raiserror",
     b"exec",

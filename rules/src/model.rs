@@ -271,6 +271,9 @@ pub struct Instance {
     pub databases: Vec<Database>,
     /// Script facts that no `USE` or CREATE/ALTER DATABASE attributes to a database.
     pub unattributed: DatabaseFacts,
+    /// Scripts' facts were merged into this live or inventory instance
+    /// (`[instances."NAME"] scripts`): rules that read only scripts run too.
+    pub with_scripts: bool,
     /// Database names the user selected for linking (`--database`, config).
     pub selected_databases: Vec<Fact<String>>,
     /// What could not be collected, and why ("not assessed").
@@ -315,6 +318,7 @@ impl Instance {
             }),
             databases: Vec::new(),
             unattributed: DatabaseFacts::default(),
+            with_scripts: false,
             selected_databases: Vec::new(),
             errors: Vec::new(),
             gaps: Gaps::new(),
@@ -428,6 +432,8 @@ pub struct ServerObjects {
     /// `sp_configure` / `sys.configurations` values.
     pub configurations: Vec<Fact<Configuration>>,
     pub job_steps: Vec<Fact<JobStep>>,
+    /// Targets of Extended Events sessions (scripts).
+    pub event_session_targets: Vec<Fact<EventSessionTarget>>,
 }
 
 impl Default for ServerObjects {
@@ -443,6 +449,7 @@ impl Default for ServerObjects {
             linked_servers: Vec::new(),
             configurations: Vec::new(),
             job_steps: Vec::new(),
+            event_session_targets: Vec::new(),
         }
     }
 }
@@ -457,7 +464,20 @@ impl ServerObjects {
         self.linked_servers.extend(other.linked_servers);
         self.configurations.extend(other.configurations);
         self.job_steps.extend(other.job_steps);
+        self.event_session_targets
+            .extend(other.event_session_targets);
     }
+}
+
+/// `CREATE/ALTER EVENT SESSION s ON SERVER … ADD TARGET package.target
+/// (SET filename = N'…')`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventSessionTarget {
+    pub session: String,
+    /// The target's name without its package, lower-cased (`event_file`).
+    pub target: String,
+    /// Its `filename`, when set with a literal.
+    pub file: Option<String>,
 }
 
 /// A `FOR DATABASE_MIRRORING` endpoint, as far as it is known.

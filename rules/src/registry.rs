@@ -56,6 +56,7 @@ pub static RULES: &[&dyn Rule] = &[
     &LegacySyntax,
     &NextColumn,
     &UnsupportedServerOption,
+    &EventFileTarget,
 ];
 
 /// Looks a rule up by ID (`LR202`) or name (`filestream`), ignoring case.

@@ -4,9 +4,9 @@
 
 use linkready_rules::{
     Argument, ArgumentValue, Assembly, AssemblyPermission, Configuration, DatabaseFacts,
-    DatabaseSetting, Fact, JobStep, LegacySyntax, LinkedServer, Login, MirroringEndpoint,
-    ObjectReference, ProcedureCall, ReferenceRole, ReplicationFeature, RowsetFunction, ServerAudit,
-    Usage, is_system_database,
+    DatabaseSetting, EventSessionTarget, Fact, JobStep, LegacySyntax, LinkedServer, Login,
+    MirroringEndpoint, ObjectReference, ProcedureCall, ReferenceRole, ReplicationFeature,
+    RowsetFunction, ServerAudit, Usage, is_system_database,
 };
 
 use super::{
@@ -597,6 +597,8 @@ impl ScriptScanner<'_> {
             Some(statement_end(tokens, after))
         } else if object.is("ENDPOINT") {
             self.endpoint(tokens, at, object_at + 1)
+        } else if object.is("EVENT") && tokens.get(object_at + 1).is_some_and(|t| t.is("SESSION")) {
+            self.event_session(tokens, at, object_at + 2)
         } else if object.is("LOGIN") && create {
             self.login(tokens, at, object_at + 1)
         } else if object.is("SERVER") && tokens.get(object_at + 1).is_some_and(|t| t.is("AUDIT")) {
@@ -816,6 +818,74 @@ impl ScriptScanner<'_> {
                 .server
                 .server_audits
                 .push(Fact::new(ServerAudit { name, target }, origin));
+        }
+        Some(end)
+    }
+
+    /// `CREATE/ALTER EVENT SESSION s ON SERVER … ADD TARGET p.t (SET
+    /// filename = N'…', …)`: each target added, with its file when a
+    /// literal names it. A session `ON DATABASE` (Azure SQL Database) is
+    /// not the server's.
+    fn event_session(&mut self, tokens: &[Tok], at: usize, name_at: usize) -> Option<usize> {
+        let session = tokens.get(name_at).filter(|t| t.is_name())?.text.clone();
+        let end = statement_end(tokens, name_at + 1);
+        let body = &tokens[name_at + 1..end];
+        if body.first().is_some_and(|t| t.is("ON")) && body.get(1).is_some_and(|t| t.is("DATABASE"))
+        {
+            return Some(end);
+        }
+        let origin = self.origin(&tokens[at]);
+        let mut i = 0;
+        while i + 1 < body.len() {
+            if !(body[i].is("ADD") && body[i + 1].is("TARGET")) {
+                i += 1;
+                continue;
+            }
+            let (parts, after) = name_parts(body, i + 2);
+            let Some(target) = parts.last().map(|t| t.to_ascii_lowercase()) else {
+                i += 2;
+                continue;
+            };
+            // The target's options, up to its closing parenthesis.
+            let mut file = None;
+            let mut next = after;
+            if body.get(after).is_some_and(|t| t.kind == Kind::LParen) {
+                let mut depth = 0i64;
+                let mut j = after;
+                while let Some(token) = body.get(j) {
+                    match token.kind {
+                        Kind::LParen => depth += 1,
+                        Kind::RParen => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        Kind::Word
+                            if depth == 1
+                                && token.text.eq_ignore_ascii_case("filename")
+                                && body.get(j + 1).is_some_and(|t| t.kind == Kind::Eq) =>
+                        {
+                            file = body
+                                .get(j + 2)
+                                .filter(|t| t.kind == Kind::String)
+                                .map(|t| t.text.clone());
+                        }
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                next = j;
+            }
+            self.facts.server.event_session_targets.push(Fact::new(
+                EventSessionTarget {
+                    session: session.clone(),
+                    target,
+                    file,
+                },
+                origin.clone(),
+            ));
+            i = next.max(i + 2);
         }
         Some(end)
     }

@@ -53,6 +53,7 @@ mod lr313_removed_system_procedures;
 mod lr314_legacy_syntax;
 mod lr315_next_column;
 mod lr316_unsupported_server_option;
+mod lr317_event_file_target;
 
 pub use lr101_unsupported_version::UnsupportedVersion;
 pub use lr102_missing_servicing_update::MissingServicingUpdate;
@@ -107,3 +108,4 @@ pub use lr315_next_column::NextColumn;
 pub use lr316_unsupported_server_option::{
     UNSUPPORTED_OPTIONS, UnsupportedOption, UnsupportedServerOption, unsupported_option,
 };
+pub use lr317_event_file_target::EventFileTarget;
