@@ -713,14 +713,16 @@ impl<'a> Splitter<'a> {
         let before = bytes
             .get(dynamic.anchor.min(self.string_start)..self.string_start)
             .unwrap_or_default();
+        let after_expression = holds_expression(before);
         let piece = Piece {
             variable,
             from: self.string_start + 1,
             to: end,
             group: dynamic.group,
             appending: dynamic.appending,
-            after_expression: holds_expression(before),
-            after_db_name: !before.is_empty() && holds_db_name(before),
+            after_expression,
+            // `+ QUOTENAME(DB_NAME()) +` is short: a long stretch is other code.
+            after_db_name: after_expression && before.len() <= 256 && holds_db_name(before),
         };
         dynamic.anchor = end + 1;
         if direct {
@@ -729,7 +731,12 @@ impl<'a> Splitter<'a> {
             // A procedure name is short; a long literal is code, not a name.
             let content = bytes.get(piece.from..piece.to).unwrap_or_default();
             if content.len() <= 512
-                && memchr::memmem::find(&content.to_ascii_lowercase(), b"sp_executesql").is_some()
+                && memchr::memchr_iter(b'_', content).any(|at| {
+                    at >= 2
+                        && content
+                            .get(at - 2..at + 11)
+                            .is_some_and(|name| name.eq_ignore_ascii_case(b"sp_executesql"))
+                })
                 && !dynamic.executesql_holders.contains(&variable)
             {
                 dynamic.executesql_holders.push(variable);

@@ -1147,8 +1147,11 @@ impl<'p> ScriptScanner<'p> {
 /// quote of the next level down, becomes `''` and dynamic SQL inside dynamic
 /// SQL keeps its strings.
 fn unquote_in_place(content: &str) -> String {
-    let mut bytes = content.as_bytes().to_vec();
+    let bytes = content.as_bytes();
+    let mut code = String::with_capacity(content.len());
     let mut at = 0;
+    // Copied a stretch at a time between quote runs (ASCII boundaries, so
+    // every slice is valid text: nothing to validate again).
     while let Some(found) = memchr::memchr(b'\'', &bytes[at..]) {
         let run_start = at + found;
         let run_end = bytes[run_start..]
@@ -1156,14 +1159,13 @@ fn unquote_in_place(content: &str) -> String {
             .position(|&b| b != b'\'')
             .map_or(bytes.len(), |n| run_start + n);
         let quotes = (run_end - run_start).div_ceil(2);
-        for byte in &mut bytes[run_start + quotes..run_end] {
-            *byte = b' ';
-        }
+        code.push_str(&content[at..run_start]);
+        code.extend(std::iter::repeat_n('\'', quotes));
+        code.extend(std::iter::repeat_n(' ', run_end - run_start - quotes));
         at = run_end;
     }
-    // Only an ASCII byte was replaced by another: still UTF-8.
-    String::from_utf8(bytes)
-        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+    code.push_str(&content[at..]);
+    code
 }
 
 /// Line and column (1-based, in characters) of byte offsets in a text,
