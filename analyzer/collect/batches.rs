@@ -1084,12 +1084,13 @@ fn assemble(pieces: &[Piece], bytes: &[u8], batch_start: usize) -> ExecutedStrin
 
 /// Whether code stands in `text` (what lies between an operator or a
 /// closing quote and the next literal's opening quote): anything but
-/// blanks, comments, `+`, parentheses and the `N` of `N'…'`.
+/// blanks, comments, `+`, parentheses, commas (`CONCAT(N'a', N'b')`: a
+/// comma at the assignment's own depth ends it) and the `N` of `N'…'`.
 fn holds_expression(text: &[u8]) -> bool {
     let mut i = 0;
     while i < text.len() {
         match text[i] {
-            b' ' | b'\t' | b'\r' | b'\n' | b'+' | b'(' | b')' => i += 1,
+            b' ' | b'\t' | b'\r' | b'\n' | b'+' | b'(' | b')' | b',' => i += 1,
             b'-' if text.get(i + 1) == Some(&b'-') => {
                 i = memchr::memchr(b'\n', &text[i..]).map_or(text.len(), |n| i + n + 1);
             }

@@ -1740,6 +1740,16 @@ mod tests {
         assert_eq!(sales.filegroups[0].value.name, "imoltp");
         assert_eq!(position(&sales.filegroups[0].origin), (4, 14, true));
 
+        // CONCAT joins its arguments; an expression among them is a placeholder.
+        let facts = scan(concat!(
+            "USE Sales\nGO\n",
+            "DECLARE @s nvarchar(max) = CONCAT(N'CREATE TABLE dbo.', N'C AS FILETABLE;',\n",
+            "    N' ALTER DATABASE ', QUOTENAME(DB_NAME()), N' ADD FILEGROUP fx CONTAINS MEMORY_OPTIMIZED_DATA');\n",
+            "EXEC (@s);\n",
+        ));
+        assert_eq!(db(&facts, "Sales").filetables[0].value, "dbo.C");
+        assert_eq!(db(&facts, "Sales").filegroups[0].value.name, "fx");
+
         // += chains and CONVERT: the device path holds a placeholder.
         let facts = scan(concat!(
             "USE Ops\nGO\n",
