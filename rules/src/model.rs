@@ -870,6 +870,11 @@ pub enum DatabaseSetting {
     RemoteDataArchive(bool),
     /// Service Broker enabled (`ENABLE_BROKER`) or disabled (`DISABLE_BROKER`).
     Broker(bool),
+    /// A script changes an option the managed instance does not let change
+    /// (`SET SINGLE_USER`, `SET NEW_BROKER`, `SET AUTO_CLOSE ON`), as
+    /// written (`SINGLE_USER`, `AUTO_CLOSE ON`). Scripts only: it is an
+    /// action, not a state.
+    FixedOptionChange(String),
 }
 
 /// A database encryption key (TDE), protected by a server certificate or key.

@@ -57,6 +57,7 @@ pub static RULES: &[&dyn Rule] = &[
     &NextColumn,
     &UnsupportedServerOption,
     &EventFileTarget,
+    &FixedDatabaseOption,
 ];
 
 /// Looks a rule up by ID (`LR202`) or name (`filestream`), ignoring case.

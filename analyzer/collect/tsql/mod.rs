@@ -891,6 +891,12 @@ impl<'p> ScriptScanner<'p> {
             if let Some(setting) = database_setting(element) {
                 facts.settings.push(Fact::new(setting, self.origin(option)));
             }
+            if let Some(change) = fixed_option_change(element) {
+                facts.settings.push(Fact::new(
+                    DatabaseSetting::FixedOptionChange(change),
+                    self.origin(option),
+                ));
+            }
             i = element_end + 1;
         }
         options.len()
@@ -1291,6 +1297,39 @@ fn database_setting(element: &[Tok]) -> Option<DatabaseSetting> {
         } else {
             None
         }
+    } else {
+        None
+    }
+}
+
+/// An `ALTER DATABASE … SET` option the managed instance does not let
+/// change, as LR318 names it; None for the others. From "The following
+/// options can't be modified" and "Service broker" in MicrosoftDocs/sql-docs
+/// azure-sql/managed-instance/transact-sql-tsql-differences-sql-server.md;
+/// AUTO_CLOSE and PAGE_VERIFY only away from the values the managed
+/// instance keeps (AUTO_CLOSE OFF, the same page; PAGE_VERIFY CHECKSUM,
+/// SQL Server's default). HADR, PARTNER and WITNESS are left to the link's
+/// own set-up and to LR108: on the SQL Server side they are legitimate.
+fn fixed_option_change(element: &[Tok]) -> Option<String> {
+    let option = element.first().filter(|t| !t.quoted)?;
+    const ALWAYS: &[&str] = &[
+        "ENABLE_BROKER",
+        "DISABLE_BROKER",
+        "NEW_BROKER",
+        "OFFLINE",
+        "EMERGENCY",
+        "READ_ONLY",
+        "SINGLE_USER",
+        "RESTRICTED_USER",
+    ];
+    if let Some(name) = ALWAYS.iter().find(|name| option.is(name)) {
+        return Some((*name).to_string());
+    }
+    let value = element.iter().skip(1).find(|t| t.kind != Kind::Eq)?;
+    if option.is("AUTO_CLOSE") && value.is("ON") {
+        Some("AUTO_CLOSE ON".to_string())
+    } else if option.is("PAGE_VERIFY") && !value.is("CHECKSUM") {
+        Some(format!("PAGE_VERIFY {}", value.text.to_ascii_uppercase()))
     } else {
         None
     }

@@ -54,6 +54,7 @@ mod lr314_legacy_syntax;
 mod lr315_next_column;
 mod lr316_unsupported_server_option;
 mod lr317_event_file_target;
+mod lr318_fixed_database_option;
 
 pub use lr101_unsupported_version::UnsupportedVersion;
 pub use lr102_missing_servicing_update::MissingServicingUpdate;
@@ -109,3 +110,4 @@ pub use lr316_unsupported_server_option::{
     UNSUPPORTED_OPTIONS, UnsupportedOption, UnsupportedServerOption, unsupported_option,
 };
 pub use lr317_event_file_target::EventFileTarget;
+pub use lr318_fixed_database_option::FixedDatabaseOption;
