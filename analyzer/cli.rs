@@ -137,9 +137,10 @@ pub struct InputArgs {
 pub struct ScanArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format, in any letter case (default: from --output's
+    /// extension, .json .sarif .csv .html; else table).
+    #[arg(long, value_enum, ignore_case = true)]
+    pub format: Option<Format>,
     /// Write the report to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -417,11 +418,80 @@ pub(crate) fn fails(
     finding || unknown_verdict || unknown_fact
 }
 
+/// The format `--output`'s extension names (any case); a name without a
+/// known extension gets the table. `.xlsx` is refused rather than written
+/// as a table under that name.
+fn format_for_output(output: Option<&std::path::Path>) -> Result<Format> {
+    let extension = output
+        .and_then(|path| path.extension())
+        .map(|extension| extension.to_string_lossy().to_ascii_lowercase());
+    Ok(match extension.as_deref() {
+        Some("json") => Format::Json,
+        Some("sarif") => Format::Sarif,
+        Some("csv") => Format::Csv,
+        Some("html" | "htm") => Format::Html,
+        Some("xlsx") => anyhow::bail!(
+            "--output {}: the xlsx format is not supported yet (use .csv, or --format)",
+            output
+                .map(|path| path.display().to_string())
+                .unwrap_or_default()
+        ),
+        _ => Format::Table,
+    })
+}
+
+/// `wrote report.html (html): 2 instances (1 not-ready, 1 unknown), 5
+/// databases (3 ready, 2 not-ready), 4 findings (1 blocker)`.
+fn written_summary(
+    path: &std::path::Path,
+    format: OutputFormat,
+    report: &linkready_reports::Report,
+) -> String {
+    let estate = report.assessment.estate();
+    let verdicts = |counts: &linkready_rules::VerdictCounts| {
+        let parts: Vec<String> = [
+            (counts.ready, "ready"),
+            (counts.ready_with_conditions, "ready-with-conditions"),
+            (counts.not_ready, "not-ready"),
+            (counts.unknown, "unknown"),
+        ]
+        .iter()
+        .filter(|(count, _)| *count > 0)
+        .map(|(count, word)| format!("{count} {word}"))
+        .collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", parts.join(", "))
+        }
+    };
+    let blockers = report
+        .assessment
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Blocker)
+        .count();
+    format!(
+        "linkready: wrote {} ({}): {} instances{}, {} databases{}, {} findings ({blockers} blockers)",
+        path.display(),
+        format.as_str(),
+        estate.instances.total(),
+        verdicts(&estate.instances),
+        estate.databases.total(),
+        verdicts(&estate.databases),
+        report.assessment.findings.len(),
+    )
+}
+
 fn scan(args: ScanArgs) -> Result<u8> {
     let (request, missing) = request(args.input)?;
     let (estate, report) = crate::run_assessment(&request);
     check_inputs(&request, &estate, &report)?;
     let format = match args.format {
+        Some(format) => format,
+        None => format_for_output(args.output.as_deref())?,
+    };
+    let format = match format {
         Format::Table => OutputFormat::Table,
         Format::Json => OutputFormat::Json,
         Format::Sarif => OutputFormat::Sarif,
@@ -430,8 +500,15 @@ fn scan(args: ScanArgs) -> Result<u8> {
     };
     let text = render(&report, format);
     match &args.output {
-        Some(path) => std::fs::write(path, text)
-            .with_context(|| format!("cannot write the report to {}", path.display()))?,
+        Some(path) => {
+            std::fs::write(path, text)
+                .with_context(|| format!("cannot write the report to {}", path.display()))?;
+            // A report written to a file says so, in one line.
+            eprintln!(
+                "{}",
+                linkready_reports::terminal_text(&written_summary(path, format, &report))
+            );
+        }
         None => write_stdout(&text)?,
     }
     // The report lists unusable inputs as not assessed; the exit code says

@@ -194,6 +194,76 @@ fn output_file_and_table_fit_80_columns() {
 }
 
 #[test]
+fn the_output_file_s_extension_names_the_format() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, starts) in [
+        ("r.json", "{"),
+        ("r.HTML", "<!DOCTYPE html>"),
+        ("r.sarif", "{"),
+        ("r.csv", "\u{feff}"),
+        ("r.txt", "Instance"),
+    ] {
+        let out = dir.path().join(name);
+        let output = linkready(&[
+            "scan",
+            "fixtures/sample-estate",
+            "--fail-on",
+            "never",
+            "--output",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{name}");
+        assert!(output.stdout.is_empty(), "{name}");
+        let written = std::fs::read_to_string(&out).unwrap();
+        let matches = if name == "r.txt" {
+            written.starts_with('┌') && written.contains(starts)
+        } else {
+            written.starts_with(starts)
+        };
+        assert!(matches, "{name}: {}", &written[..written.len().min(80)]);
+        // One line on stderr says what was written.
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.starts_with("linkready: wrote ") && stderr.contains(" databases ("),
+            "{stderr}"
+        );
+    }
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.sarif")).unwrap())
+            .unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    // --format wins, in any case; xlsx is refused, not written as a table.
+    let out = dir.path().join("r.html");
+    let output = linkready(&[
+        "scan",
+        "fixtures/sample-estate",
+        "--fail-on",
+        "never",
+        "--format",
+        "JSON",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with('{'));
+    let out = dir.path().join("r.xlsx");
+    let output = linkready(&[
+        "scan",
+        "fixtures/sample-estate",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!out.exists());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with("linkready: error: --output "),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn database_option_attributes_scripts_without_use() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

@@ -54,6 +54,19 @@ pub enum OutputFormat {
     Html,
 }
 
+impl OutputFormat {
+    /// The name `--format` takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutputFormat::Table => "table",
+            OutputFormat::Json => "json",
+            OutputFormat::Sarif => "sarif",
+            OutputFormat::Csv => "csv",
+            OutputFormat::Html => "html",
+        }
+    }
+}
+
 /// Renders the report in the chosen format.
 pub fn render(report: &Report, format: OutputFormat) -> String {
     match format {
