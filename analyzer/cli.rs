@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use linkready_reports::{OutputFormat, render, render_rule_list};
-use linkready_rules::{RULES, Severity, find_rule};
+use linkready_rules::{RULES, RuleMeta, Severity, find_rule};
 
 use crate::ScanRequest;
 use crate::collect::files::ScriptOptions;
@@ -227,34 +227,80 @@ pub fn run(cli: Cli) -> Result<u8> {
         }
         Command::Rules => {
             let metas: Vec<_> = RULES.iter().map(|rule| rule.meta()).collect();
-            write_stdout(&render_rule_list(&metas))?;
+            write_stdout(&render_rule_list(&metas, stdout_width()))?;
             Ok(EXIT_CLEAN)
         }
         Command::Rule { id } => {
-            let Some(meta) = find_rule(&id) else {
-                bail!("no rule {id:?}; `linkready rules` lists them");
+            // An ID or a name, else a Microsoft assessment ID (which may
+            // stand for several rules).
+            let metas: Vec<&RuleMeta> = match find_rule(&id) {
+                Some(meta) => vec![meta],
+                None => RULES
+                    .iter()
+                    .map(|rule| rule.meta())
+                    .filter(|meta| meta.aliases.iter().any(|a| a.eq_ignore_ascii_case(&id)))
+                    .collect(),
             };
-            let mut text = format!(
-                "{} {} ({}, {} scope)\n",
-                meta.id,
-                meta.name,
-                meta.severity,
-                meta.scope.as_str()
-            );
-            let sources: Vec<&str> = meta.sources.iter().map(|s| s.as_str()).collect();
-            text.push_str(&format!("sources: {}\n", sources.join(", ")));
-            if !meta.aliases.is_empty() {
-                text.push_str(&format!(
-                    "Microsoft assessment IDs: {}\n",
-                    meta.aliases.join(", ")
-                ));
+            if metas.is_empty() {
+                // IDs and names, then the Microsoft IDs that are not a
+                // name already written another way (FileStream).
+                let mut known: Vec<&str> = RULES
+                    .iter()
+                    .flat_map(|rule| [rule.meta().id, rule.meta().name])
+                    .collect();
+                for alias in RULES.iter().flat_map(|rule| rule.meta().aliases.iter()) {
+                    if !known.iter().any(|name| name.eq_ignore_ascii_case(alias)) {
+                        known.push(alias);
+                    }
+                }
+                let mut closest: Vec<String> = known
+                    .iter()
+                    .filter(|name| {
+                        id.len() >= 4
+                            && name.len() > id.len()
+                            && name
+                                .get(..id.len())
+                                .is_some_and(|start| start.eq_ignore_ascii_case(&id))
+                    })
+                    .take(3)
+                    .map(|name| name.to_string())
+                    .collect();
+                closest.extend(crate::closest_names(&id, &known));
+                let mut seen = std::collections::HashSet::new();
+                closest.retain(|name| seen.insert(name.to_ascii_lowercase()));
+                closest.truncate(3);
+                if closest.is_empty() {
+                    bail!("no rule {id:?}: `linkready rules` lists them");
+                }
+                bail!("no rule {id:?}: did you mean {}?", closest.join(", "));
             }
-            text.push('\n');
-            text.push_str(&meta.docs_markdown());
-            write_stdout(&text)?;
+            let pages: Vec<String> = metas.into_iter().map(rule_page).collect();
+            write_stdout(&pages.join("\n"))?;
             Ok(EXIT_CLEAN)
         }
     }
+}
+
+/// `linkready rule ID`: a rule's heading, sources, Microsoft IDs and docs.
+fn rule_page(meta: &RuleMeta) -> String {
+    let mut text = format!(
+        "{} {} ({}, {} scope)\n",
+        meta.id,
+        meta.name,
+        meta.severity,
+        meta.scope.as_str()
+    );
+    let sources: Vec<&str> = meta.sources.iter().map(|s| s.as_str()).collect();
+    text.push_str(&format!("sources: {}\n", sources.join(", ")));
+    if !meta.aliases.is_empty() {
+        text.push_str(&format!(
+            "Microsoft assessment IDs: {}\n",
+            meta.aliases.join(", ")
+        ));
+    }
+    text.push('\n');
+    text.push_str(&meta.docs_markdown());
+    text
 }
 
 /// `--instance-scripts NAME=PATH`: split at the first `=` (a server name
@@ -418,6 +464,20 @@ pub(crate) fn fails(
     finding || unknown_verdict || unknown_fact
 }
 
+/// The width for tables on standard output: the terminal's, or none (a
+/// pipe or a file keeps each line whole, so grep finds it).
+fn stdout_width() -> Option<u16> {
+    let term = console::Term::stdout();
+    if !term.is_term() {
+        return None;
+    }
+    Some(
+        term.size_checked()
+            .map_or(linkready_reports::DEFAULT_WIDTH, |(_, columns)| columns)
+            .max(40),
+    )
+}
+
 /// The format `--output`'s extension names (any case); a name without a
 /// known extension gets the table. `.xlsx` is refused rather than written
 /// as a table under that name.
@@ -498,7 +558,14 @@ fn scan(args: ScanArgs) -> Result<u8> {
         Format::Csv => OutputFormat::Csv,
         Format::Html => OutputFormat::Html,
     };
-    let text = render(&report, format);
+    // A table on a terminal fits it; in a pipe or a file, lines stay whole.
+    let text = match (format, &args.output) {
+        (OutputFormat::Table, None) => {
+            linkready_reports::render_table_width(&report, stdout_width())
+        }
+        (OutputFormat::Table, Some(_)) => linkready_reports::render_table_width(&report, None),
+        _ => render(&report, format),
+    };
     match &args.output {
         Some(path) => {
             std::fs::write(path, text)

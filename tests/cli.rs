@@ -167,7 +167,7 @@ fn usage_errors_and_missing_paths_exit_2() {
 }
 
 #[test]
-fn output_file_and_table_fit_80_columns() {
+fn output_file_and_piped_table_keep_lines_whole() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.json");
     let output = linkready(&[
@@ -188,9 +188,20 @@ fn output_file_and_table_fit_80_columns() {
         !table.contains('\u{1b}'),
         "no colour when stdout is not a terminal"
     );
-    for line in table.lines() {
-        assert!(line.chars().count() <= 80, "wider than 80 columns: {line}");
-    }
+    // In a pipe the table is as wide as its content: what people grep
+    // for is on one line (issue 15).
+    assert!(
+        table
+            .lines()
+            .any(|line| line.contains("SERVERPROPERTY('ProductVersion')")),
+        "{table}"
+    );
+    assert!(
+        table
+            .lines()
+            .any(|line| line.contains("fixtures/sample-estate/Documents/Documents.sql:7:2")),
+        "{table}"
+    );
 }
 
 #[test]
@@ -383,6 +394,28 @@ fn rules_and_rule_docs() {
         docs
     );
     assert_eq!(linkready(&["rule", "LR999"]).status.code(), Some(2));
+    // Names stay whole in a pipe, Microsoft IDs are listed and accepted,
+    // and a near miss is answered with the closest names.
+    assert!(
+        list.lines()
+            .any(|line| line.contains("endpoint-certificate-expiry"))
+    );
+    assert!(
+        list.lines()
+            .any(|line| line.contains("LR303") && line.contains("XpCmdshell"))
+    );
+    let by_alias = String::from_utf8(linkready(&["rule", "xpcmdshell"]).stdout).unwrap();
+    assert!(by_alias.starts_with("LR303 xp-cmdshell"), "{by_alias}");
+    let shared =
+        String::from_utf8(linkready(&["rule", "MIHeterogeneousMSDTCTransactSQL"]).stdout).unwrap();
+    assert!(shared.starts_with("LR309 "), "{shared}");
+    let miss = linkready(&["rule", "endpoint-certificat"]);
+    assert_eq!(miss.status.code(), Some(2));
+    let stderr = String::from_utf8(miss.stderr).unwrap();
+    assert_eq!(
+        stderr.trim_end(),
+        "linkready: error: no rule \"endpoint-certificat\": did you mean endpoint-certificate-expiry?"
+    );
     assert!(Path::new(env!("CARGO_BIN_EXE_linkready")).exists());
 }
 

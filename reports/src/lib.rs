@@ -14,7 +14,7 @@ pub use html::render_html;
 pub use json::{JSON_SCHEMA_VERSION, render_json};
 pub use model::{FileStatus, InputFile, InputInventory, Report};
 pub use sarif::render_sarif;
-pub use table::{render_rule_list, render_table};
+pub use table::{DEFAULT_WIDTH, render_rule_list, render_table, render_table_width};
 
 /// Untrusted text (names, paths, messages from servers and files) as a
 /// terminal may show it: control characters (C0, DEL, C1: ESC sequences,

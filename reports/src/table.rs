@@ -2,7 +2,7 @@
 //! the same in a terminal, a pipe or a log.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{ContentArrangement, Table};
+use comfy_table::{ColumnConstraint, ContentArrangement, Table};
 use linkready_rules::{EstateSummary, Origin, RuleMeta, SeverityCounts, VerdictCounts};
 
 use crate::model::{FileStatus, Report};
@@ -39,15 +39,27 @@ fn safe(text: &str) -> String {
     out
 }
 
-const WIDTH: u16 = 80;
+/// The width of `render_table` and `render_rule_list`: what a terminal
+/// without a known width gets.
+pub const DEFAULT_WIDTH: u16 = 80;
 
-fn new_table(header: &[&str]) -> Table {
+/// A table `width` columns wide, or as wide as its content when None (a
+/// pipe or a file: lines stay whole for grep).
+fn new_table(width: Option<u16>, header: &[&str]) -> Table {
     let mut table = Table::new();
     table
         .load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(WIDTH)
         .set_header(header.iter().copied());
+    match width {
+        Some(width) => {
+            table
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(width);
+        }
+        None => {
+            table.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
     table
 }
 
@@ -65,17 +77,25 @@ fn score_cell(score: Option<u8>) -> String {
 /// The scan report: databases with verdicts, findings per database, then
 /// what could not be assessed.
 pub fn render_table(report: &Report) -> String {
+    render_table_width(report, Some(DEFAULT_WIDTH))
+}
+
+/// The scan report `width` columns wide, or unbounded (None).
+pub fn render_table_width(report: &Report, width: Option<u16>) -> String {
     let assessment = &report.assessment;
     let mut out = String::new();
 
-    let mut databases = new_table(&[
-        "Instance",
-        "Database",
-        "Verdict",
-        "Score",
-        "B/P/W/I",
-        "From the instance",
-    ]);
+    let mut databases = new_table(
+        width,
+        &[
+            "Instance",
+            "Database",
+            "Verdict",
+            "Score",
+            "B/P/W/I",
+            "From the instance",
+        ],
+    );
     for instance in &assessment.instances {
         for db in &instance.databases {
             let inherited: Vec<String> = db
@@ -130,7 +150,7 @@ pub fn render_table(report: &Report) -> String {
                 safe(finding.database.as_deref().unwrap_or("(no database)"))
             ));
             current = Some(key);
-            findings = Some(new_table(&["Severity", "Rule", "Finding and where"]));
+            findings = Some(new_table(width, &["Severity", "Rule", "Finding and where"]));
         }
         if let Some(table) = findings.as_mut() {
             table.add_row(vec![
@@ -161,7 +181,7 @@ pub fn render_table(report: &Report) -> String {
         if !instance.errors.is_empty() {
             out.push_str(&format!("\nNot assessed on {}:\n", safe(&instance.name)));
             for error in &instance.errors {
-                out.push_str(&wrap(&safe(&format!("- {error}")), "  "));
+                out.push_str(&wrap(width, &safe(&format!("- {error}")), "  "));
             }
         }
     }
@@ -170,6 +190,7 @@ pub fn render_table(report: &Report) -> String {
         out.push_str("\nUnused suppressions (no such finding there):\n");
         for suppression in &assessment.unused_suppressions {
             out.push_str(&wrap(
+                width,
                 &format!(
                     "- {} at {}:{}:{}",
                     safe(&suppression.rule),
@@ -195,6 +216,7 @@ pub fn render_table(report: &Report) -> String {
                 (None, _) => format!("{} suppressed", used.matched),
             };
             out.push_str(&wrap(
+                width,
                 &format!(
                     "- {} at {}: {} — {state}",
                     safe(&entry.rule),
@@ -218,11 +240,11 @@ pub fn render_table(report: &Report) -> String {
     if !unscanned.is_empty() {
         out.push_str("\nNot scanned (the rest of each file was):\n");
         for warning in unscanned {
-            out.push_str(&wrap(&format!("- {}", safe(warning)), "  "));
+            out.push_str(&wrap(width, &format!("- {}", safe(warning)), "  "));
         }
     }
 
-    out.push_str(&estate_section(&assessment.estate()));
+    out.push_str(&estate_section(&assessment.estate(), width));
 
     let scanned = report
         .files
@@ -255,13 +277,14 @@ fn verdict_counts(counts: &VerdictCounts) -> String {
 
 /// The roll-up: verdict counts, the five most common blockers, and the
 /// instances not assessed.
-fn estate_section(estate: &EstateSummary) -> String {
+fn estate_section(estate: &EstateSummary, width: Option<u16>) -> String {
     let mut out = String::from(
         "
 Estate
 ",
     );
     out.push_str(&wrap(
+        width,
         &format!(
             "instances ({}): {}",
             estate.instances.total(),
@@ -270,6 +293,7 @@ Estate
         "  ",
     ));
     out.push_str(&wrap(
+        width,
         &format!(
             "databases ({}): {}",
             estate.databases.total(),
@@ -284,6 +308,7 @@ Estate
         );
         for blocker in estate.blockers.iter().take(5) {
             out.push_str(&wrap(
+                width,
                 &format!(
                     "- {} {}: {} place(s), {} finding(s)",
                     blocker.rule.id, blocker.rule.name, blocker.places, blocker.findings
@@ -294,6 +319,7 @@ Estate
     }
     for not_assessed in &estate.not_assessed {
         out.push_str(&wrap(
+            width,
             &format!(
                 "not assessed: {}: {}",
                 safe(&not_assessed.instance),
@@ -306,8 +332,11 @@ Estate
 }
 
 /// Wraps text at word boundaries to fit the width, indenting every line.
-fn wrap(text: &str, indent: &str) -> String {
-    let width = usize::from(WIDTH) - indent.len();
+fn wrap(width: Option<u16>, text: &str, indent: &str) -> String {
+    let Some(width) = width else {
+        return format!("{indent}{text}\n");
+    };
+    let width = usize::from(width).saturating_sub(indent.len()).max(20);
     let mut out = String::new();
     let mut line = String::new();
     for word in text.split(' ') {
@@ -360,15 +389,27 @@ fn location(origin: &Origin) -> String {
 }
 
 /// `linkready rules`: the catalog, one rule a row.
-pub fn render_rule_list(rules: &[&RuleMeta]) -> String {
-    let mut table = new_table(&["ID", "Name", "Severity", "Summary"]);
+pub fn render_rule_list(rules: &[&RuleMeta], width: Option<u16>) -> String {
+    let mut table = new_table(
+        width,
+        &["ID", "Name", "Severity", "Summary", "Microsoft IDs"],
+    );
     for rule in rules {
         table.add_row(vec![
             rule.id.to_string(),
             rule.name.to_string(),
             rule.severity.to_string(),
             rule.summary.to_string(),
+            rule.aliases.join(" "),
         ]);
+    }
+    // IDs, names and severities are what people type and grep for: never
+    // broken across lines; the summary and the Microsoft IDs (one per
+    // line when they must wrap) take the rest.
+    for column in 0..3 {
+        if let Some(column) = table.column_mut(column) {
+            column.set_constraint(ColumnConstraint::ContentWidth);
+        }
     }
     table.to_string() + "\n"
 }
