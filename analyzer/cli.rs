@@ -531,15 +531,18 @@ fn written_summary(
         .iter()
         .filter(|f| f.severity == Severity::Blocker)
         .count();
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     format!(
-        "linkready: wrote {} ({}): {} instances{}, {} databases{}, {} findings ({blockers} blockers)",
+        "linkready: wrote {} ({}): {}{}, {}{}, {} ({})",
         path.display(),
         format.as_str(),
-        estate.instances.total(),
+        count(estate.instances.total(), "instance", "instances"),
         verdicts(&estate.instances),
-        estate.databases.total(),
+        count(estate.databases.total(), "database", "databases"),
         verdicts(&estate.databases),
-        report.assessment.findings.len(),
+        count(report.assessment.findings.len(), "finding", "findings"),
+        count(blockers, "blocker", "blockers"),
     )
 }
 

@@ -24,7 +24,8 @@ pub const CONFIG_FILE_NAME: &str = "linkready.toml";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read {path}: {source}")]
+    // The cause is the error's source: `{:#}` prints it once, after this.
+    #[error("cannot read {path}")]
     Read {
         path: PathBuf,
         source: std::io::Error,

@@ -164,6 +164,26 @@ fn usage_errors_and_missing_paths_exit_2() {
     assert_eq!(missing["status"], "error");
     assert!(missing["error"].as_str().unwrap().contains("cannot read"));
     assert_eq!(files.iter().filter(|f| f["status"] == "scanned").count(), 3);
+
+    // One voice: `linkready: error: <what>: <why>`, each cause once.
+    let missing_config = linkready(&["scan", "--config", "no/such/linkready.toml"]);
+    assert_eq!(missing_config.status.code(), Some(2));
+    let stderr = String::from_utf8(missing_config.stderr).unwrap();
+    assert!(
+        stderr.starts_with("linkready: error: cannot read no/such/linkready.toml: "),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("os error 2").count(), 1, "{stderr}");
+    // Encrypt=Strict is refused before anything is contacted, in our words.
+    let strict = linkready(&["scan", "--server", "Server=h;Encrypt=Strict"]);
+    assert_eq!(strict.status.code(), Some(2));
+    let stderr = String::from_utf8(strict.stderr).unwrap();
+    assert!(
+        stderr.starts_with("linkready: error: ")
+            && stderr.contains("Encrypt=Strict (TDS 8.0) is not supported yet"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("tds80"), "{stderr}");
 }
 
 #[test]

@@ -279,6 +279,60 @@ pub fn scan_paths(paths: &[PathBuf], options: &ScriptOptions) -> Vec<ScannedFile
     scan_paths_and_find_inventories(paths, options).0
 }
 
+/// Progress of a long scan, on stderr for a person at a terminal: hidden
+/// for the first second (most scans end before), then a count of files
+/// and the one being read; cleared at the end.
+struct FileProgress {
+    bar: indicatif::ProgressBar,
+    terminal: bool,
+    started: std::time::Instant,
+    shown: std::sync::atomic::AtomicBool,
+}
+
+impl FileProgress {
+    fn new() -> Self {
+        use std::io::IsTerminal;
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{spinner} {pos} files scanned {wide_msg}")
+        {
+            bar.set_style(style);
+        }
+        FileProgress {
+            bar,
+            terminal: std::io::stderr().is_terminal(),
+            started: std::time::Instant::now(),
+            shown: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    fn scanned(&self, path: &str) {
+        use std::sync::atomic::Ordering;
+        self.bar.inc(1);
+        if !self.terminal {
+            return;
+        }
+        if !self.shown.load(Ordering::Relaxed)
+            && self.started.elapsed() >= std::time::Duration::from_secs(1)
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        if self.shown.load(Ordering::Relaxed) {
+            self.bar
+                .set_message(linkready_reports::terminal_text(path).into_owned());
+        }
+    }
+}
+
+impl Drop for FileProgress {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
+    }
+}
+
 /// `scan_paths`, and the inventory files under `paths` (as
 /// `find_inventories` finds them), from one walk of the tree. Files are
 /// scanned while the walk goes on (on a small machine the walk would
@@ -288,6 +342,7 @@ pub fn scan_paths_and_find_inventories(
     options: &ScriptOptions,
 ) -> (Vec<ScannedFile>, Vec<PathBuf>) {
     let (sender, receiver) = std::sync::mpsc::channel();
+    let progress = FileProgress::new();
     std::thread::scope(|scope| {
         let walker = scope.spawn(move || {
             let mut index = 0usize;
@@ -309,6 +364,7 @@ pub fn scan_paths_and_find_inventories(
                     } => scan_file(&path, shown, options, project.as_deref()),
                     Candidate::Failed { shown, error } => ScannedFile::failed(shown, error),
                 };
+                progress.scanned(&file.path);
                 (index, file)
             })
             .collect();

@@ -14,6 +14,10 @@ pub enum ServerSpecError {
     NoServer(String),
     #[error("{0:?}: not a connection string (key=value;…) nor host[\\instance][,port]")]
     Malformed(String),
+    #[error(
+        "{0:?}: Encrypt=Strict (TDS 8.0) is not supported yet; Encrypt=Mandatory (or true) requires TLS with the certificate checked"
+    )]
+    StrictEncryption(String),
 }
 
 /// One server to assess.
@@ -177,18 +181,45 @@ pub fn parse_server(text: &str) -> Result<ServerSpec, ServerSpecError> {
                 display = Some(value.clone())
             }
             "user id" | "uid" | "user" => user = Some(value.clone()),
+            "encrypt" if value.trim().eq_ignore_ascii_case("strict") => {
+                return Err(ServerSpecError::StrictEncryption(redacted(&pairs)));
+            }
             _ => {}
         }
     }
+    // Encrypt as Microsoft.Data.SqlClient 5 writes it: Mandatory is true,
+    // Optional is false (learn.microsoft.com dotnet/api/
+    // microsoft.data.sqlclient.sqlconnectionencryptoption, "Remarks");
+    // tiberius reads only the booleans.
+    let sqlclient_encrypt = pairs.iter().any(|(key, value)| {
+        key == "encrypt"
+            && ["mandatory", "optional"]
+                .iter()
+                .any(|word| value.trim().eq_ignore_ascii_case(word))
+    });
+    let ado = if sqlclient_encrypt {
+        let normalised: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(key, value)| match key.as_str() {
+                "encrypt" if value.trim().eq_ignore_ascii_case("mandatory") => {
+                    (key.clone(), "true".to_string())
+                }
+                "encrypt" if value.trim().eq_ignore_ascii_case("optional") => {
+                    (key.clone(), "false".to_string())
+                }
+                _ => (key.clone(), value.clone()),
+            })
+            .collect();
+        // No password can be among the pairs (refused above).
+        redacted(&normalised)
+    } else {
+        text.to_string()
+    };
     let display = display
         .map(|server| server.trim_start_matches("tcp:").to_string())
         .filter(|server| !server.is_empty())
         .ok_or_else(|| ServerSpecError::NoServer(redacted(&pairs)))?;
-    Ok(ServerSpec {
-        display,
-        ado: text.to_string(),
-        user,
-    })
+    Ok(ServerSpec { display, ado, user })
 }
 
 /// The connection string with any password replaced, for error messages.
@@ -227,6 +258,25 @@ pub fn parse_server_list(text: &str) -> Vec<(usize, Result<ServerSpec, ServerSpe
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn encrypt_as_sqlclient_5_writes_it() {
+        let spec =
+            parse_server("Server=h,1433;Encrypt=Mandatory;Application Name=\"a;b\"").unwrap();
+        assert_eq!(
+            spec.ado,
+            "server=h,1433;encrypt=true;application name=\"a;b\""
+        );
+        let parsed: tiberius::Config = tiberius::Config::from_ado_string(&spec.ado).unwrap();
+        drop(parsed);
+        let spec = parse_server("Server=h;Encrypt=optional").unwrap();
+        assert_eq!(spec.ado, "server=h;encrypt=false");
+        let spec = parse_server("Server=h;Encrypt=yes").unwrap();
+        assert_eq!(spec.ado, "Server=h;Encrypt=yes");
+        let error = parse_server("Server=h;Encrypt=Strict").unwrap_err();
+        assert!(matches!(error, ServerSpecError::StrictEncryption(_)));
+        assert!(error.to_string().contains("not supported yet"), "{error}");
+    }
 
     #[test]
     fn ado_strings_and_bare_hosts() {
