@@ -175,6 +175,8 @@ pub enum Format {
     Sarif,
     /// One row per finding, UTF-8 with BOM (Excel).
     Csv,
+    /// One row per database, every one (ready ones included), as CSV.
+    CsvDatabases,
     /// One self-contained page (no script, nothing from the network).
     Html,
 }
@@ -559,6 +561,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
         Format::Json => OutputFormat::Json,
         Format::Sarif => OutputFormat::Sarif,
         Format::Csv => OutputFormat::Csv,
+        Format::CsvDatabases => OutputFormat::CsvDatabases,
         Format::Html => OutputFormat::Html,
     };
     // A table on a terminal fits it; in a pipe or a file, lines stay whole.

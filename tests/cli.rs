@@ -295,6 +295,45 @@ fn the_output_file_s_extension_names_the_format() {
 }
 
 #[test]
+fn the_database_csv_lists_every_database() {
+    let output = linkready(&[
+        "scan",
+        "fixtures/sample-estate",
+        "--format",
+        "csv-databases",
+        "--fail-on",
+        "never",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let text = text.strip_prefix('\u{feff}').unwrap();
+    let rows: Vec<&str> = text.split("\r\n").filter(|r| !r.is_empty()).collect();
+    assert_eq!(
+        rows[0],
+        "\"instance\",\"database\",\"verdict\",\"score\",\"blockers\",\"prerequisites\",\"warnings\",\"infos\",\"unknowns\",\"top_cause\",\"next_action\""
+    );
+    // Every database of the JSON report, ready ones included, once.
+    let (report, _) = json(&["scan", "fixtures/sample-estate", "--format", "json"]);
+    let expected: usize = report["instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["databases"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(rows.len() - 1, expected);
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("\"SQL01\",\"Crm\",\"ready\",\"100\""))
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("\"SQL02\",\"Documents\",\"not-ready\"")
+                && r.contains("LR102 blocker")),
+        "{text}"
+    );
+}
+
+#[test]
 fn database_option_attributes_scripts_without_use() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

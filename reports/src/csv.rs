@@ -117,6 +117,113 @@ pub fn render_csv(report: &Report) -> String {
     out
 }
 
+/// The columns of the database table (`--format csv-databases`).
+pub const CSV_DATABASE_COLUMNS: [&str; 11] = [
+    "instance",
+    "database",
+    "verdict",
+    "score",
+    "blockers",
+    "prerequisites",
+    "warnings",
+    "infos",
+    "unknowns",
+    "top_cause",
+    "next_action",
+];
+
+/// One row per database of every instance, ready ones included (the
+/// findings table leaves out a database with nothing to say): its verdict,
+/// score and counts, what decides the verdict most (an inherited instance
+/// outcome, else its most severe finding, else what could not be read) and
+/// the next step.
+pub fn render_csv_databases(report: &Report) -> String {
+    let mut out = String::from("\u{feff}");
+    push_row(&mut out, &CSV_DATABASE_COLUMNS);
+    let assessment = &report.assessment;
+    for instance in &assessment.instances {
+        for database in &instance.databases {
+            let concerns = |candidate: (&str, Option<&str>)| {
+                candidate.0 == instance.name && candidate.1 == Some(database.name.as_str())
+            };
+            let top_finding = assessment
+                .findings
+                .iter()
+                .filter(|f| concerns((&f.instance, f.database.as_deref())))
+                .rev()
+                .max_by_key(|f| f.severity);
+            let unknowns: Vec<&linkready_rules::RuleUnknown> = assessment
+                .unknowns
+                .iter()
+                .filter(|u| !u.needs_target)
+                .filter(|u| {
+                    u.instance == instance.name
+                        && u.database.as_deref().is_none_or(|db| db == database.name)
+                })
+                .collect();
+            let inherited = database
+                .inherited
+                .iter()
+                .map(|cause| cause.describe())
+                .collect::<Vec<_>>()
+                .join("; ");
+            let top_cause = if !inherited.is_empty() {
+                inherited
+            } else if let Some(finding) = top_finding {
+                format!(
+                    "{} {}: {}",
+                    finding.rule.id,
+                    finding.severity.as_str(),
+                    finding.message
+                )
+            } else if let Some(unknown) = unknowns.first() {
+                format!("{} unknown: {}", unknown.rule.id, unknown.reason)
+            } else {
+                String::new()
+            };
+            let rule_of_top = database
+                .inherited
+                .first()
+                .map(|cause| cause.rule.id)
+                .or(top_finding.map(|f| f.rule.id));
+            let next_action = match (database.verdict, rule_of_top) {
+                (linkready_rules::Verdict::Ready, _) => {
+                    "write the link scripts: linkready scripts".to_string()
+                }
+                (linkready_rules::Verdict::Unknown, _) => {
+                    "assess again where what is unknown can be read".to_string()
+                }
+                (linkready_rules::Verdict::ReadyWithConditions, Some(id)) => {
+                    format!("meet the conditions (linkready rule {id}), then linkready scripts")
+                }
+                (linkready_rules::Verdict::NotReady, Some(id)) => {
+                    format!("resolve the blocker (linkready rule {id})")
+                }
+                (_, None) => "see the findings".to_string(),
+            };
+            let score = database.score.map(|s| s.to_string()).unwrap_or_default();
+            let counts = &database.counts;
+            push_row(
+                &mut out,
+                &[
+                    &instance.name,
+                    &database.name,
+                    database.verdict.as_str(),
+                    &score,
+                    &counts.blocker.to_string(),
+                    &counts.prerequisite.to_string(),
+                    &counts.warning.to_string(),
+                    &counts.info.to_string(),
+                    &unknowns.len().to_string(),
+                    &top_cause,
+                    &next_action,
+                ],
+            );
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

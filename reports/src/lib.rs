@@ -9,7 +9,7 @@ mod sarif;
 pub mod setup;
 mod table;
 
-pub use csv::{CSV_COLUMNS, render_csv};
+pub use csv::{CSV_COLUMNS, CSV_DATABASE_COLUMNS, render_csv, render_csv_databases};
 pub use html::render_html;
 pub use json::{JSON_SCHEMA_VERSION, render_json};
 pub use model::{FileStatus, InputFile, InputInventory, Report};
@@ -51,6 +51,8 @@ pub enum OutputFormat {
     Json,
     Sarif,
     Csv,
+    /// One row per database (every one, ready ones included).
+    CsvDatabases,
     Html,
 }
 
@@ -62,6 +64,7 @@ impl OutputFormat {
             OutputFormat::Json => "json",
             OutputFormat::Sarif => "sarif",
             OutputFormat::Csv => "csv",
+            OutputFormat::CsvDatabases => "csv-databases",
             OutputFormat::Html => "html",
         }
     }
@@ -74,6 +77,7 @@ pub fn render(report: &Report, format: OutputFormat) -> String {
         OutputFormat::Json => render_json(report),
         OutputFormat::Sarif => render_sarif(report),
         OutputFormat::Csv => render_csv(report),
+        OutputFormat::CsvDatabases => render_csv_databases(report),
         // The template is compiled into the binary and tested; a failure
         // here is a bug, reported in the page rather than as a panic.
         OutputFormat::Html => render_html(report).unwrap_or_else(|error| {
