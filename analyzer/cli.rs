@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use linkready_reports::{OutputFormat, render, render_rule_list};
-use linkready_rules::{RULES, RuleMeta, Severity, find_rule};
+use linkready_rules::{RULES, RuleMeta, Severity, find_rules};
 
 use crate::ScanRequest;
 use crate::collect::files::ScriptOptions;
@@ -233,44 +233,9 @@ pub fn run(cli: Cli) -> Result<u8> {
             Ok(EXIT_CLEAN)
         }
         Command::Rule { id } => {
-            // An ID or a name, else a Microsoft assessment ID (which may
-            // stand for several rules).
-            let metas: Vec<&RuleMeta> = match find_rule(&id) {
-                Some(meta) => vec![meta],
-                None => RULES
-                    .iter()
-                    .map(|rule| rule.meta())
-                    .filter(|meta| meta.aliases.iter().any(|a| a.eq_ignore_ascii_case(&id)))
-                    .collect(),
-            };
+            let metas = find_rules(&id);
             if metas.is_empty() {
-                // IDs and names, then the Microsoft IDs that are not a
-                // name already written another way (FileStream).
-                let mut known: Vec<&str> = RULES
-                    .iter()
-                    .flat_map(|rule| [rule.meta().id, rule.meta().name])
-                    .collect();
-                for alias in RULES.iter().flat_map(|rule| rule.meta().aliases.iter()) {
-                    if !known.iter().any(|name| name.eq_ignore_ascii_case(alias)) {
-                        known.push(alias);
-                    }
-                }
-                let mut closest: Vec<String> = known
-                    .iter()
-                    .filter(|name| {
-                        id.len() >= 4
-                            && name.len() > id.len()
-                            && name
-                                .get(..id.len())
-                                .is_some_and(|start| start.eq_ignore_ascii_case(&id))
-                    })
-                    .take(3)
-                    .map(|name| name.to_string())
-                    .collect();
-                closest.extend(crate::closest_names(&id, &known));
-                let mut seen = std::collections::HashSet::new();
-                closest.retain(|name| seen.insert(name.to_ascii_lowercase()));
-                closest.truncate(3);
+                let closest = closest_rule_names(&id);
                 if closest.is_empty() {
                     bail!("no rule {id:?}: `linkready rules` lists them");
                 }
@@ -281,6 +246,39 @@ pub fn run(cli: Cli) -> Result<u8> {
             Ok(EXIT_CLEAN)
         }
     }
+}
+
+/// Up to three rule IDs, names or Microsoft IDs close to `text`: those it
+/// begins (four letters or more), then those within a small edit distance;
+/// a Microsoft ID that is a rule's name written another way (FileStream)
+/// is offered as the name.
+fn closest_rule_names(text: &str) -> Vec<String> {
+    let mut known: Vec<&str> = RULES
+        .iter()
+        .flat_map(|rule| [rule.meta().id, rule.meta().name])
+        .collect();
+    for alias in RULES.iter().flat_map(|rule| rule.meta().aliases.iter()) {
+        if !known.iter().any(|name| name.eq_ignore_ascii_case(alias)) {
+            known.push(alias);
+        }
+    }
+    let mut closest: Vec<String> = known
+        .iter()
+        .filter(|name| {
+            text.len() >= 4
+                && name.len() > text.len()
+                && name
+                    .get(..text.len())
+                    .is_some_and(|start| start.eq_ignore_ascii_case(text))
+        })
+        .take(3)
+        .map(|name| name.to_string())
+        .collect();
+    closest.extend(crate::closest_names(text, &known));
+    let mut seen = std::collections::HashSet::new();
+    closest.retain(|name| seen.insert(name.to_ascii_lowercase()));
+    closest.truncate(3);
+    closest
 }
 
 /// `linkready rule ID`: a rule's heading, sources, Microsoft IDs and docs.
@@ -511,16 +509,12 @@ fn written_summary(
 ) -> String {
     let estate = report.assessment.estate();
     let verdicts = |counts: &linkready_rules::VerdictCounts| {
-        let parts: Vec<String> = [
-            (counts.ready, "ready"),
-            (counts.ready_with_conditions, "ready-with-conditions"),
-            (counts.not_ready, "not-ready"),
-            (counts.unknown, "unknown"),
-        ]
-        .iter()
-        .filter(|(count, _)| *count > 0)
-        .map(|(count, word)| format!("{count} {word}"))
-        .collect();
+        let parts: Vec<String> = counts
+            .each()
+            .iter()
+            .filter(|(_, count)| *count > 0)
+            .map(|(verdict, count)| format!("{count} {verdict}"))
+            .collect();
         if parts.is_empty() {
             String::new()
         } else {

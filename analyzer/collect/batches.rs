@@ -851,9 +851,10 @@ impl<'a> Splitter<'a> {
                     || dynamic.executesql_depth.is_some()
                 {
                     dynamic.executed_variables.push(key);
-                } else if let Some(operator_end) = assignment_follows(bytes, offset + word.len()) {
+                } else if let Some((operator_end, appending)) =
+                    assignment_follows(bytes, offset + word.len())
+                {
                     dynamic.assigning = Some((key, state.depth));
-                    let appending = bytes.get(operator_end.wrapping_sub(2)) == Some(&b'+');
                     dynamic.begin_group(operator_end, appending);
                 } else if dynamic
                     .assigning
@@ -996,37 +997,31 @@ fn executed_strings(state: &BatchState, text: &str) -> Vec<ExecutedString> {
     let dynamic = &state.dynamic;
     let bytes = text.as_bytes();
     let mut strings = Vec::new();
-    let mut chain: Vec<Piece> = Vec::new();
-    for piece in &dynamic.direct {
-        if chain.last().is_some_and(|last| last.group != piece.group) {
-            strings.push(assemble(&chain, bytes, state.start));
-            chain.clear();
+    let mut push_chains = |pieces: &[Piece], breaks: fn(&Piece, &Piece) -> bool| {
+        for chain in pieces.chunk_by(|last, piece| !breaks(last, piece)) {
+            strings.push(assemble(chain, bytes, state.start));
         }
-        chain.push(*piece);
+    };
+    push_chains(&dynamic.direct, |last, piece| last.group != piece.group);
+    if dynamic.executed_variables.is_empty() || dynamic.assigned.is_empty() {
+        return strings;
     }
-    if !chain.is_empty() {
-        strings.push(assemble(&chain, bytes, state.start));
-        chain.clear();
-    }
-    let mut variables: Vec<u64> = dynamic.executed_variables.clone();
-    variables.sort_unstable();
-    variables.dedup();
-    for variable in variables {
-        for piece in dynamic.assigned.iter().filter(|p| p.variable == variable) {
-            let new_value = chain
-                .last()
-                .is_some_and(|last| last.group != piece.group && !piece.appending);
-            if new_value {
-                strings.push(assemble(&chain, bytes, state.start));
-                chain.clear();
-            }
-            chain.push(*piece);
-        }
-        if !chain.is_empty() {
-            strings.push(assemble(&chain, bytes, state.start));
-            chain.clear();
-        }
-    }
+    // The pieces of executed variables, variable by variable (a stable
+    // sort keeps each one's pieces in text order): one pass, however many
+    // variables.
+    let mut executed = dynamic.executed_variables.clone();
+    executed.sort_unstable();
+    executed.dedup();
+    let mut assigned: Vec<Piece> = dynamic
+        .assigned
+        .iter()
+        .filter(|piece| executed.binary_search(&piece.variable).is_ok())
+        .copied()
+        .collect();
+    assigned.sort_by_key(|piece| piece.variable);
+    push_chains(&assigned, |last, piece| {
+        last.variable != piece.variable || (last.group != piece.group && !piece.appending)
+    });
     strings.sort_by_key(ExecutedString::start);
     strings.dedup();
     strings
@@ -1043,9 +1038,8 @@ fn assemble(pieces: &[Piece], bytes: &[u8], batch_start: usize) -> ExecutedStrin
     // here), or inside a bracketed name.
     let mut quotes = 0usize;
     let mut in_brackets = false;
-    let mut previous: Option<&Piece> = None;
-    for piece in pieces {
-        if let Some(before) = previous {
+    for (index, piece) in pieces.iter().enumerate() {
+        if let Some(before) = index.checked_sub(1).and_then(|i| pieces.get(i)) {
             let expression = piece.after_expression
                 || (before.group != piece.group && expression_follows(bytes, before.to + 1));
             if expression {
@@ -1062,9 +1056,10 @@ fn assemble(pieces: &[Piece], bytes: &[u8], batch_start: usize) -> ExecutedStrin
                 ));
             }
         }
-        let content = bytes.get(piece.from..piece.to).unwrap_or_default();
-        // Only the last piece's state matters once the string is complete.
-        if pieces.len() > 1 {
+        // Where this piece leaves the text matters only to a placeholder
+        // after it: the last piece's quotes and brackets are not counted.
+        if index + 1 < pieces.len() {
+            let content = bytes.get(piece.from..piece.to).unwrap_or_default();
             for at in memchr::memchr3_iter(b'\'', b'[', b']', content) {
                 match content[at] {
                     b'\'' => quotes += 1,
@@ -1077,7 +1072,6 @@ fn assemble(pieces: &[Piece], bytes: &[u8], batch_start: usize) -> ExecutedStrin
         parts.push(StringPart::Text(
             piece.from - batch_start..piece.to - batch_start,
         ));
-        previous = Some(piece);
     }
     ExecutedString { parts }
 }
@@ -1143,13 +1137,14 @@ fn variable_key(name: &[u8]) -> u64 {
 }
 
 /// `=` (not `==`) or `+=` follows, past white space: an assignment; the
-/// offset right after the operator.
-fn assignment_follows(bytes: &[u8], from: usize) -> Option<usize> {
+/// offset right after the operator, and whether it is `+=` (it extends the
+/// value).
+fn assignment_follows(bytes: &[u8], from: usize) -> Option<(usize, bool)> {
     let rest = bytes.get(from..).unwrap_or_default();
     let at = rest.iter().position(|b| !b.is_ascii_whitespace())?;
     match (rest.get(at), rest.get(at + 1)) {
-        (Some(b'='), next) if next != Some(&b'=') => Some(from + at + 1),
-        (Some(b'+'), Some(b'=')) => Some(from + at + 2),
+        (Some(b'='), next) if next != Some(&b'=') => Some((from + at + 1, false)),
+        (Some(b'+'), Some(b'=')) => Some((from + at + 2, true)),
         _ => None,
     }
 }

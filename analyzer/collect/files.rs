@@ -309,10 +309,10 @@ impl FileProgress {
 
     fn scanned(&self, path: &str) {
         use std::sync::atomic::Ordering;
-        self.bar.inc(1);
         if !self.terminal {
             return;
         }
+        self.bar.inc(1);
         if !self.shown.load(Ordering::Relaxed)
             && self.started.elapsed() >= std::time::Duration::from_secs(1)
             && !self.shown.swap(true, Ordering::Relaxed)

@@ -6,7 +6,7 @@
 //! carriage return or line feed gets a leading `'` so Excel shows it as text instead of
 //! evaluating it (object names and messages come from customers' servers).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::model::Report;
 
@@ -141,26 +141,45 @@ pub fn render_csv_databases(report: &Report) -> String {
     let mut out = String::from("\u{feff}");
     push_row(&mut out, &CSV_DATABASE_COLUMNS);
     let assessment = &report.assessment;
+    // One pass over the findings and the unknowns, not one per database:
+    // the first most severe finding of each database; the unknowns of each
+    // instance (None) and of each database, in report order.
+    let mut top_findings: HashMap<(&str, &str), &linkready_rules::Finding> = HashMap::new();
+    for finding in &assessment.findings {
+        let Some(database) = finding.database.as_deref() else {
+            continue;
+        };
+        top_findings
+            .entry((finding.instance.as_str(), database))
+            .and_modify(|top| {
+                if finding.severity > top.severity {
+                    *top = finding;
+                }
+            })
+            .or_insert(finding);
+    }
+    type Unknowns<'a> = Vec<(usize, &'a linkready_rules::RuleUnknown)>;
+    let mut unknowns_of: HashMap<(&str, Option<&str>), Unknowns> = HashMap::new();
+    for (index, unknown) in assessment.unknowns.iter().enumerate() {
+        if !unknown.needs_target {
+            unknowns_of
+                .entry((unknown.instance.as_str(), unknown.database.as_deref()))
+                .or_default()
+                .push((index, unknown));
+        }
+    }
     for instance in &assessment.instances {
         for database in &instance.databases {
-            let concerns = |candidate: (&str, Option<&str>)| {
-                candidate.0 == instance.name && candidate.1 == Some(database.name.as_str())
-            };
-            let top_finding = assessment
-                .findings
-                .iter()
-                .filter(|f| concerns((&f.instance, f.database.as_deref())))
-                .rev()
-                .max_by_key(|f| f.severity);
-            let unknowns: Vec<&linkready_rules::RuleUnknown> = assessment
-                .unknowns
-                .iter()
-                .filter(|u| !u.needs_target)
-                .filter(|u| {
-                    u.instance == instance.name
-                        && u.database.as_deref().is_none_or(|db| db == database.name)
-                })
+            let top_finding = top_findings
+                .get(&(instance.name.as_str(), database.name.as_str()))
+                .copied();
+            let mut unknowns: Unknowns = [None, Some(database.name.as_str())]
+                .into_iter()
+                .filter_map(|db| unknowns_of.get(&(instance.name.as_str(), db)))
+                .flatten()
+                .copied()
                 .collect();
+            unknowns.sort_by_key(|(index, _)| *index);
             let inherited = database
                 .inherited
                 .iter()
@@ -176,7 +195,7 @@ pub fn render_csv_databases(report: &Report) -> String {
                     finding.severity.as_str(),
                     finding.message
                 )
-            } else if let Some(unknown) = unknowns.first() {
+            } else if let Some((_, unknown)) = unknowns.first() {
                 format!("{} unknown: {}", unknown.rule.id, unknown.reason)
             } else {
                 String::new()

@@ -269,10 +269,12 @@ pub fn render_table_width(report: &Report, width: Option<u16>) -> String {
 }
 
 fn verdict_counts(counts: &VerdictCounts) -> String {
-    format!(
-        "{} ready, {} ready-with-conditions, {} not-ready, {} unknown",
-        counts.ready, counts.ready_with_conditions, counts.not_ready, counts.unknown
-    )
+    counts
+        .each()
+        .iter()
+        .map(|(verdict, count)| format!("{count} {verdict}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The roll-up: verdict counts, the five most common blockers, and the

@@ -156,6 +156,16 @@ impl VerdictCounts {
     pub fn total(&self) -> usize {
         self.ready + self.ready_with_conditions + self.unknown + self.not_ready
     }
+
+    /// Each verdict with its count, in the order reports list them.
+    pub fn each(&self) -> [(Verdict, usize); 4] {
+        [
+            (Verdict::Ready, self.ready),
+            (Verdict::ReadyWithConditions, self.ready_with_conditions),
+            (Verdict::NotReady, self.not_ready),
+            (Verdict::Unknown, self.unknown),
+        ]
+    }
 }
 
 /// A blocker rule and how much of the estate it blocks.

@@ -22,6 +22,6 @@ pub use finding::{
 };
 pub use model::*;
 pub use quote::{tsql_name, tsql_string};
-pub use registry::{RULES, find_rule};
+pub use registry::{RULES, find_rule, find_rules};
 pub use rule::{Outcomes, Rule, RuleMeta, SYSTEM_DATABASES, Scope, Source, is_system_database};
 pub use settings::{Settings, Target, Tier, UpdatePolicy};

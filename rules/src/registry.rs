@@ -60,6 +60,20 @@ pub static RULES: &[&dyn Rule] = &[
     &FixedDatabaseOption,
 ];
 
+/// The rules `text` names: the one with that ID or name, else every rule
+/// that Microsoft assessment ID stands for (FileStream is LR202 and LR203's);
+/// any case.
+pub fn find_rules(text: &str) -> Vec<&'static RuleMeta> {
+    match find_rule(text) {
+        Some(rule) => vec![rule],
+        None => RULES
+            .iter()
+            .map(|rule| rule.meta())
+            .filter(|rule| rule.aliases.iter().any(|a| a.eq_ignore_ascii_case(text)))
+            .collect(),
+    }
+}
+
 /// Looks a rule up by ID (`LR202`) or name (`filestream`), ignoring case.
 pub fn find_rule(id_or_name: &str) -> Option<&'static RuleMeta> {
     RULES.iter().map(|rule| rule.meta()).find(|meta| {

@@ -187,30 +187,20 @@ pub fn parse_server(text: &str) -> Result<ServerSpec, ServerSpecError> {
             _ => {}
         }
     }
-    // Encrypt as Microsoft.Data.SqlClient 5 writes it: Mandatory is true,
-    // Optional is false (learn.microsoft.com dotnet/api/
-    // microsoft.data.sqlclient.sqlconnectionencryptoption, "Remarks");
-    // tiberius reads only the booleans.
-    let sqlclient_encrypt = pairs.iter().any(|(key, value)| {
-        key == "encrypt"
-            && ["mandatory", "optional"]
-                .iter()
-                .any(|word| value.trim().eq_ignore_ascii_case(word))
-    });
-    let ado = if sqlclient_encrypt {
+    // tiberius reads only Encrypt's booleans: SqlClient 5's words are
+    // rewritten, and the string with them (no password can be among the
+    // pairs: refused above).
+    let ado = if pairs
+        .iter()
+        .any(|(key, value)| key == "encrypt" && sqlclient_encrypt(value).is_some())
+    {
         let normalised: Vec<(String, String)> = pairs
             .iter()
-            .map(|(key, value)| match key.as_str() {
-                "encrypt" if value.trim().eq_ignore_ascii_case("mandatory") => {
-                    (key.clone(), "true".to_string())
-                }
-                "encrypt" if value.trim().eq_ignore_ascii_case("optional") => {
-                    (key.clone(), "false".to_string())
-                }
+            .map(|(key, value)| match sqlclient_encrypt(value) {
+                Some(boolean) if key == "encrypt" => (key.clone(), boolean.to_string()),
                 _ => (key.clone(), value.clone()),
             })
             .collect();
-        // No password can be among the pairs (refused above).
         redacted(&normalised)
     } else {
         text.to_string()
@@ -220,6 +210,21 @@ pub fn parse_server(text: &str) -> Result<ServerSpec, ServerSpecError> {
         .filter(|server| !server.is_empty())
         .ok_or_else(|| ServerSpecError::NoServer(redacted(&pairs)))?;
     Ok(ServerSpec { display, ado, user })
+}
+
+/// Encrypt as Microsoft.Data.SqlClient 5 writes it, as the boolean it
+/// means: Mandatory is true, Optional is false (learn.microsoft.com
+/// dotnet/api/microsoft.data.sqlclient.sqlconnectionencryptoption,
+/// "Remarks"); None for any other value.
+fn sqlclient_encrypt(value: &str) -> Option<&'static str> {
+    let value = value.trim();
+    if value.eq_ignore_ascii_case("mandatory") {
+        Some("true")
+    } else if value.eq_ignore_ascii_case("optional") {
+        Some("false")
+    } else {
+        None
+    }
 }
 
 /// The connection string with any password replaced, for error messages.

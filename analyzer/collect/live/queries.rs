@@ -546,11 +546,6 @@ mod tests {
         );
         assert!(text.ends_with(END_MARKER));
     }
-}
-
-#[cfg(test)]
-mod option_tests {
-    use super::CONFIGURATIONS;
 
     /// LR316 judges only what the collector reads: every option of its
     /// list is in the configurations query.

@@ -224,6 +224,13 @@ const STATEMENT_STARTS: &[&str] = &[
     "DEALLOCATE",
 ];
 
+/// What a database name in code stands for (`ScriptScanner::name_in_code`).
+enum NameInCode {
+    Written,
+    CurrentDatabase,
+    Unknown,
+}
+
 /// Where a fact goes.
 enum Target<'t> {
     /// The database of the enclosing `USE`.
@@ -491,17 +498,26 @@ impl<'p> ScriptScanner<'p> {
         }
     }
 
+    /// What a database name written in code stands for: itself, or —
+    /// inside executed strings, for the placeholders of strings assembled
+    /// from pieces — the current database (`DB_NAME()`) or no name known.
+    fn name_in_code(&self, name: &str) -> NameInCode {
+        match name {
+            CURRENT_DATABASE_NAME if self.dynamic_depth > 0 => NameInCode::CurrentDatabase,
+            UNKNOWN_NAME if self.dynamic_depth > 0 => NameInCode::Unknown,
+            _ => NameInCode::Written,
+        }
+    }
+
     /// The facts of the target database; None for system databases, whose
     /// constructs belong to the instance, not to a link candidate.
     fn target(&mut self, target: Target<'_>) -> Option<&mut DatabaseFacts> {
         let name = match target {
-            // Placeholders of strings assembled from pieces: the current
-            // database (`DB_NAME()`), or a name not known (no database).
-            Target::Named(CURRENT_DATABASE_NAME) if self.dynamic_depth > 0 => {
-                self.current_database.as_deref()
-            }
-            Target::Named(UNKNOWN_NAME) if self.dynamic_depth > 0 => None,
-            Target::Named(name) => Some(name),
+            Target::Named(name) => match self.name_in_code(name) {
+                NameInCode::Written => Some(name),
+                NameInCode::CurrentDatabase => self.current_database.as_deref(),
+                NameInCode::Unknown => None,
+            },
             Target::Current => self.current_database.as_deref(),
         };
         match name {
@@ -601,14 +617,11 @@ impl<'p> ScriptScanner<'p> {
         {
             return Some(statement_end(tokens, at + 2));
         }
-        if self.dynamic_depth > 0 && name.text == CURRENT_DATABASE_NAME {
+        self.current_database = match self.name_in_code(&name.text) {
+            NameInCode::Written => Some(name.text.clone()),
             // `USE ' + QUOTENAME(DB_NAME()) + '`: the database stays.
-            return Some(at + 2);
-        }
-        self.current_database = if self.dynamic_depth > 0 && name.text == UNKNOWN_NAME {
-            None
-        } else {
-            Some(name.text.clone())
+            NameInCode::CurrentDatabase => return Some(at + 2),
+            NameInCode::Unknown => None,
         };
         // A USE inside executed strings or module code names a database the
         // scan does not hold.

@@ -10,7 +10,7 @@ use linkready_rules::{
 };
 
 use super::{
-    Kind, STATEMENT_STARTS, ScriptScanner, Target, Tok, has_prefix, list_element_end,
+    Kind, NameInCode, STATEMENT_STARTS, ScriptScanner, Target, Tok, has_prefix, list_element_end,
     matching_paren, object_name, statement_end,
 };
 
@@ -219,11 +219,9 @@ impl ScriptScanner<'_> {
         }
         // A placeholder of a string assembled from pieces: the current
         // database or a name not known is no reference to another database.
-        if self.dynamic_depth > 0
-            && parts.iter().any(|part| {
-                part == super::super::batches::UNKNOWN_NAME
-                    || part == super::super::batches::CURRENT_DATABASE_NAME
-            })
+        if parts
+            .iter()
+            .any(|part| !matches!(self.name_in_code(part), NameInCode::Written))
         {
             return;
         }
@@ -846,37 +844,23 @@ impl ScriptScanner<'_> {
                 i += 2;
                 continue;
             };
-            // The target's options, up to its closing parenthesis.
-            let mut file = None;
-            let mut next = after;
-            if body.get(after).is_some_and(|t| t.kind == Kind::LParen) {
-                let mut depth = 0i64;
-                let mut j = after;
-                while let Some(token) = body.get(j) {
-                    match token.kind {
-                        Kind::LParen => depth += 1,
-                        Kind::RParen => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        Kind::Word
-                            if depth == 1
-                                && token.text.eq_ignore_ascii_case("filename")
-                                && body.get(j + 1).is_some_and(|t| t.kind == Kind::Eq) =>
-                        {
-                            file = body
-                                .get(j + 2)
-                                .filter(|t| t.kind == Kind::String)
-                                .map(|t| t.text.clone());
-                        }
-                        _ => {}
-                    }
-                    j += 1;
-                }
-                next = j;
-            }
+            // The target's options, up to its closing parenthesis:
+            // `SET filename = N'…'`.
+            let options = if body.get(after).is_some_and(|t| t.kind == Kind::LParen) {
+                &body[after..matching_paren(body, after).min(body.len())]
+            } else {
+                &[]
+            };
+            let file = options
+                .windows(3)
+                .find(|w| {
+                    w[0].kind == Kind::Word
+                        && w[0].text.eq_ignore_ascii_case("filename")
+                        && w[1].kind == Kind::Eq
+                })
+                .filter(|w| w[2].kind == Kind::String)
+                .map(|w| w[2].text.clone());
+            let next = after + options.len();
             self.facts.server.event_session_targets.push(Fact::new(
                 EventSessionTarget {
                     session: session.clone(),

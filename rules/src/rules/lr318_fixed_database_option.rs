@@ -1,5 +1,5 @@
 use crate::model::{DatabaseSetting, Instance};
-use crate::rule::{Outcomes, Rule, RuleMeta};
+use crate::rule::{Outcomes, Rule, RuleMeta, for_each_database};
 
 crate::declare_rule! {
     /// # What it does
@@ -49,12 +49,7 @@ impl Rule for FixedDatabaseOption {
     }
 
     fn check(&self, instance: &Instance, out: &mut Outcomes) {
-        let databases = instance
-            .databases
-            .iter()
-            .map(|database| (Some(database.name.as_str()), &database.facts))
-            .chain(std::iter::once((None, &instance.unattributed)));
-        for (database, facts) in databases {
+        for_each_database(instance, |database, facts| {
             for setting in &facts.settings {
                 let DatabaseSetting::FixedOptionChange(option) = &setting.value else {
                     continue;
@@ -70,6 +65,6 @@ impl Rule for FixedDatabaseOption {
                     &setting.origin,
                 );
             }
-        }
+        });
     }
 }
