@@ -79,13 +79,23 @@ impl TimeoutArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct CollectArgs {
-    /// The server (see `scan --server`); the password comes from SQLCMDPASSWORD or a prompt.
+    /// A server (see `scan --server`); repeatable. The password comes from
+    /// SQLCMDPASSWORD or a prompt.
     #[arg(long = "server", value_name = "CONN")]
-    pub server: String,
-    /// Where to write the inventory (a name ending in .inventory.json is
-    /// found by `scan DIR`).
-    #[arg(long, short, value_name = "FILE")]
-    pub output: PathBuf,
+    pub servers: Vec<String>,
+    /// A file of servers, one per line (`#` starts a comment); repeatable.
+    #[arg(long = "servers", value_name = "FILE")]
+    pub server_files: Vec<PathBuf>,
+    /// Where to write the inventory of one server (a name ending in
+    /// .inventory.json is found by `scan DIR`).
+    #[arg(long, short, value_name = "FILE", conflicts_with = "out")]
+    pub output: Option<PathBuf>,
+    /// Write one DIR/<server>.inventory.json per server (created if needed).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Servers read at once.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: u16,
     #[command(flatten)]
     pub timeouts: TimeoutArgs,
 }
@@ -593,36 +603,104 @@ fn scan(args: ScanArgs) -> Result<u8> {
 }
 
 fn collect(args: CollectArgs) -> Result<u8> {
-    let spec = parse_server(&args.server)?;
-    let password = if spec.user.is_some() {
+    let specs = server_specs(&args.servers, &args.server_files)?;
+    if specs.is_empty() {
+        bail!("collect: no server: give --server CONN (repeatable) or --servers FILE");
+    }
+    let destination = match (&args.output, &args.out) {
+        (Some(file), None) if specs.len() == 1 => Destination::File(file.clone()),
+        (Some(_), None) => bail!(
+            "--output names one file but {} servers were given: use --out DIR for one inventory per server",
+            specs.len()
+        ),
+        (None, Some(dir)) => {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            Destination::Folder(dir.clone())
+        }
+        _ => bail!("collect: say where to write: --output FILE (one server) or --out DIR"),
+    };
+    let password = if specs.iter().any(|spec| spec.user.is_some()) {
         Some(password()?)
     } else {
         None
     };
-    let options = args.timeouts.live_options(1);
+    let options = args.timeouts.live_options(usize::from(args.jobs));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the network runtime")?;
-    let raw = runtime
-        .block_on(collect_raw(vec![spec], password, options))
-        .pop()
-        .context("the collector returned nothing")?;
-    let document = to_document(&raw, utc_now());
-    let mut text = serde_json::to_string_pretty(&document).context("cannot write the inventory")?;
-    text.push('\n');
-    std::fs::write(&args.output, text)
-        .with_context(|| format!("cannot write {}", args.output.display()))?;
-    if let Some(error) = &raw.error {
-        bail!("{}: not collected: {error}", raw.server);
+    let raws = runtime.block_on(collect_raw(specs, password, options));
+    let collected_at = utc_now();
+    let mut failures = 0usize;
+    let mut used_names = std::collections::HashSet::new();
+    for raw in &raws {
+        let path = match &destination {
+            Destination::File(file) => file.clone(),
+            Destination::Folder(dir) => dir.join(inventory_file_name(&raw.server, &mut used_names)),
+        };
+        let document = to_document(raw, collected_at.clone());
+        let mut text =
+            serde_json::to_string_pretty(&document).context("cannot write the inventory")?;
+        text.push('\n');
+        // Written even when nothing could be read: `scan` then reports the
+        // server as not assessed, with the reason, instead of missing it.
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        let path_text = path.display().to_string();
+        let shown = linkready_reports::terminal_text(&path_text);
+        match &raw.error {
+            Some(error) => {
+                failures += 1;
+                eprintln!(
+                    "linkready: error: {}: not collected: {} (written to {shown} as not assessed)",
+                    linkready_reports::terminal_text(&raw.server),
+                    linkready_reports::terminal_text(error)
+                );
+            }
+            None => {
+                let failed = raw.results.iter().filter(|r| r.error.is_some()).count();
+                eprintln!(
+                    "linkready: wrote {shown} ({} queries, {failed} failed{})",
+                    raw.results.len(),
+                    if failed > 0 {
+                        ": see their errors in the file"
+                    } else {
+                        ""
+                    }
+                );
+            }
+        }
     }
-    let failed = raw.results.iter().filter(|r| r.error.is_some()).count();
-    eprintln!(
-        "linkready: wrote {} ({} queries, {failed} failed: see their errors in the file)",
-        args.output.display(),
-        raw.results.len()
-    );
+    if failures > 0 {
+        if raws.len() > 1 {
+            eprintln!(
+                "linkready: error: {failures} of {} servers not collected",
+                raws.len()
+            );
+        }
+        return Ok(EXIT_ERROR);
+    }
     Ok(EXIT_CLEAN)
+}
+
+/// Where `collect` writes: one file, or one file per server in a folder.
+enum Destination {
+    File(PathBuf),
+    Folder(PathBuf),
+}
+
+/// `<server>.inventory.json`, the server's name made a portable file name
+/// (`sql01\prod,1433` becomes `sql01_prod,1433`); a second server with the same
+/// file name gets `-2`, `-3`….
+fn inventory_file_name(server: &str, used: &mut std::collections::HashSet<String>) -> String {
+    let stem = linkready_reports::setup::quote::path_component(server);
+    let mut name = format!("{stem}.inventory.json");
+    let mut n = 2;
+    while !used.insert(name.to_lowercase()) {
+        name = format!("{stem}-{n}.inventory.json");
+        n += 1;
+    }
+    name
 }
 
 /// Now, in UTC, as ISO 8601 (`2026-11-27T13:04:25Z`).

@@ -686,3 +686,93 @@ fn unsupported_server_options_in_use_are_found_in_inventories() {
         ]
     );
 }
+
+#[test]
+fn collect_writes_one_inventory_per_server_into_a_folder() {
+    let runtime = support::runtime();
+    let first = runtime.block_on(ScriptedServer::scenario("hadr-off"));
+    let second = runtime.block_on(ScriptedServer::scenario("sql2022-ready"));
+    // A port nothing listens on: refused at once, written as not collected.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed_port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("servers.txt");
+    std::fs::write(
+        &list,
+        format!(
+            "# the estate\nServer=127.0.0.1,{};User Id=auditor;Encrypt=DANGER_PLAINTEXT\n127.0.0.1,{closed_port}\n",
+            second.addr.port()
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("inventories");
+    let output = linkready(&[
+        "collect",
+        "--server",
+        &format!(
+            "Server=127.0.0.1,{};User Id=auditor;Encrypt=DANGER_PLAINTEXT",
+            first.addr.port()
+        ),
+        "--servers",
+        list.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--connect-timeout",
+        "5",
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "one server not collected: {stderr}");
+    assert!(!stderr.contains("from-env"), "{stderr}");
+    assert!(stderr.contains("1 of 3 servers not collected"), "{stderr}");
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut expected = vec![
+        format!("127.0.0.1,{}.inventory.json", first.addr.port()),
+        format!("127.0.0.1,{}.inventory.json", second.addr.port()),
+        format!("127.0.0.1,{closed_port}.inventory.json"),
+    ];
+    expected.sort();
+    assert_eq!(names, expected);
+
+    // The folder is an estate: two instances assessed, the third not.
+    let output = linkready(&["scan", out.to_str().unwrap(), "--format", "json"]);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let verdicts: Vec<(String, String)> = report["instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["name"].as_str().unwrap().to_string(),
+                i["verdict"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(verdicts.len(), 3, "{verdicts:?}");
+    let unreachable = verdicts
+        .iter()
+        .find(|(name, _)| name.ends_with(&closed_port.to_string()))
+        .unwrap();
+    assert_eq!(unreachable.1, "unknown");
+
+    // --output names one file: refused for several servers.
+    let output = linkready(&[
+        "collect",
+        "--server",
+        "a",
+        "--server",
+        "b",
+        "--output",
+        dir.path().join("x.inventory.json").to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("use --out DIR"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
