@@ -148,7 +148,7 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// Output format, in any letter case (default: from --output's
-    /// extension, .json .sarif .csv .html; else table).
+    /// extension, .json .sarif .csv .html .xlsx; else table).
     #[arg(long, value_enum, ignore_case = true)]
     pub format: Option<Format>,
     /// Write the report to FILE instead of standard output.
@@ -187,8 +187,10 @@ pub enum Format {
     Csv,
     /// One row per database, every one (ready ones included), as CSV.
     CsvDatabases,
-    /// One self-contained page (no script, nothing from the network).
+    /// One self-contained page (nothing from the network).
     Html,
+    /// An Excel workbook: sheets Databases, Findings, Unknowns, Inputs.
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -500,12 +502,7 @@ fn format_for_output(output: Option<&std::path::Path>) -> Result<Format> {
         Some("sarif") => Format::Sarif,
         Some("csv") => Format::Csv,
         Some("html" | "htm") => Format::Html,
-        Some("xlsx") => anyhow::bail!(
-            "--output {}: the xlsx format is not supported yet (use .csv, or --format)",
-            output
-                .map(|path| path.display().to_string())
-                .unwrap_or_default()
-        ),
+        Some("xlsx") => Format::Xlsx,
         _ => Format::Table,
     })
 }
@@ -567,18 +564,25 @@ fn scan(args: ScanArgs) -> Result<u8> {
         Format::Csv => OutputFormat::Csv,
         Format::CsvDatabases => OutputFormat::CsvDatabases,
         Format::Html => OutputFormat::Html,
+        Format::Xlsx => OutputFormat::Xlsx,
     };
+    // A workbook is binary: a file, or a pipe that asked for it.
+    if format == OutputFormat::Xlsx && args.output.is_none() && io::stdout().is_terminal() {
+        bail!("--format xlsx writes a binary workbook: give --output FILE.xlsx (or redirect)");
+    }
     // A table on a terminal fits it; in a pipe or a file, lines stay whole.
-    let text = match (format, &args.output) {
+    let bytes = match (format, &args.output) {
         (OutputFormat::Table, None) => {
-            linkready_reports::render_table_width(&report, stdout_width())
+            linkready_reports::render_table_width(&report, stdout_width()).into_bytes()
         }
-        (OutputFormat::Table, Some(_)) => linkready_reports::render_table_width(&report, None),
-        _ => render(&report, format),
+        (OutputFormat::Table, Some(_)) => {
+            linkready_reports::render_table_width(&report, None).into_bytes()
+        }
+        _ => render(&report, format)?,
     };
     match &args.output {
         Some(path) => {
-            std::fs::write(path, text)
+            std::fs::write(path, bytes)
                 .with_context(|| format!("cannot write the report to {}", path.display()))?;
             // A report written to a file says so, in one line.
             eprintln!(
@@ -586,7 +590,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
                 linkready_reports::terminal_text(&written_summary(path, format, &report))
             );
         }
-        None => write_stdout(&text)?,
+        None => write_stdout_bytes(&bytes)?,
     }
     // The report lists unusable inputs as not assessed; the exit code says
     // the run was not what was asked.
@@ -750,11 +754,12 @@ fn password() -> Result<String> {
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
 fn write_stdout(text: &str) -> Result<()> {
+    write_stdout_bytes(text.as_bytes())
+}
+
+fn write_stdout_bytes(bytes: &[u8]) -> Result<()> {
     let mut stdout = io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
             Err(error).context("cannot write to standard output")
         }

@@ -264,7 +264,7 @@ fn the_output_file_s_extension_names_the_format() {
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.sarif")).unwrap())
             .unwrap();
     assert_eq!(sarif["version"], "2.1.0");
-    // --format wins, in any case; xlsx is refused, not written as a table.
+    // --format wins, in any case.
     let out = dir.path().join("r.html");
     let output = linkready(&[
         "scan",
@@ -278,19 +278,163 @@ fn the_output_file_s_extension_names_the_format() {
     ]);
     assert_eq!(output.status.code(), Some(0));
     assert!(std::fs::read_to_string(&out).unwrap().starts_with('{'));
-    let out = dir.path().join("r.xlsx");
+}
+
+/// The cells of every sheet of a workbook, by sheet name in workbook
+/// order: rows of (column letter, text) read from the XML parts, with
+/// shared strings resolved.
+fn read_workbook(path: &std::path::Path) -> Vec<(String, Vec<Vec<String>>, String)> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut part = |name: &str| {
+        let mut text = String::new();
+        archive
+            .by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    let shared_text = part("xl/sharedStrings.xml");
+    let shared = roxmltree::Document::parse(&shared_text).unwrap();
+    let strings: Vec<String> = shared
+        .descendants()
+        .filter(|n| n.has_tag_name("si"))
+        .map(|si| {
+            si.descendants()
+                .filter(|n| n.has_tag_name("t"))
+                .filter_map(|t| t.text())
+                .collect()
+        })
+        .collect();
+    let workbook_text = part("xl/workbook.xml");
+    let workbook = roxmltree::Document::parse(&workbook_text).unwrap();
+    let names: Vec<String> = workbook
+        .descendants()
+        .filter(|n| n.has_tag_name("sheet"))
+        .map(|n| n.attribute("name").unwrap().to_string())
+        .collect();
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(index, name)| {
+            let xml = part(&format!("xl/worksheets/sheet{}.xml", index + 1));
+            let sheet = roxmltree::Document::parse(&xml).unwrap();
+            let rows = sheet
+                .descendants()
+                .filter(|n| n.has_tag_name("row"))
+                .map(|row| {
+                    let mut cells = Vec::new();
+                    for cell in row.children().filter(|n| n.has_tag_name("c")) {
+                        let column: String = cell
+                            .attribute("r")
+                            .unwrap()
+                            .chars()
+                            .take_while(char::is_ascii_alphabetic)
+                            .collect();
+                        let index = column
+                            .bytes()
+                            .fold(0usize, |n, b| n * 26 + usize::from(b - b'A' + 1))
+                            - 1;
+                        let value = cell
+                            .children()
+                            .find(|n| n.has_tag_name("v"))
+                            .and_then(|v| v.text())
+                            .unwrap_or("");
+                        let text = if cell.attribute("t") == Some("s") {
+                            strings[value.parse::<usize>().unwrap()].clone()
+                        } else {
+                            value.to_string()
+                        };
+                        cells.resize(index, String::new());
+                        cells.push(text);
+                    }
+                    cells
+                })
+                .collect();
+            (name, rows, xml)
+        })
+        .collect()
+}
+
+#[test]
+fn the_workbook_has_four_sheets_and_every_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("estate.xlsx");
     let output = linkready(&[
         "scan",
         "fixtures/sample-estate",
+        "--fail-on",
+        "never",
         "--output",
         out.to_str().unwrap(),
     ]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(!out.exists());
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("(xlsx)"), "{stderr}");
+    let json = linkready(&[
+        "scan",
+        "fixtures/sample-estate",
+        "--fail-on",
+        "never",
+        "--format",
+        "json",
+    ]);
+    let report: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let sheets = read_workbook(&out);
+    let names: Vec<&str> = sheets.iter().map(|(name, _, _)| name.as_str()).collect();
+    assert_eq!(names, ["Databases", "Findings", "Unknowns", "Inputs"]);
+    for (name, rows, xml) in &sheets {
+        assert!(xml.contains("<autoFilter "), "{name}: a filter");
+        assert!(xml.contains("state=\"frozen\""), "{name}: a frozen header");
+        assert!(!rows.is_empty(), "{name}: a header row");
+    }
+    // Databases: every database of every instance, ready ones included.
+    let databases = &sheets[0].1;
+    assert_eq!(
+        databases[0][..4],
+        ["instance", "database", "verdict", "score"].map(String::from)
+    );
+    let mut expected: Vec<(String, String, String)> = report["instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|instance| {
+            instance["databases"].as_array().unwrap().iter().map(|db| {
+                (
+                    instance["name"].as_str().unwrap().to_string(),
+                    db["name"].as_str().unwrap().to_string(),
+                    db["verdict"].as_str().unwrap().to_string(),
+                )
+            })
+        })
+        .collect();
+    let mut got: Vec<(String, String, String)> = databases[1..]
+        .iter()
+        .map(|row| (row[0].clone(), row[1].clone(), row[2].clone()))
+        .collect();
+    expected.sort();
+    got.sort();
+    assert_eq!(got, expected);
+    assert!(got.iter().any(|(_, _, verdict)| verdict == "ready"));
+    // Findings: one row per finding (then the suppressed ones).
+    let findings = report["findings"].as_array().unwrap().len()
+        + report["suppressed"].as_array().map_or(0, Vec::len);
+    assert_eq!(sheets[1].1.len() - 1, findings);
+    assert_eq!(sheets[1].1[0][0], "rule");
+    // Unknowns and Inputs: as many as the report has.
+    assert_eq!(
+        sheets[2].1.len() - 1,
+        report["unknowns"].as_array().unwrap().len()
+    );
+    let inputs = report["inputs"]["files"].as_array().unwrap().len()
+        + report["inputs"]["inventories"].as_array().unwrap().len();
+    assert_eq!(sheets[3].1.len() - 1, inputs);
     assert!(
-        stderr.starts_with("linkready: error: --output "),
-        "{stderr}"
+        sheets[3]
+            .1
+            .iter()
+            .any(|row| row[0] == "inventory" && row[2] == "read")
     );
 }
 

@@ -722,7 +722,11 @@ fn collect_writes_one_inventory_per_server_into_a_folder() {
         "5",
     ]);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "one server not collected: {stderr}");
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "one server not collected: {stderr}"
+    );
     assert!(!stderr.contains("from-env"), "{stderr}");
     assert!(stderr.contains("1 of 3 servers not collected"), "{stderr}");
     let mut names: Vec<String> = std::fs::read_dir(&out)

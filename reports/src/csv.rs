@@ -55,6 +55,16 @@ fn push_row(out: &mut String, fields: &[&str]) {
 pub fn render_csv(report: &Report) -> String {
     let mut out = String::from("\u{feff}");
     push_row(&mut out, &CSV_COLUMNS);
+    for row in finding_rows(report) {
+        push_row(&mut out, &row.each_ref().map(String::as_str));
+    }
+    out
+}
+
+/// The findings (then the suppressed ones), one row of [`CSV_COLUMNS`]
+/// each: the CSV's and the workbook's Findings sheet.
+pub(crate) fn finding_rows(report: &Report) -> Vec<[String; 16]> {
+    let mut out = Vec::new();
     let assessment = &report.assessment;
     // Each database's verdict by (instance, database), for every row.
     // and the instance outcomes it inherits ("LR102 blocker: …; …").
@@ -88,9 +98,8 @@ pub fn render_csv(report: &Report) -> String {
             .database
             .as_deref()
             .and_then(|db| verdicts.get(&(finding.instance.as_str(), db)));
-        push_row(
-            &mut out,
-            &[
+        out.push(
+            [
                 finding.rule.id,
                 finding.rule.name,
                 finding.severity.as_str(),
@@ -111,7 +120,8 @@ pub fn render_csv(report: &Report) -> String {
                 },
                 database.map_or("", |(verdict, _)| verdict),
                 database.map_or("", |(_, inherited)| inherited.as_str()),
-            ],
+            ]
+            .map(str::to_string),
         );
     }
     out
@@ -140,6 +150,16 @@ pub const CSV_DATABASE_COLUMNS: [&str; 11] = [
 pub fn render_csv_databases(report: &Report) -> String {
     let mut out = String::from("\u{feff}");
     push_row(&mut out, &CSV_DATABASE_COLUMNS);
+    for row in database_rows(report) {
+        push_row(&mut out, &row.each_ref().map(String::as_str));
+    }
+    out
+}
+
+/// Every database of every instance, one row of [`CSV_DATABASE_COLUMNS`]
+/// each: `--format csv-databases` and the workbook's Databases sheet.
+pub(crate) fn database_rows(report: &Report) -> Vec<[String; 11]> {
+    let mut out = Vec::new();
     let assessment = &report.assessment;
     // One pass over the findings and the unknowns, not one per database:
     // the first most severe finding of each database; the unknowns of each
@@ -222,22 +242,19 @@ pub fn render_csv_databases(report: &Report) -> String {
             };
             let score = database.score.map(|s| s.to_string()).unwrap_or_default();
             let counts = &database.counts;
-            push_row(
-                &mut out,
-                &[
-                    &instance.name,
-                    &database.name,
-                    database.verdict.as_str(),
-                    &score,
-                    &counts.blocker.to_string(),
-                    &counts.prerequisite.to_string(),
-                    &counts.warning.to_string(),
-                    &counts.info.to_string(),
-                    &unknowns.len().to_string(),
-                    &top_cause,
-                    &next_action,
-                ],
-            );
+            out.push([
+                instance.name.clone(),
+                database.name.clone(),
+                database.verdict.as_str().to_string(),
+                score,
+                counts.blocker.to_string(),
+                counts.prerequisite.to_string(),
+                counts.warning.to_string(),
+                counts.info.to_string(),
+                unknowns.len().to_string(),
+                top_cause,
+                next_action,
+            ]);
         }
     }
     out

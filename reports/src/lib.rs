@@ -8,6 +8,7 @@ mod model;
 mod sarif;
 pub mod setup;
 mod table;
+mod xlsx;
 
 pub use csv::{CSV_COLUMNS, CSV_DATABASE_COLUMNS, render_csv, render_csv_databases};
 pub use html::render_html;
@@ -15,6 +16,7 @@ pub use json::{JSON_SCHEMA_VERSION, render_json};
 pub use model::{FileStatus, InputFile, InputInventory, Report};
 pub use sarif::render_sarif;
 pub use table::{DEFAULT_WIDTH, render_rule_list, render_table, render_table_width};
+pub use xlsx::{XLSX_INPUT_COLUMNS, XLSX_SHEETS, XLSX_UNKNOWN_COLUMNS, render_xlsx};
 
 /// Untrusted text (names, paths, messages from servers and files) as a
 /// terminal may show it: control characters (C0, DEL, C1: ESC sequences,
@@ -54,6 +56,8 @@ pub enum OutputFormat {
     /// One row per database (every one, ready ones included).
     CsvDatabases,
     Html,
+    /// An Excel workbook: Databases, Findings, Unknowns, Inputs.
+    Xlsx,
 }
 
 impl OutputFormat {
@@ -66,25 +70,37 @@ impl OutputFormat {
             OutputFormat::Csv => "csv",
             OutputFormat::CsvDatabases => "csv-databases",
             OutputFormat::Html => "html",
+            OutputFormat::Xlsx => "xlsx",
         }
     }
 }
 
-/// Renders the report in the chosen format.
-pub fn render(report: &Report, format: OutputFormat) -> String {
-    match format {
-        OutputFormat::Table => render_table(report),
-        OutputFormat::Json => render_json(report),
-        OutputFormat::Sarif => render_sarif(report),
-        OutputFormat::Csv => render_csv(report),
-        OutputFormat::CsvDatabases => render_csv_databases(report),
+/// Why a report could not be rendered (only the workbook can fail: its
+/// writer checks Excel's limits).
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("cannot write the workbook: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+}
+
+/// Renders the report in the chosen format, as the bytes of the file.
+pub fn render(report: &Report, format: OutputFormat) -> Result<Vec<u8>, RenderError> {
+    Ok(match format {
+        OutputFormat::Table => render_table(report).into_bytes(),
+        OutputFormat::Json => render_json(report).into_bytes(),
+        OutputFormat::Sarif => render_sarif(report).into_bytes(),
+        OutputFormat::Csv => render_csv(report).into_bytes(),
+        OutputFormat::CsvDatabases => render_csv_databases(report).into_bytes(),
         // The template is compiled into the binary and tested; a failure
         // here is a bug, reported in the page rather than as a panic.
-        OutputFormat::Html => render_html(report).unwrap_or_else(|error| {
-            format!(
-                "<!DOCTYPE html><title>linkready</title><p>report template error: {}</p>\n",
-                handlebars::html_escape(&error.to_string())
-            )
-        }),
-    }
+        OutputFormat::Html => render_html(report)
+            .unwrap_or_else(|error| {
+                format!(
+                    "<!DOCTYPE html><title>linkready</title><p>report template error: {}</p>\n",
+                    handlebars::html_escape(&error.to_string())
+                )
+            })
+            .into_bytes(),
+        OutputFormat::Xlsx => render_xlsx(report)?,
+    })
 }
