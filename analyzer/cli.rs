@@ -39,7 +39,11 @@ pub enum Command {
         /// The rule ID or name.
         id: String,
     },
-    /// Read one live server's catalog and write it as an offline inventory.
+    /// Compare two JSON reports (`scan --format json`) of the same estate:
+    /// verdicts that moved, findings fixed and new; exit 1 when something
+    /// got worse.
+    Diff(DiffArgs),
+    /// Read live servers' catalogs and write them as offline inventories.
     Collect(CollectArgs),
     /// Write the T-SQL collection script that produces an inventory where
     /// linkready cannot connect (run it with SSMS or sqlcmd).
@@ -98,6 +102,34 @@ pub struct CollectArgs {
     pub jobs: u16,
     #[command(flatten)]
     pub timeouts: TimeoutArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The earlier JSON report.
+    #[arg(value_name = "OLD.json")]
+    pub old: PathBuf,
+    /// The later JSON report.
+    #[arg(value_name = "NEW.json")]
+    pub new: PathBuf,
+    /// table, json or html, in any letter case (default: from --output's
+    /// extension, else table).
+    #[arg(long, value_enum, ignore_case = true)]
+    pub format: Option<DiffFormat>,
+    /// Write the diff to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// A new finding at or above this severity counts as worse (exit 1),
+    /// as does any verdict or score that went down; `never`: only those.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Table,
+    Json,
+    Html,
 }
 
 /// What to assess: the inputs `scan` and `scripts` share.
@@ -226,6 +258,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Scan(args) => scan(args),
         Command::Scripts(args) => crate::scripts::run(args),
         Command::Collect(args) => collect(args),
+        Command::Diff(args) => diff(args),
         Command::CollectScript { output, grant } => {
             let script = match grant {
                 Some(login) => crate::collect::live::script::grant_script(&login)
@@ -604,6 +637,73 @@ fn scan(args: ScanArgs) -> Result<u8> {
             EXIT_CLEAN
         },
     )
+}
+
+/// `linkready diff OLD.json NEW.json`.
+fn diff(args: DiffArgs) -> Result<u8> {
+    let read = |path: &std::path::Path| -> Result<serde_json::Value> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        serde_json::from_str(&text).with_context(|| {
+            format!(
+                "{}: not JSON (write the report with `linkready scan --format json`)",
+                path.display()
+            )
+        })
+    };
+    let old = read(&args.old)?;
+    let new = read(&args.new)?;
+    let threshold = args.fail_on.threshold().map(Severity::as_str);
+    let diff = linkready_reports::diff::diff_reports(
+        &args.old.display().to_string(),
+        &old,
+        &args.new.display().to_string(),
+        &new,
+        threshold,
+    )
+    .map_err(|(path, why)| anyhow::anyhow!("{path}: {why}"))?;
+    let format = args.format.unwrap_or_else(|| {
+        match args
+            .output
+            .as_deref()
+            .and_then(|path| path.extension())
+            .map(|extension| extension.to_string_lossy().to_ascii_lowercase())
+            .as_deref()
+        {
+            Some("json") => DiffFormat::Json,
+            Some("html" | "htm") => DiffFormat::Html,
+            _ => DiffFormat::Table,
+        }
+    });
+    let text = match format {
+        DiffFormat::Table => linkready_reports::diff::render_diff_table(
+            &diff,
+            if args.output.is_some() {
+                None
+            } else {
+                stdout_width()
+            },
+        ),
+        DiffFormat::Json => linkready_reports::diff::render_diff_json(&diff),
+        DiffFormat::Html => linkready_reports::diff::render_diff_html(&diff),
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, text)
+                .with_context(|| format!("cannot write the diff to {}", path.display()))?;
+            eprintln!(
+                "linkready: wrote {}: {}",
+                linkready_reports::terminal_text(&path.display().to_string()),
+                linkready_reports::diff::diff_summary_line(&diff)
+            );
+        }
+        None => write_stdout(&text)?,
+    }
+    Ok(if diff.worse {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
 }
 
 fn collect(args: CollectArgs) -> Result<u8> {

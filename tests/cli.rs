@@ -735,3 +735,179 @@ fn rule_lines<'r>(report: &'r Value, list: &str) -> Vec<(&'r str, u64)> {
         })
         .collect()
 }
+
+/// Copies a folder tree (the sample estate) so a test can change it.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn diff_tells_what_moved_between_two_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let estate = dir.path().join("estate");
+    copy_tree(&common::repo("fixtures/sample-estate"), &estate);
+    let scan = |name: &str| {
+        let out = dir.path().join(name);
+        let output = common::linkready_in(
+            &estate,
+            &["scan", ".", "--fail-on", "never", "--output", name],
+        );
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        std::fs::rename(estate.join(name), &out).unwrap();
+        out
+    };
+    let old = scan("week1.json");
+    // Week 2: Reporting back to FULL (LR211 fixed, the database better),
+    // lines moved in Documents (its findings are the same ones), and a new
+    // xp_cmdshell call in Sales (a new finding; Sales no longer ready).
+    let reporting = estate.join("Reporting/Reporting.sql");
+    let text = std::fs::read_to_string(&reporting).unwrap();
+    std::fs::write(
+        &reporting,
+        text.replace("SET RECOVERY SIMPLE", "SET RECOVERY FULL"),
+    )
+    .unwrap();
+    let documents = estate.join("Documents/Documents.sql");
+    let text = std::fs::read_to_string(&documents).unwrap();
+    std::fs::write(&documents, format!("-- moved\n-- down\n{text}")).unwrap();
+    let procedures = estate.join("Sales/03-procedures.sql");
+    let mut text = std::fs::read_to_string(&procedures).unwrap();
+    text.push_str("\nGO\nCREATE PROCEDURE dbo.Export AS EXEC master..xp_cmdshell 'bcp out';\nGO\n");
+    std::fs::write(&procedures, text).unwrap();
+    let new = scan("week2.json");
+
+    let output = linkready(&[
+        "diff",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(1), "something got worse");
+    let diff: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(diff["linkready_diff"], 1);
+    assert_eq!(diff["worse"], true);
+    let moved: Vec<(String, String)> = diff["databases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                format!(
+                    "{}/{}",
+                    c["instance"].as_str().unwrap(),
+                    c["database"].as_str().unwrap()
+                ),
+                c["change"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        moved.contains(&("scripts/Reporting".into(), "better".into())),
+        "{moved:?}"
+    );
+    assert!(
+        moved.contains(&("scripts/Sales".into(), "worse".into())),
+        "{moved:?}"
+    );
+    assert!(
+        !moved.iter().any(|(db, _)| db == "scripts/Documents"),
+        "{moved:?}"
+    );
+    let rules = |key: &str| -> Vec<String> {
+        diff[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(rules("fixed"), ["LR211"]);
+    assert!(
+        rules("new_findings")
+            .iter()
+            .all(|rule| rule != "LR202" && rule != "LR203"),
+        "moved lines are not new findings: {:?}",
+        rules("new_findings")
+    );
+    assert!(!rules("new_findings").is_empty());
+
+    // The same report twice: nothing worse, exit 0; the table says so.
+    let output = linkready(&["diff", old.to_str().unwrap(), old.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("not worse: 0 databases worse"), "{text}");
+
+    // HTML by extension, announced in one line.
+    let page = dir.path().join("diff.html");
+    let output = linkready(&[
+        "diff",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--output",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.starts_with("<!DOCTYPE html>") && html.contains("LR211"),
+        "{html}"
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).starts_with("linkready: wrote "));
+
+    // A SARIF log is not a report diff can read: the file is named.
+    let sarif = dir.path().join("r.sarif");
+    std::fs::write(&sarif, "{\"version\": \"2.1.0\", \"runs\": []}").unwrap();
+    let output = linkready(&["diff", sarif.to_str().unwrap(), new.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("r.sarif: not a linkready JSON report (no schema_version)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn json_fingerprints_are_the_sarif_ones() {
+    let run = |format: &str| -> Value {
+        let output = linkready(&[
+            "scan",
+            "fixtures/sample-estate",
+            "--fail-on",
+            "never",
+            "--format",
+            format,
+        ]);
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let json = run("json");
+    let sarif = run("sarif");
+    let from_json: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    let from_sarif: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r.get("suppressions").is_none())
+        .map(|r| {
+            r["partialFingerprints"]["linkreadFinding/v1"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert!(!from_json.is_empty());
+    assert_eq!(from_json, from_sarif);
+}

@@ -175,6 +175,9 @@ struct JsonFinding<'a> {
     /// Only in `suppressed`: the comment or linkready.toml entry that did it.
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressed_by: Option<&'a str>,
+    /// Stable across runs while lines move: SARIF's
+    /// `partialFingerprints["linkreadFinding/v1"]`, what `linkready diff` matches by.
+    fingerprint: String,
 }
 
 #[derive(Serialize)]
@@ -219,7 +222,7 @@ struct JsonFile<'a> {
     warnings: &'a [String],
 }
 
-fn finding(finding: &Finding) -> JsonFinding<'_> {
+fn finding(finding: &Finding, fingerprint: String) -> JsonFinding<'_> {
     let location = finding
         .origin
         .script_position()
@@ -238,6 +241,7 @@ fn finding(finding: &Finding) -> JsonFinding<'_> {
         location,
         dynamic,
         suppressed_by: finding.suppressed_by.as_deref(),
+        fingerprint,
     }
 }
 
@@ -256,6 +260,17 @@ fn unknown(unknown: &RuleUnknown) -> JsonUnknown<'_> {
 pub fn render_json(report: &Report) -> String {
     let assessment = &report.assessment;
     let estate = assessment.estate();
+    let mut fingerprints = crate::sarif::fingerprints(assessment).into_iter();
+    let findings: Vec<JsonFinding> = assessment
+        .findings
+        .iter()
+        .map(|f| finding(f, fingerprints.next().unwrap_or_default()))
+        .collect();
+    let suppressed: Vec<JsonFinding> = assessment
+        .suppressed
+        .iter()
+        .map(|f| finding(f, fingerprints.next().unwrap_or_default()))
+        .collect();
     let document = JsonReport {
         schema_version: JSON_SCHEMA_VERSION,
         tool: Tool {
@@ -302,9 +317,9 @@ pub fn render_json(report: &Report) -> String {
                 })
                 .collect(),
         },
-        findings: assessment.findings.iter().map(finding).collect(),
+        findings,
         unknowns: assessment.unknowns.iter().map(unknown).collect(),
-        suppressed: assessment.suppressed.iter().map(finding).collect(),
+        suppressed,
         unused_suppressions: assessment
             .unused_suppressions
             .iter()

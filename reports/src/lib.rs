@@ -2,6 +2,7 @@
 //! output format.
 
 mod csv;
+pub mod diff;
 mod html;
 mod json;
 mod model;

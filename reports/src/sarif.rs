@@ -302,6 +302,34 @@ fn fnv1a(parts: &[&str]) -> String {
     format!("{hash:016x}")
 }
 
+/// The fingerprint of each finding, then of each suppressed one, in
+/// report order: SARIF's `partialFingerprints["linkreadFinding/v1"]`, the JSON report's
+/// `fingerprint`, and what `linkready diff` matches findings by. Findings
+/// are sorted by place, so the n-th finding with the same key keeps its
+/// rank while lines move.
+pub(crate) fn fingerprints(assessment: &linkready_rules::Assessment) -> Vec<String> {
+    let mut seen: std::collections::HashMap<[&str; 5], usize> = std::collections::HashMap::new();
+    assessment
+        .findings
+        .iter()
+        .chain(assessment.suppressed.iter())
+        .map(|finding| {
+            let key = fingerprint_key(finding);
+            let occurrence = seen.entry(key).or_insert(0);
+            *occurrence += 1;
+            finding_fingerprint(key, *occurrence)
+        })
+        .collect()
+}
+
+/// A finding's fingerprint from its key (rule ID, instance, database,
+/// object, script path without a leading `./`; empty when absent) and its
+/// rank among the findings with that key (from 1).
+pub fn finding_fingerprint(key: [&str; 5], rank: usize) -> String {
+    let rank = rank.to_string();
+    fnv1a(&[key[0], key[1], key[2], key[3], key[4], &rank])
+}
+
 fn fingerprint_key(finding: &Finding) -> [&str; 5] {
     let path = match &finding.origin {
         Origin::Script { path, .. } => path.strip_prefix("./").unwrap_or(path),
@@ -446,22 +474,14 @@ fn logical_locations<'a>(
 /// Renders the report as a SARIF 2.1.0 log, ending with a newline.
 pub fn render_sarif(report: &Report) -> String {
     let assessment = &report.assessment;
-    // Findings are sorted by place, so the n-th finding with the same key
-    // keeps its rank while lines move.
-    let mut seen: std::collections::HashMap<[&str; 5], usize> = std::collections::HashMap::new();
     let mut results: Vec<SarifResult<'_>> = Vec::new();
     let mut suppressed_results: Vec<SarifResult<'_>> = Vec::new();
-    for (finding, suppressed) in assessment
+    let all = assessment
         .findings
         .iter()
         .map(|f| (f, false))
-        .chain(assessment.suppressed.iter().map(|f| (f, true)))
-    {
-        let key = fingerprint_key(finding);
-        let occurrence = seen.entry(key).or_insert(0);
-        *occurrence += 1;
-        let rank = occurrence.to_string();
-        let fingerprint = fnv1a(&[key[0], key[1], key[2], key[3], key[4], &rank]);
+        .chain(assessment.suppressed.iter().map(|f| (f, true)));
+    for ((finding, suppressed), fingerprint) in all.zip(fingerprints(assessment)) {
         let sarif = result(report, finding, suppressed, fingerprint);
         if suppressed {
             suppressed_results.push(sarif);

@@ -15,7 +15,7 @@ const MAX_WORD_CHARS: usize = 200;
 
 /// Untrusted text for a cell or a line of the table: visible escapes for
 /// control characters, and no word longer than `MAX_WORD_CHARS`.
-fn safe(text: &str) -> String {
+pub(crate) fn safe(text: &str) -> String {
     let text = terminal_text(text);
     if text.len() <= MAX_WORD_CHARS {
         return text.into_owned();
@@ -45,7 +45,7 @@ pub const DEFAULT_WIDTH: u16 = 80;
 
 /// A table `width` columns wide, or as wide as its content when None (a
 /// pipe or a file: lines stay whole for grep).
-fn new_table(width: Option<u16>, header: &[&str]) -> Table {
+pub(crate) fn new_table(width: Option<u16>, header: &[&str]) -> Table {
     let mut table = Table::new();
     table
         .load_style(UTF8_FULL_CONDENSED)

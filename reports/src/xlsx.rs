@@ -97,8 +97,10 @@ pub fn render_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
             ]
         })
         .collect();
-    let status = |status: FileStatus| match status {
-        FileStatus::Scanned => "read",
+    // The words of the JSON report's inputs: a script is scanned, an
+    // inventory read.
+    let status = |status: FileStatus, read: &'static str| match status {
+        FileStatus::Scanned => read,
         FileStatus::Error => "error",
     };
     let inputs: Vec<Vec<String>> = report
@@ -108,7 +110,7 @@ pub fn render_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
             vec![
                 "script".to_string(),
                 file.path.clone(),
-                status(file.status).to_string(),
+                status(file.status, "scanned").to_string(),
                 String::new(),
                 file.batches.to_string(),
                 file.statements.to_string(),
@@ -120,7 +122,7 @@ pub fn render_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
             vec![
                 "inventory".to_string(),
                 inventory.path.clone(),
-                status(inventory.status).to_string(),
+                status(inventory.status, "read").to_string(),
                 inventory.server.clone().unwrap_or_default(),
                 String::new(),
                 String::new(),
