@@ -23,6 +23,34 @@ use crate::collect::live::{LiveOptions, collect_raw};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Colour in tables: auto (on a terminal, unless NO_COLOR is set or
+    /// TERM is dumb), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether standard output gets colour. NO_COLOR (no-color.org: set
+    /// and not empty) turns `auto` off; `always` is the user's explicit
+    /// wish and wins over it.
+    fn for_stdout(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+                let dumb = std::env::var_os("TERM").is_some_and(|term| term == "dumb");
+                !no_color && !dumb && io::stdout().is_terminal()
+            }
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -254,8 +282,9 @@ pub const EXIT_ERROR: u8 = 2;
 
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> Result<u8> {
+    let color = cli.color;
     match cli.command {
-        Command::Scan(args) => scan(args),
+        Command::Scan(args) => scan(args, color),
         Command::Scripts(args) => crate::scripts::run(args),
         Command::Collect(args) => collect(args),
         Command::Diff(args) => diff(args),
@@ -582,7 +611,7 @@ fn written_summary(
     )
 }
 
-fn scan(args: ScanArgs) -> Result<u8> {
+fn scan(args: ScanArgs, color: ColorChoice) -> Result<u8> {
     let (request, missing) = request(args.input)?;
     let (estate, report) = crate::run_assessment(&request);
     check_inputs(&request, &estate, &report)?;
@@ -605,12 +634,23 @@ fn scan(args: ScanArgs) -> Result<u8> {
     }
     // A table on a terminal fits it; in a pipe or a file, lines stay whole.
     let bytes = match (format, &args.output) {
-        (OutputFormat::Table, None) => {
-            linkready_reports::render_table_width(&report, stdout_width()).into_bytes()
-        }
-        (OutputFormat::Table, Some(_)) => {
-            linkready_reports::render_table_width(&report, None).into_bytes()
-        }
+        (OutputFormat::Table, None) => linkready_reports::render_table_styled(
+            &report,
+            linkready_reports::TableStyle {
+                width: stdout_width(),
+                color: color.for_stdout(),
+            },
+        )
+        .into_bytes(),
+        // A file gets colour only when asked for by name.
+        (OutputFormat::Table, Some(_)) => linkready_reports::render_table_styled(
+            &report,
+            linkready_reports::TableStyle {
+                width: None,
+                color: color == ColorChoice::Always,
+            },
+        )
+        .into_bytes(),
         _ => render(&report, format)?,
     };
     match &args.output {

@@ -911,3 +911,92 @@ fn json_fingerprints_are_the_sarif_ones() {
     assert!(!from_json.is_empty());
     assert_eq!(from_json, from_sarif);
 }
+
+#[test]
+fn the_summary_reads_at_a_glance_and_colour_is_asked_for() {
+    // Piped (as here): no colour, even with NO_COLOR unset.
+    let output = linkready(&["scan", "fixtures/sample-estate", "--fail-on", "never"]);
+    let plain = String::from_utf8(output.stdout).unwrap();
+    assert!(!plain.contains('\u{1b}'), "no escape codes in a pipe");
+    // One line per database: its verdict with a symbol, and what decides it.
+    let line = |instance: &str, database: &str| -> String {
+        plain
+            .lines()
+            .find(|line| {
+                let cells: Vec<&str> = line
+                    .split('┆')
+                    .map(|c| c.trim_matches(['│', ' ']))
+                    .collect();
+                cells.len() > 2 && cells[0] == instance && cells[1] == database
+            })
+            .unwrap_or_else(|| panic!("{instance}/{database} in\n{plain}"))
+            .to_string()
+    };
+    let documents = line("scripts", "Documents");
+    assert!(
+        documents.contains("✗ not-ready") && documents.contains("LR202 blocker: FILESTREAM"),
+        "{documents}"
+    );
+    assert!(
+        line("SQL01", "Sales").contains("✓ ready")
+            && line("SQL01", "Sales").contains("next: linkready scripts")
+    );
+    assert!(line("SQL02", "Documents").contains("LR102 blocker on the instance"));
+    assert!(
+        line("scripts", "(instance)").contains("prerequisites not assessed"),
+        "the instance row says why"
+    );
+    // The legend, the checks waiting for [target], where the docs are.
+    assert!(
+        plain.contains(
+            "B/P/W/I: the database's own blocker, prerequisite, warning and info findings"
+        )
+    );
+    assert!(
+        plain.contains(
+            "5 checks need [target] in linkready.toml to decide (LR112, LR113, LR114, LR208, LR214)"
+        ),
+        "{plain}"
+    );
+    assert!(plain.contains("linkready rule LR"));
+
+    // --color always: the verdicts and severities in colour, names still
+    // escaped; NO_COLOR does not override an explicit --color always.
+    let colored = common::linkready_command(&common::repo("."))
+        .args([
+            "scan",
+            "fixtures/sample-estate",
+            "--fail-on",
+            "never",
+            "--color",
+            "always",
+        ])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let colored = String::from_utf8(colored.stdout).unwrap();
+    assert!(
+        colored.contains("\u{1b}[38;5;9m ✗ not-ready"),
+        "red not-ready: {colored}"
+    );
+    assert!(colored.contains("\u{1b}[38;5;10m ✓ ready"), "green ready");
+    // Without the codes it is the plain report.
+    let mut stripped = String::new();
+    let mut rest = colored.as_str();
+    while let Some(start) = rest.find('\u{1b}') {
+        stripped.push_str(&rest[..start]);
+        let end = rest[start..].find('m').unwrap();
+        rest = &rest[start + end + 1..];
+    }
+    stripped.push_str(rest);
+    assert_eq!(stripped, plain);
+    let never = linkready(&[
+        "scan",
+        "fixtures/sample-estate",
+        "--fail-on",
+        "never",
+        "--color",
+        "never",
+    ]);
+    assert_eq!(String::from_utf8(never.stdout).unwrap(), plain);
+}

@@ -6,9 +6,10 @@
 //! carriage return or line feed gets a leading `'` so Excel shows it as text instead of
 //! evaluating it (object names and messages come from customers' servers).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use crate::model::Report;
+use crate::outlook::{Outlook, next_action, outlooks};
 
 /// The columns, in order (documented in the README).
 pub const CSV_COLUMNS: [&str; 16] = [
@@ -161,45 +162,15 @@ pub fn render_csv_databases(report: &Report) -> String {
 pub(crate) fn database_rows(report: &Report) -> Vec<[String; 11]> {
     let mut out = Vec::new();
     let assessment = &report.assessment;
-    // One pass over the findings and the unknowns, not one per database:
-    // the first most severe finding of each database; the unknowns of each
-    // instance (None) and of each database, in report order.
-    let mut top_findings: HashMap<(&str, &str), &linkready_rules::Finding> = HashMap::new();
-    for finding in &assessment.findings {
-        let Some(database) = finding.database.as_deref() else {
-            continue;
-        };
-        top_findings
-            .entry((finding.instance.as_str(), database))
-            .and_modify(|top| {
-                if finding.severity > top.severity {
-                    *top = finding;
-                }
-            })
-            .or_insert(finding);
-    }
-    type Unknowns<'a> = Vec<(usize, &'a linkready_rules::RuleUnknown)>;
-    let mut unknowns_of: HashMap<(&str, Option<&str>), Unknowns> = HashMap::new();
-    for (index, unknown) in assessment.unknowns.iter().enumerate() {
-        if !unknown.needs_target {
-            unknowns_of
-                .entry((unknown.instance.as_str(), unknown.database.as_deref()))
-                .or_default()
-                .push((index, unknown));
-        }
-    }
+    let outlooks = outlooks(assessment);
+    let nothing = Outlook::default();
     for instance in &assessment.instances {
         for database in &instance.databases {
-            let top_finding = top_findings
-                .get(&(instance.name.as_str(), database.name.as_str()))
-                .copied();
-            let mut unknowns: Unknowns = [None, Some(database.name.as_str())]
-                .into_iter()
-                .filter_map(|db| unknowns_of.get(&(instance.name.as_str(), db)))
-                .flatten()
-                .copied()
-                .collect();
-            unknowns.sort_by_key(|(index, _)| *index);
+            let outlook = outlooks
+                .get(&(instance.name.as_str(), Some(database.name.as_str())))
+                .unwrap_or(&nothing);
+            let top_finding = outlook.top_finding;
+            let unknowns = &outlook.unknowns;
             let inherited = database
                 .inherited
                 .iter()
@@ -215,7 +186,7 @@ pub(crate) fn database_rows(report: &Report) -> Vec<[String; 11]> {
                     finding.severity.as_str(),
                     finding.message
                 )
-            } else if let Some((_, unknown)) = unknowns.first() {
+            } else if let Some(unknown) = unknowns.first() {
                 format!("{} unknown: {}", unknown.rule.id, unknown.reason)
             } else {
                 String::new()
@@ -225,21 +196,7 @@ pub(crate) fn database_rows(report: &Report) -> Vec<[String; 11]> {
                 .first()
                 .map(|cause| cause.rule.id)
                 .or(top_finding.map(|f| f.rule.id));
-            let next_action = match (database.verdict, rule_of_top) {
-                (linkready_rules::Verdict::Ready, _) => {
-                    "write the link scripts: linkready scripts".to_string()
-                }
-                (linkready_rules::Verdict::Unknown, _) => {
-                    "assess again where what is unknown can be read".to_string()
-                }
-                (linkready_rules::Verdict::ReadyWithConditions, Some(id)) => {
-                    format!("meet the conditions (linkready rule {id}), then linkready scripts")
-                }
-                (linkready_rules::Verdict::NotReady, Some(id)) => {
-                    format!("resolve the blocker (linkready rule {id})")
-                }
-                (_, None) => "see the findings".to_string(),
-            };
+            let next_action = next_action(database.verdict, rule_of_top);
             let score = database.score.map(|s| s.to_string()).unwrap_or_default();
             let counts = &database.counts;
             out.push([

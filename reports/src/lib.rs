@@ -6,6 +6,7 @@ pub mod diff;
 mod html;
 mod json;
 mod model;
+mod outlook;
 mod sarif;
 pub mod setup;
 mod table;
@@ -16,7 +17,10 @@ pub use html::render_html;
 pub use json::{JSON_SCHEMA_VERSION, render_json};
 pub use model::{FileStatus, InputFile, InputInventory, Report};
 pub use sarif::render_sarif;
-pub use table::{DEFAULT_WIDTH, render_rule_list, render_table, render_table_width};
+pub use table::{
+    DEFAULT_WIDTH, TableStyle, render_rule_list, render_table, render_table_styled,
+    render_table_width,
+};
 pub use xlsx::{XLSX_INPUT_COLUMNS, XLSX_SHEETS, XLSX_UNKNOWN_COLUMNS, render_xlsx};
 
 /// Untrusted text (names, paths, messages from servers and files) as a

@@ -1,11 +1,16 @@
-//! Terminal tables that fit 80 columns; plain text, no colour, so they read
-//! the same in a terminal, a pipe or a log.
+//! Terminal tables: as wide as the terminal, or as their content in a pipe
+//! or a file (lines stay whole for grep); colour only when asked (the CLI
+//! decides: a terminal, `--color`, NO_COLOR), so a pipe or a log reads the
+//! same plain text.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{ColumnConstraint, ContentArrangement, Table};
-use linkready_rules::{EstateSummary, Origin, RuleMeta, SeverityCounts, VerdictCounts};
+use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table};
+use linkready_rules::{
+    EstateSummary, Origin, RuleMeta, Severity, SeverityCounts, Verdict, VerdictCounts,
+};
 
 use crate::model::{FileStatus, Report};
+use crate::outlook::{Outlook, outlooks};
 use crate::terminal_text;
 
 /// The longest word a cell shows: comfy-table's splitting of one long
@@ -80,10 +85,163 @@ pub fn render_table(report: &Report) -> String {
     render_table_width(report, Some(DEFAULT_WIDTH))
 }
 
-/// The scan report `width` columns wide, or unbounded (None).
+/// How the terminal report is laid out.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TableStyle {
+    /// Columns available, or None: as wide as the content.
+    pub width: Option<u16>,
+    /// ANSI colour for verdicts and severities.
+    pub color: bool,
+}
+
+/// The scan report `width` columns wide, or unbounded (None), no colour.
 pub fn render_table_width(report: &Report, width: Option<u16>) -> String {
+    render_table_styled(
+        report,
+        TableStyle {
+            width,
+            color: false,
+        },
+    )
+}
+
+/// A verdict as the summary shows it: a symbol that reads without colour,
+/// then the word people search for.
+fn verdict_text(verdict: Verdict) -> String {
+    let symbol = match verdict {
+        Verdict::Ready => "✓",
+        Verdict::ReadyWithConditions => "!",
+        Verdict::Unknown => "?",
+        Verdict::NotReady => "✗",
+    };
+    format!("{symbol} {verdict}")
+}
+
+fn verdict_color(verdict: Verdict) -> Color {
+    match verdict {
+        Verdict::Ready => Color::Green,
+        Verdict::ReadyWithConditions => Color::Yellow,
+        Verdict::Unknown => Color::Magenta,
+        Verdict::NotReady => Color::Red,
+    }
+}
+
+fn severity_color(severity: Severity) -> Color {
+    match severity {
+        Severity::Blocker => Color::Red,
+        Severity::Prerequisite => Color::Yellow,
+        Severity::Warning => Color::DarkYellow,
+        Severity::Info => Color::Cyan,
+    }
+}
+
+/// A cell in `color` when colour is on.
+fn colored(text: String, color: Option<Color>) -> Cell {
+    match color {
+        Some(color) => Cell::new(text).fg(color),
+        None => Cell::new(text),
+    }
+}
+
+/// Prose shortened for the one-line summary (the details below and every
+/// other format keep it whole); names and IDs are never cut.
+fn short(text: &str) -> String {
+    const MAX_CHARS: usize = 72;
+    if text.chars().count() <= MAX_CHARS {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(MAX_CHARS - 1).collect();
+    if let Some(space) = cut.rfind(' ').filter(|&space| space > MAX_CHARS / 2) {
+        cut.truncate(space);
+    }
+    cut.push('…');
+    cut
+}
+
+/// One line of the summary: its six cells and the verdict that colours it.
+struct SummaryRow {
+    cells: [String; 6],
+    verdict: Verdict,
+}
+
+/// Text cut to `chars` characters, ending in `…` when cut.
+fn cut_to(text: &str, chars: usize) -> String {
+    if text.chars().count() <= chars {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(chars.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+/// What decides a database's verdict most, or its next step when ready.
+fn database_cause(db: &linkready_rules::DatabaseAssessment, outlook: &Outlook) -> String {
+    if let Some(cause) = db.inherited.first() {
+        let outcome = if cause.unknown {
+            "unknown"
+        } else {
+            cause.severity.as_str()
+        };
+        let more = match db.inherited.len() - 1 {
+            0 => String::new(),
+            n => format!(" (+{n} more)"),
+        };
+        return format!(
+            "{} {outcome} on the instance: {}{more}",
+            cause.rule.id,
+            short(&cause.message)
+        );
+    }
+    match (db.verdict, outlook.top_finding, outlook.unknowns.first()) {
+        (Verdict::Ready, _, _) => "next: linkready scripts".to_string(),
+        (Verdict::Unknown, _, Some(unknown)) => {
+            format!("{} unknown: {}", unknown.rule.id, short(&unknown.reason))
+        }
+        (_, Some(finding), _) => format!(
+            "{} {}: {}",
+            finding.rule.id,
+            finding.severity.as_str(),
+            short(&finding.message)
+        ),
+        (_, None, Some(unknown)) => {
+            format!("{} unknown: {}", unknown.rule.id, short(&unknown.reason))
+        }
+        (_, None, None) => String::new(),
+    }
+}
+
+/// Why an instance has its verdict: what could not be read, its most
+/// severe finding, or that scripts carry no instance facts.
+fn instance_cause(instance: &linkready_rules::InstanceAssessment, outlook: &Outlook) -> String {
+    if let Some(error) = instance.errors.first() {
+        return format!("not assessed: {}", short(error));
+    }
+    if let Some(finding) = outlook.top_finding {
+        return format!(
+            "{} {}: {}",
+            finding.rule.id,
+            finding.severity.as_str(),
+            short(&finding.message)
+        );
+    }
+    if let Some(unknown) = outlook.unknowns.first() {
+        return format!("{} unknown: {}", unknown.rule.id, short(&unknown.reason));
+    }
+    if !instance.prerequisites_assessed() {
+        return "prerequisites not assessed: scripts carry no instance facts".to_string();
+    }
+    String::new()
+}
+
+/// The scan report laid out as `style` says: one line per database (and
+/// one per instance) with its verdict and what decides it, a legend, then
+/// the findings grouped by database, then what could not be assessed.
+pub fn render_table_styled(report: &Report, style: TableStyle) -> String {
+    let width = style.width;
     let assessment = &report.assessment;
     let mut out = String::new();
+    let outlooks = outlooks(assessment);
+    let nothing = Outlook::default();
 
     let mut databases = new_table(
         width,
@@ -93,47 +251,96 @@ pub fn render_table_width(report: &Report, width: Option<u16>) -> String {
             "Verdict",
             "Score",
             "B/P/W/I",
-            "From the instance",
+            "Top cause or next step",
         ],
     );
+    let mut rows: Vec<SummaryRow> = Vec::new();
     for instance in &assessment.instances {
         for db in &instance.databases {
-            let inherited: Vec<String> = db
-                .inherited
-                .iter()
-                .map(|cause| {
-                    let outcome = if cause.unknown {
-                        "unknown"
-                    } else {
-                        cause.severity.as_str()
-                    };
-                    format!("{} {outcome}", cause.rule.id)
-                })
-                .collect();
-            databases.add_row(vec![
-                safe(&instance.name),
-                safe(&db.name),
-                db.verdict.to_string(),
-                score_cell(db.score),
-                counts_cell(&db.counts),
-                inherited.join(", "),
-            ]);
+            let outlook = outlooks
+                .get(&(instance.name.as_str(), Some(db.name.as_str())))
+                .unwrap_or(&nothing);
+            rows.push(SummaryRow {
+                cells: [
+                    safe(&instance.name),
+                    safe(&db.name),
+                    verdict_text(db.verdict),
+                    score_cell(db.score),
+                    counts_cell(&db.counts),
+                    safe(&database_cause(db, outlook)),
+                ],
+                verdict: db.verdict,
+            });
         }
+        let outlook = outlooks
+            .get(&(instance.name.as_str(), None))
+            .unwrap_or(&nothing);
+        rows.push(SummaryRow {
+            cells: [
+                safe(&instance.name),
+                "(instance)".to_string(),
+                verdict_text(instance.verdict),
+                score_cell(instance.score),
+                String::new(),
+                safe(&instance_cause(instance, outlook)),
+            ],
+            verdict: instance.verdict,
+        });
+    }
+    // One line per database on a terminal: the cause is cut to the room
+    // the other columns leave (its whole text is in the details below),
+    // unless that room is too small to say anything.
+    let headers = ["Instance", "Database", "Verdict", "Score", "B/P/W/I"];
+    let room = width.and_then(|width| {
+        let used: usize = headers
+            .iter()
+            .enumerate()
+            .map(|(column, header)| {
+                rows.iter()
+                    .map(|row| row.cells[column].chars().count())
+                    .max()
+                    .unwrap_or(0)
+                    .max(header.chars().count())
+            })
+            .sum::<usize>()
+            // Seven rules, and a space either side of six cells.
+            + 7
+            + 12;
+        usize::from(width)
+            .checked_sub(used)
+            .filter(|room| *room >= 24)
+    });
+    for row in rows {
+        let [instance, database, verdict, score, counts, cause] = row.cells;
+        let cause = match room {
+            Some(room) => cut_to(&cause, room),
+            None => cause,
+        };
         databases.add_row(vec![
-            safe(&instance.name),
-            "(instance)".to_string(),
-            instance.verdict.to_string(),
-            score_cell(instance.score),
-            String::new(),
-            if instance.prerequisites_assessed() {
-                String::new()
-            } else {
-                "prerequisites not assessed (scripts)".to_string()
-            },
+            Cell::new(instance),
+            Cell::new(database),
+            colored(verdict, style.color.then(|| verdict_color(row.verdict))),
+            Cell::new(score),
+            Cell::new(counts),
+            Cell::new(cause),
         ]);
+    }
+    // Names and verdicts are what people search for: never broken.
+    for column in 0..4 {
+        if let Some(column) = databases.column_mut(column) {
+            column.set_constraint(ColumnConstraint::ContentWidth);
+        }
+    }
+    if style.color {
+        // crossterm, which writes the codes, honours NO_COLOR on its own
+        // (writing empty codes); the CLI has already weighed NO_COLOR
+        // against --color, so its decision stands.
+        crossterm::style::Colored::set_ansi_color_disabled(false);
+        databases.enforce_styling();
     }
     out.push_str(&databases.to_string());
     out.push('\n');
+    out.push_str(&legend(report, width));
 
     let mut current: Option<(&str, Option<&str>)> = None;
     let mut findings: Option<Table> = None;
@@ -150,13 +357,25 @@ pub fn render_table_width(report: &Report, width: Option<u16>) -> String {
                 safe(finding.database.as_deref().unwrap_or("(no database)"))
             ));
             current = Some(key);
-            findings = Some(new_table(width, &["Severity", "Rule", "Finding and where"]));
+            let mut table = new_table(width, &["Severity", "Rule", "Finding and where"]);
+            for column in 0..2 {
+                if let Some(column) = table.column_mut(column) {
+                    column.set_constraint(ColumnConstraint::ContentWidth);
+                }
+            }
+            if style.color {
+                table.enforce_styling();
+            }
+            findings = Some(table);
         }
         if let Some(table) = findings.as_mut() {
             table.add_row(vec![
-                finding.severity.to_string(),
-                format!("{}\n{}", finding.rule.id, finding.rule.name),
-                match finding.rule.aliases {
+                colored(
+                    finding.severity.to_string(),
+                    style.color.then(|| severity_color(finding.severity)),
+                ),
+                Cell::new(format!("{}\n{}", finding.rule.id, finding.rule.name)),
+                Cell::new(match finding.rule.aliases {
                     [] => format!(
                         "{}\n{}",
                         safe(&finding.message),
@@ -168,7 +387,7 @@ pub fn render_table_width(report: &Report, width: Option<u16>) -> String {
                         safe(&location(&finding.origin)),
                         aliases.join(", ")
                     ),
-                },
+                }),
             ]);
         }
     }
@@ -264,6 +483,60 @@ pub fn render_table_width(report: &Report, width: Option<u16>) -> String {
         totals.warning,
         totals.info,
         assessment.suppressed.len()
+    ));
+    out
+}
+
+/// Under the summary: what the symbols and columns mean, the checks that
+/// wait for the target's description, and where a rule's documentation is.
+fn legend(report: &Report, width: Option<u16>) -> String {
+    let assessment = &report.assessment;
+    let mut out = wrap(
+        width,
+        "Verdict: ✓ ready, ! ready-with-conditions, ? unknown (a check could not decide), ✗ not-ready. \
+         Score: 0-100. B/P/W/I: the database's own blocker, prerequisite, warning and info findings.",
+        "",
+    );
+    let mut waiting: Vec<&str> = assessment
+        .unknowns
+        .iter()
+        .filter(|unknown| unknown.needs_target)
+        .map(|unknown| unknown.rule.id)
+        .collect();
+    waiting.sort_unstable();
+    waiting.dedup();
+    if !waiting.is_empty() {
+        out.push_str(&wrap(
+            width,
+            &format!(
+                "{} {} [target] in linkready.toml to decide ({}); verdicts do not count them.",
+                waiting.len(),
+                if waiting.len() == 1 {
+                    "check needs"
+                } else {
+                    "checks need"
+                },
+                waiting.join(", ")
+            ),
+            "",
+        ));
+    }
+    // The first of the most severe findings, as the summary lists them.
+    let example = assessment
+        .findings
+        .iter()
+        .fold(
+            None,
+            |top: Option<&linkready_rules::Finding>, finding| match top {
+                Some(top) if top.severity >= finding.severity => Some(top),
+                _ => Some(finding),
+            },
+        )
+        .map_or("LR202", |finding| finding.rule.id);
+    out.push_str(&wrap(
+        width,
+        &format!("A rule's documentation and fix: linkready rule {example}"),
+        "",
     ));
     out
 }
