@@ -613,7 +613,8 @@ fn written_summary(
 
 fn scan(args: ScanArgs, color: ColorChoice) -> Result<u8> {
     let (request, missing) = request(args.input)?;
-    let (estate, report) = crate::run_assessment(&request);
+    let (estate, mut report) = crate::run_assessment(&request);
+    report.context.assessed_at = Some(report_time());
     check_inputs(&request, &estate, &report)?;
     let format = match args.format {
         Some(format) => format,
@@ -847,11 +848,30 @@ fn inventory_file_name(server: &str, used: &mut std::collections::HashSet<String
     name
 }
 
+/// The report's date: now, or SOURCE_DATE_EPOCH (seconds since 1970, the
+/// reproducible-builds convention) when set, so two runs over the same
+/// inputs can give byte-identical reports.
+fn report_time() -> String {
+    match std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|text| text.trim().parse::<u64>().ok())
+    {
+        Some(seconds) => utc_time(seconds),
+        None => utc_now(),
+    }
+}
+
 /// Now, in UTC, as ISO 8601 (`2026-11-27T13:04:25Z`).
 fn utc_now() -> String {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    utc_time(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+    )
+}
+
+/// Seconds since 1970 in UTC, as ISO 8601.
+fn utc_time(seconds: u64) -> String {
     let rest = seconds % 86_400;
     format!(
         "{}T{:02}:{:02}:{:02}Z",

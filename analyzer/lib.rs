@@ -226,5 +226,28 @@ pub fn run_assessment(request: &ScanRequest) -> (Estate, Report) {
         .collect();
     let mut report = Report::new(assessment, inputs);
     report.inventories = inventory_inputs;
+    let target = request.config.settings.target.as_ref();
+    report.context = linkready_reports::RunContext {
+        assessed_at: None,
+        target: target.and_then(|target| target.name.clone()),
+        target_described: target.is_some(),
+        inputs: request
+            .paths
+            .iter()
+            .map(|path| path.display().to_string())
+            .chain(
+                request
+                    .servers
+                    .iter()
+                    .map(|server| format!("--server {}", server.display)),
+            )
+            .chain(
+                request
+                    .inventories
+                    .iter()
+                    .map(|path| format!("--inventory {}", path.display())),
+            )
+            .collect(),
+    };
     (estate, report)
 }

@@ -53,12 +53,72 @@ fn the_report_is_self_contained() {
         "SQL02",
         "not-ready",
         "LR202",
-        "How to fix.",
+        "<h4>How to fix</h4>",
         "<svg",
         "@media print",
     ] {
         assert!(html.contains(shown), "the report lacks {shown}");
     }
+}
+
+#[test]
+fn the_page_is_dated_and_its_databases_link_to_their_findings() {
+    let html = html_for("fixtures/sample-estate");
+    // The header: date (tests fix SOURCE_DATE_EPOCH), target, inputs, version.
+    assert!(
+        html.contains("<time>2026-12-01T12:00:00Z</time> (UTC)"),
+        "{html}"
+    );
+    assert!(html.contains("<dt>Target</dt><dd>not described ([target] in linkready.toml)</dd>"));
+    assert!(html.contains("<dt>Inputs</dt><dd><code>fixtures/sample-estate</code></dd>"));
+    assert!(html.contains(&format!(
+        "<dt>Tool</dt><dd>linkready {}</dd>",
+        env!("CARGO_PKG_VERSION")
+    )));
+    // Every link to a finding lands on a row of the by-place table.
+    let ids: Vec<&str> = html
+        .split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    let links: Vec<&str> = html
+        .split("href=\"#findings-")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert!(!links.is_empty());
+    for link in &links {
+        let id = format!("findings-{link}");
+        assert!(ids.contains(&id.as_str()), "{id} has no target");
+    }
+    // Documents (not ready, four orders of the table) links to its findings.
+    assert_eq!(
+        html.matches(">Documents</a>").count(),
+        8,
+        "two Documents in four orders"
+    );
+    // The database table in four orders, worst verdict first in one.
+    for order in [
+        "db-order-instance",
+        "db-order-verdict",
+        "db-order-score",
+        "db-order-name",
+    ] {
+        assert!(
+            html.contains(&format!("<table class=\"{order}\">")),
+            "{order}"
+        );
+    }
+    let by_verdict = html
+        .split("<table class=\"db-order-verdict\">")
+        .nth(1)
+        .unwrap();
+    let first_row = by_verdict.split("<tr>").nth(2).unwrap();
+    assert!(first_row.contains("not-ready"), "{first_row}");
+    // Rule docs from Markdown: headings, code blocks; IDs never wrap.
+    assert!(html.contains("<pre><code class=\"language-sql\">"));
+    assert!(html.contains("<a class=\"id\" href=\"#rule-LR202\">LR202</a>"));
+    assert!(!html.contains("overflow-wrap: anywhere"));
 }
 
 #[test]
@@ -147,8 +207,12 @@ fn a_browser_shows_the_sample_estate() {
         "LR202 filestream",
         "Documents not-ready",
         "SQL01",
-        "Why it matters for the link.",
-        "How to fix.",
+        "Why it matters for the link",
+        "How to fix",
+        "Assessed 2026-12-01T12:00:00Z (UTC)",
+        "Target not described ([target] in linkready.toml)",
+        "Inputs fixtures/sample-estate",
+        "Tool linkready",
     ] {
         assert!(
             squeezed.contains(expected),

@@ -76,6 +76,8 @@ pub struct DiffFinding {
 pub struct DiffSide {
     pub path: String,
     pub tool_version: Option<String>,
+    /// When that run assessed (a report from before the field: null).
+    pub assessed_at: Option<String>,
     pub databases: usize,
     pub findings: usize,
 }
@@ -234,6 +236,7 @@ fn read_side(path: &str, report: &Value) -> Result<Side, DiffError> {
         info: DiffSide {
             path: path.to_string(),
             tool_version: report.get("tool").and_then(|tool| text(tool, "version")),
+            assessed_at: text(report, "assessed_at"),
             databases: database_count,
             findings: read.len(),
         },
@@ -398,10 +401,14 @@ pub fn diff_summary_line(diff: &ReportDiff) -> String {
 
 /// The diff for a terminal or a log: what moved, then the findings.
 pub fn render_diff_table(diff: &ReportDiff, width: Option<u16>) -> String {
+    let dated = |side: &DiffSide| match &side.assessed_at {
+        Some(date) => format!("{} ({})", safe(&side.path), safe(date)),
+        None => safe(&side.path),
+    };
     let mut out = format!(
         "linkready diff {} -> {}\n{}\n",
-        safe(&diff.old.path),
-        safe(&diff.new.path),
+        dated(&diff.old),
+        dated(&diff.new),
         diff_summary_line(diff)
     );
     let changes: Vec<&VerdictChange> = diff.instances.iter().chain(&diff.databases).collect();
@@ -477,11 +484,13 @@ pub fn render_diff_html(diff: &ReportDiff) -> String {
          </style></head><body>\n",
     );
     page.push_str(&format!(
-        "<h1>linkready diff</h1>\n<p>Old: <code>{}</code> ({} databases, {} findings)<br>New: <code>{}</code> ({} databases, {} findings)</p>\n<p class=\"{}\">{}</p>\n",
+        "<h1>linkready diff</h1>\n<p>Old: <code>{}</code> assessed {} ({} databases, {} findings)<br>New: <code>{}</code> assessed {} ({} databases, {} findings)</p>\n<p class=\"{}\">{}</p>\n",
         html(&diff.old.path),
+        html(diff.old.assessed_at.as_deref().unwrap_or("(not dated)")),
         diff.old.databases,
         diff.old.findings,
         html(&diff.new.path),
+        html(diff.new.assessed_at.as_deref().unwrap_or("(not dated)")),
         diff.new.databases,
         diff.new.findings,
         if diff.worse { "worse" } else { "better" },

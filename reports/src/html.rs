@@ -2,9 +2,12 @@
 //!
 //! No script at all (mail gateways and intranet policies strip it, and the
 //! report must work opened from disk): sorting and filtering are radio
-//! buttons and checkboxes driving CSS; the chart is inline SVG. Handlebars
-//! runs in strict mode with its HTML escaping on, so every value the
-//! template shows is escaped (object names can hold anything).
+//! buttons and checkboxes driving CSS (each order is rendered once, CSS
+//! shows the chosen one); the chart is inline SVG. Handlebars runs in
+//! strict mode with its HTML escaping on, so every value the template
+//! shows is escaped (object names can hold anything); the one value it
+//! takes as markup is the rules' documentation, our own Markdown rendered
+//! here with any raw HTML in it escaped.
 
 use std::collections::BTreeMap;
 
@@ -14,15 +17,29 @@ use serde::Serialize;
 
 use crate::json::JsonBlocker;
 use crate::model::{FileStatus, Report};
+use crate::outlook::{Outlook, outlooks};
 
 const TEMPLATE: &str = include_str!("../templates/report.html.hbs");
 const FINDING_ROW: &str = include_str!("../templates/finding.html.hbs");
+const DATABASE_ROW: &str = include_str!("../templates/database.html.hbs");
 
 #[derive(Serialize)]
 struct Page<'a> {
     tool: &'a str,
     version: &'a str,
+    /// UTC, ISO 8601, or "not dated".
+    assessed_at: &'a str,
+    /// The target's name, or what stands for it.
+    target: String,
+    /// What the command assessed, as given.
+    given: &'a [String],
     estate: Estate<'a>,
+    /// Every database of every instance in four orders; CSS shows the
+    /// chosen one.
+    databases_by_instance: Vec<DbRow<'a>>,
+    databases_by_verdict: Vec<DbRow<'a>>,
+    databases_by_score: Vec<DbRow<'a>>,
+    databases_by_name: Vec<DbRow<'a>>,
     estate_counts: EstateCounts,
     instances: Vec<Instance<'a>>,
     /// The same findings in three orders; CSS shows the chosen one.
@@ -110,11 +127,15 @@ struct Instance<'a> {
     score: String,
     prerequisites_assessed: bool,
     errors: &'a [String],
-    databases: Vec<Database<'a>>,
+    databases: usize,
+    /// The id of its first instance-level finding in the by-place table.
+    anchor: String,
 }
 
-#[derive(Serialize)]
-struct Database<'a> {
+/// One line of the database table.
+#[derive(Serialize, Clone)]
+struct DbRow<'a> {
+    instance: &'a str,
     name: &'a str,
     verdict: &'static str,
     score: String,
@@ -122,12 +143,21 @@ struct Database<'a> {
     prerequisite: usize,
     warning: usize,
     info: usize,
-    /// "LR102 blocker: …" per inherited instance outcome.
-    inherited: Vec<String>,
+    /// "LR102 blocker: …" per inherited instance outcome, else its most
+    /// severe finding, else what could not be read.
+    cause: String,
+    /// The id of its first finding in the by-place table ("" when none).
+    anchor: String,
+    #[serde(skip)]
+    verdict_rank: u8,
+    #[serde(skip)]
+    score_value: Option<u8>,
 }
 
 #[derive(Serialize)]
 struct Row<'a> {
+    /// The row's id when it is its database's first in the by-place table.
+    anchor: String,
     severity: &'static str,
     rule: &'static str,
     name: &'static str,
@@ -149,8 +179,8 @@ struct RuleDocs {
     severity: &'static str,
     summary: &'static str,
     aliases: String,
-    why: String,
-    fix: String,
+    /// The rule's documentation as HTML (from its Markdown).
+    docs_html: String,
 }
 
 #[derive(Serialize)]
@@ -230,6 +260,7 @@ fn location(origin: &Origin) -> String {
 
 fn row(finding: &Finding) -> Row<'_> {
     Row {
+        anchor: String::new(),
         severity: finding.severity.as_str(),
         rule: finding.rule.id,
         name: finding.rule.name,
@@ -256,11 +287,73 @@ fn rule_docs(meta: &'static RuleMeta) -> RuleDocs {
         severity: meta.severity.as_str(),
         summary: meta.summary,
         aliases: meta.aliases.join(", "),
-        why: meta
-            .docs_section("Why it matters for the link")
-            .unwrap_or_default(),
-        fix: meta.docs_section("How to fix").unwrap_or_default(),
+        docs_html: markdown_html(&meta.docs_markdown()),
     }
+}
+
+/// Markdown as HTML for a rule's box: its `#` sections become fourth-level
+/// headings (the page's own go to three), and raw HTML is shown as text,
+/// never taken as markup.
+fn markdown_html(markdown: &str) -> String {
+    use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+    let events = Parser::new(markdown).map(|event| match event {
+        Event::Start(Tag::Heading {
+            level: _,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: HeadingLevel::H4,
+            id,
+            classes,
+            attrs,
+        }),
+        Event::End(TagEnd::Heading(_)) => Event::End(TagEnd::Heading(HeadingLevel::H4)),
+        Event::Html(text) | Event::InlineHtml(text) => Event::Text(text),
+        other => other,
+    });
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events);
+    html
+}
+
+/// Verdicts worst first, for the database table's "by verdict" order.
+fn verdict_rank(verdict: Verdict) -> u8 {
+    match verdict {
+        Verdict::NotReady => 0,
+        Verdict::Unknown => 1,
+        Verdict::ReadyWithConditions => 2,
+        Verdict::Ready => 3,
+    }
+}
+
+/// What decides a database's verdict most (the terminal's "top cause"),
+/// or the next step for a ready one.
+fn database_cause(db: &linkready_rules::DatabaseAssessment, outlook: &Outlook) -> String {
+    if db.verdict == Verdict::Ready {
+        return "next: linkready scripts".to_string();
+    }
+    if !db.inherited.is_empty() {
+        return db
+            .inherited
+            .iter()
+            .map(|cause| cause.describe())
+            .collect::<Vec<_>>()
+            .join("; ");
+    }
+    if let Some(finding) = outlook.top_finding {
+        return format!(
+            "{} {}: {}",
+            finding.rule.id,
+            finding.severity.as_str(),
+            finding.message
+        );
+    }
+    outlook
+        .unknowns
+        .first()
+        .map(|unknown| format!("{} unknown: {}", unknown.rule.id, unknown.reason))
+        .unwrap_or_default()
 }
 
 /// Renders the report as one self-contained HTML page.
@@ -285,9 +378,69 @@ pub fn render_html(report: &Report) -> Result<String, handlebars::RenderError> {
         .map(|rule| (rule.id, rule))
         .collect();
 
+    // The first finding of each instance (no database) and database in the
+    // by-place table gets an id the database table and headings link to.
+    let mut anchors: std::collections::HashMap<(&str, Option<&str>), String> =
+        std::collections::HashMap::new();
+    let mut by_place: Vec<Row> = Vec::with_capacity(findings.len());
+    for finding in findings {
+        let mut row = row(finding);
+        let key = (finding.instance.as_str(), finding.database.as_deref());
+        if !anchors.contains_key(&key) {
+            let anchor = format!("findings-{}", anchors.len() + 1);
+            anchors.insert(key, anchor.clone());
+            row.anchor = anchor;
+        }
+        by_place.push(row);
+    }
+    let outlooks = outlooks(assessment);
+    let nothing = Outlook::default();
+    let databases_by_instance: Vec<DbRow> = assessment
+        .instances
+        .iter()
+        .flat_map(|instance| {
+            let (anchors, outlooks, nothing) = (&anchors, &outlooks, &nothing);
+            instance.databases.iter().map(move |db| {
+                let key = (instance.name.as_str(), Some(db.name.as_str()));
+                DbRow {
+                    instance: &instance.name,
+                    name: &db.name,
+                    verdict: db.verdict.as_str(),
+                    score: score(db.score),
+                    blocker: db.counts.blocker,
+                    prerequisite: db.counts.prerequisite,
+                    warning: db.counts.warning,
+                    info: db.counts.info,
+                    cause: database_cause(db, outlooks.get(&key).unwrap_or(nothing)),
+                    anchor: anchors.get(&key).cloned().unwrap_or_default(),
+                    verdict_rank: verdict_rank(db.verdict),
+                    score_value: db.score,
+                }
+            })
+        })
+        .collect();
+    let mut databases_by_verdict = databases_by_instance.clone();
+    databases_by_verdict.sort_by_key(|db| db.verdict_rank);
+    let mut databases_by_score = databases_by_instance.clone();
+    databases_by_score.sort_by_key(|db| db.score_value);
+    let mut databases_by_name = databases_by_instance.clone();
+    databases_by_name.sort_by_cached_key(|db| (db.name.to_lowercase(), db.instance.to_lowercase()));
+    let target = match (&report.context.target, report.context.target_described) {
+        (Some(name), _) => name.clone(),
+        (None, true) => "described in linkready.toml, without a name".to_string(),
+        (None, false) => "not described ([target] in linkready.toml)".to_string(),
+    };
+
     let page = Page {
         tool: report.tool_name,
         version: report.tool_version,
+        assessed_at: report.context.assessed_at.as_deref().unwrap_or("not dated"),
+        target,
+        given: &report.context.inputs,
+        databases_by_instance,
+        databases_by_verdict,
+        databases_by_score,
+        databases_by_name,
         estate_counts: EstateCounts {
             instances: estate.instances.into(),
             databases: estate.databases.into(),
@@ -315,25 +468,16 @@ pub fn render_html(report: &Report) -> Result<String, handlebars::RenderError> {
                 score: score(instance.score),
                 prerequisites_assessed: instance.prerequisites_assessed(),
                 errors: &instance.errors,
-                databases: instance
-                    .databases
-                    .iter()
-                    .map(|db| Database {
-                        name: &db.name,
-                        verdict: db.verdict.as_str(),
-                        score: score(db.score),
-                        blocker: db.counts.blocker,
-                        prerequisite: db.counts.prerequisite,
-                        warning: db.counts.warning,
-                        info: db.counts.info,
-                        inherited: db.inherited.iter().map(|c| c.describe()).collect(),
-                    })
-                    .collect(),
+                databases: instance.databases.len(),
+                anchor: anchors
+                    .get(&(instance.name.as_str(), None))
+                    .cloned()
+                    .unwrap_or_default(),
             })
             .collect(),
         by_severity: by_severity.into_iter().map(row).collect(),
         by_rule: by_rule.into_iter().map(row).collect(),
-        by_place: findings.iter().map(row).collect(),
+        by_place,
         rules: fired.into_values().map(rule_docs).collect(),
         unknowns: assessment
             .unknowns
@@ -395,6 +539,7 @@ pub fn render_html(report: &Report) -> Result<String, handlebars::RenderError> {
     let mut handlebars = Handlebars::new();
     handlebars.set_strict_mode(true);
     handlebars.register_partial("finding", FINDING_ROW)?;
+    handlebars.register_partial("database", DATABASE_ROW)?;
     handlebars.register_template_string("report", TEMPLATE)?;
     handlebars.render("report", &page)
 }

@@ -15,6 +15,8 @@ pub const JSON_SCHEMA_VERSION: u32 = 1;
 struct JsonReport<'a> {
     schema_version: u32,
     tool: Tool<'a>,
+    /// When the assessment ran (UTC, ISO 8601), or null.
+    assessed_at: Option<&'a str>,
     instances: Vec<JsonInstance<'a>>,
     estate: JsonEstate<'a>,
     findings: Vec<JsonFinding<'a>>,
@@ -277,6 +279,7 @@ pub fn render_json(report: &Report) -> String {
             name: report.tool_name,
             version: report.tool_version,
         },
+        assessed_at: report.context.assessed_at.as_deref(),
         instances: assessment
             .instances
             .iter()

@@ -15,7 +15,7 @@ mod xlsx;
 pub use csv::{CSV_COLUMNS, CSV_DATABASE_COLUMNS, render_csv, render_csv_databases};
 pub use html::render_html;
 pub use json::{JSON_SCHEMA_VERSION, render_json};
-pub use model::{FileStatus, InputFile, InputInventory, Report};
+pub use model::{FileStatus, InputFile, InputInventory, Report, RunContext};
 pub use sarif::render_sarif;
 pub use table::{
     DEFAULT_WIDTH, TableStyle, render_rule_list, render_table, render_table_styled,

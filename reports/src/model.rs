@@ -30,6 +30,22 @@ pub struct InputInventory {
     pub error: Option<String>,
 }
 
+/// What the run was: when, against which target, from which inputs (the
+/// HTML page's header; the date also in JSON).
+#[derive(Debug, Clone, Default)]
+pub struct RunContext {
+    /// When the assessment ran, UTC, ISO 8601 (`2026-12-07T09:02:11Z`);
+    /// None keeps a report byte-identical between runs (library use).
+    pub assessed_at: Option<String>,
+    /// The target managed instance's name from linkready.toml `[target]`.
+    pub target: Option<String>,
+    /// Whether linkready.toml describes a target at all.
+    pub target_described: bool,
+    /// What was assessed, as given: paths, servers (as shown, never with
+    /// credentials), inventories.
+    pub inputs: Vec<String>,
+}
+
 /// Everything a report shows.
 #[derive(Debug, Clone)]
 pub struct Report {
@@ -38,6 +54,7 @@ pub struct Report {
     pub assessment: Assessment,
     pub files: Vec<InputFile>,
     pub inventories: Vec<InputInventory>,
+    pub context: RunContext,
 }
 
 impl Report {
@@ -48,6 +65,7 @@ impl Report {
             assessment,
             files,
             inventories: Vec::new(),
+            context: RunContext::default(),
         }
     }
 }

@@ -5,12 +5,20 @@ pub mod catalog;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The date every test report carries (SOURCE_DATE_EPOCH), so snapshots
+/// stay byte-identical: 2026-12-01T12:00:00Z.
+#[allow(dead_code)]
+pub const REPORT_EPOCH: &str = "1796126400";
+
 /// The linkready binary as a command run in `dir`, for callers that add
-/// environment variables or standard input.
+/// environment variables or standard input; its reports are dated
+/// [`REPORT_EPOCH`].
 #[allow(dead_code)] // not every test binary needs more than `linkready_in`
 pub fn linkready_command(dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_linkready"));
-    command.current_dir(dir);
+    command
+        .current_dir(dir)
+        .env("SOURCE_DATE_EPOCH", REPORT_EPOCH);
     command
 }
 
