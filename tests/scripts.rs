@@ -1046,3 +1046,57 @@ fn instance_steps_are_written_once_per_instance() {
         "no database in the instance steps"
     );
 }
+
+/// The README's PowerShell examples parse, and every linkready command in
+/// them is one the CLI accepts (its arguments checked by clap, nothing run
+/// against a server).
+#[test]
+fn the_readme_powershell_examples_parse_and_name_real_options() {
+    let readme = std::fs::read_to_string(common::repo("README.md")).unwrap();
+    let blocks: Vec<&str> = readme
+        .split("```powershell\n")
+        .skip(1)
+        .filter_map(|rest| rest.split("\n```").next())
+        .collect();
+    assert!(!blocks.is_empty(), "the README has PowerShell examples");
+    for block in &blocks {
+        let tree = powershell_parser().parse(block, None).unwrap();
+        if let Some(error) = first_error(tree.root_node()) {
+            panic!(
+                "README PowerShell does not parse at {:?}: {}",
+                error.start_position(),
+                &block[error.byte_range()]
+            );
+        }
+        // Each `.\linkready.exe …` command, continuation lines joined.
+        let joined = block.replace("`\n", " ");
+        for line in joined
+            .lines()
+            .filter(|l| l.trim_start().starts_with(".\\linkready.exe"))
+        {
+            let arguments = powershell_strings(line);
+            let words: Vec<String> = line
+                .split_whitespace()
+                .skip(1)
+                .take_while(|word| !word.starts_with('#'))
+                .map(|word| {
+                    if word.starts_with('\'') {
+                        // The verbatim string as PowerShell passes it.
+                        arguments
+                            .iter()
+                            .find(|argument| word.contains(argument.as_str()))
+                            .cloned()
+                            .unwrap_or_else(|| word.trim_matches('\'').to_string())
+                    } else {
+                        word.to_string()
+                    }
+                })
+                .collect();
+            let mut cli = vec!["linkready".to_string()];
+            cli.extend(words);
+            if let Err(error) = <linkready::cli::Cli as clap::Parser>::try_parse_from(&cli) {
+                panic!("README: {line}: {error}");
+            }
+        }
+    }
+}

@@ -405,10 +405,13 @@ async fn connect(
             config.authentication(AuthMethod::sql_server(user, password))
         }
         (Some(user), None) => return Err(format!("no password for {user}: set SQLCMDPASSWORD")),
+        // No User Id: the current user's logon (Windows: SSPI; Linux with
+        // the integrated-auth feature: Kerberos through GSSAPI).
+        #[cfg(any(windows, all(unix, feature = "integrated-auth")))]
+        (None, _) => config.authentication(AuthMethod::Integrated),
+        #[cfg(not(any(windows, all(unix, feature = "integrated-auth"))))]
         (None, _) => {
-            if !cfg!(feature = "integrated-auth") {
-                return Err("no User Id, and integrated (Kerberos) authentication is not in this build (cargo feature integrated-auth)".to_string());
-            }
+            return Err("no User Id, and integrated authentication is not in this build (Windows has it through SSPI; on Linux, build with --features integrated-auth for Kerberos)".to_string());
         }
     }
     config.application_name("linkready");
