@@ -151,6 +151,25 @@ fn usage_errors_and_missing_paths_exit_2() {
         Some(2)
     );
     assert_eq!(linkready(&["frobnicate"]).status.code(), Some(2));
+    // clap's usage errors speak with the same voice, and offer the near miss.
+    let near_miss = linkready(&["scan", "--format", "jsn"]);
+    assert_eq!(near_miss.status.code(), Some(2));
+    let stderr = String::from_utf8(near_miss.stderr).unwrap();
+    assert!(
+        stderr.starts_with("linkready: error: invalid value 'jsn'"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("a similar value exists: 'json'"),
+        "{stderr}"
+    );
+    let version = linkready(&["--version"]);
+    assert_eq!(version.status.code(), Some(0));
+    assert!(
+        String::from_utf8(version.stdout)
+            .unwrap()
+            .starts_with("linkready ")
+    );
     let (report, code) = json(&[
         "scan",
         "fixtures/sample-estate/Sales",
