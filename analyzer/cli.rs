@@ -71,6 +71,10 @@ pub enum Command {
     /// verdicts that moved, findings fixed and new; exit 1 when something
     /// got worse.
     Diff(DiffArgs),
+    /// Explain a link error: its number (41974) or the pasted message
+    /// ("Msg 41974, Level 16, …"): what it means, what to check, how to fix
+    /// it, and the rules that predict it. Without an argument, list them.
+    Explain(ExplainArgs),
     /// Read live servers' catalogs and write them as offline inventories.
     Collect(CollectArgs),
     /// Write the T-SQL collection script that produces an inventory where
@@ -130,6 +134,23 @@ pub struct CollectArgs {
     pub jobs: u16,
     #[command(flatten)]
     pub timeouts: TimeoutArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The error number or message (several words are joined; quote a
+    /// pasted message or give it on standard input with `-`).
+    #[arg(value_name = "CODE|TEXT")]
+    pub text: Vec<String>,
+    /// table or json, in any letter case.
+    #[arg(long, value_enum, ignore_case = true, default_value_t = ExplainFormat::Table)]
+    pub format: ExplainFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -288,6 +309,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Scripts(args) => crate::scripts::run(args),
         Command::Collect(args) => collect(args),
         Command::Diff(args) => diff(args),
+        Command::Explain(args) => explain(args),
         Command::CollectScript { output, grant } => {
             let script = match grant {
                 Some(login) => crate::collect::live::script::grant_script(&login)
@@ -374,6 +396,16 @@ fn rule_page(meta: &RuleMeta) -> String {
     }
     text.push('\n');
     text.push_str(&meta.docs_markdown());
+    let prevented = linkready_rules::link_errors::errors_prevented_by(meta.id);
+    if !prevented.is_empty() {
+        text.push_str("\n# Link errors it prevents\n");
+        for error in prevented {
+            text.push_str(&format!(
+                "- {}: {} (linkready explain {})\n",
+                error.code, error.title, error.code
+            ));
+        }
+    }
     text
 }
 
@@ -678,6 +710,107 @@ fn scan(args: ScanArgs, color: ColorChoice) -> Result<u8> {
             EXIT_CLEAN
         },
     )
+}
+
+/// `linkready explain CODE|TEXT`.
+fn explain(args: ExplainArgs) -> Result<u8> {
+    use linkready_rules::link_errors::{LINK_ERRORS, LinkError, explain_text};
+    let mut text = args.text.join(" ");
+    if text.trim() == "-" {
+        text.clear();
+        io::Read::read_to_string(&mut io::stdin().lock(), &mut text)
+            .context("cannot read the message from standard input")?;
+    }
+    let listing = text.trim().is_empty();
+    let errors: Vec<&LinkError> = if listing {
+        LINK_ERRORS.iter().collect()
+    } else {
+        explain_text(&text)
+    };
+    if errors.is_empty() {
+        let codes: Vec<String> = LINK_ERRORS.iter().map(|e| e.code.to_string()).collect();
+        bail!(
+            "no link error in {:?}: linkready knows {} (linkready explain lists them)",
+            text.chars().take(80).collect::<String>(),
+            codes.join(", ")
+        );
+    }
+    let rule_name = |id: &str| {
+        linkready_rules::find_rule(id).map_or_else(|| id.to_string(), |rule| rule.name.to_string())
+    };
+    let output = match args.format {
+        ExplainFormat::Json => {
+            let matches: Vec<serde_json::Value> = errors
+                .iter()
+                .map(|error| {
+                    serde_json::json!({
+                        "code": error.code,
+                        "title": error.title,
+                        "message": error.message,
+                        "meaning": error.meaning,
+                        "check": error.check,
+                        "fix": error.fix,
+                        "rules": error.rules.iter().map(|id| serde_json::json!({"id": id, "name": rule_name(id)})).collect::<Vec<_>>(),
+                        "named_by_link_docs": error.named_by_link_docs,
+                        "sources": error.sources,
+                    })
+                })
+                .collect();
+            let mut text = serde_json::to_string_pretty(&serde_json::json!({
+                "linkready_explain": 1,
+                "matches": matches,
+            }))
+            .context("cannot write JSON")?;
+            text.push('\n');
+            text
+        }
+        ExplainFormat::Table if listing => {
+            let mut out = String::from("Link errors linkready explains (linkready explain CODE):\n");
+            for error in &errors {
+                out.push_str(&format!("  {:>5}  {}\n", error.code, error.title));
+            }
+            out
+        }
+        ExplainFormat::Table => errors
+            .iter()
+            .map(|error| {
+                let mut out = format!("Msg {}: {}\n", error.code, error.title);
+                out.push_str(&format!("Message: {}\n", error.message));
+                out.push_str(&format!("Means: {}\n", error.meaning));
+                if !error.named_by_link_docs {
+                    out.push_str("(a general SQL Server error: Microsoft's link documents do not name it, its causes overlap the link's)\n");
+                }
+                out.push_str("Check:\n");
+                for item in error.check {
+                    out.push_str(&format!("  - {item}\n"));
+                }
+                out.push_str("Fix:\n");
+                for item in error.fix {
+                    out.push_str(&format!("  - {item}\n"));
+                }
+                if !error.rules.is_empty() {
+                    let rules: Vec<String> = error
+                        .rules
+                        .iter()
+                        .map(|id| format!("{id} {}", rule_name(id)))
+                        .collect();
+                    out.push_str(&format!(
+                        "Predicted by: {} (linkready rule {})\n",
+                        rules.join(", "),
+                        error.rules[0]
+                    ));
+                }
+                out.push_str("Sources (MicrosoftDocs/sql-docs):\n");
+                for source in error.sources {
+                    out.push_str(&format!("  - {source}\n"));
+                }
+                out
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+    };
+    write_stdout(&output)?;
+    Ok(EXIT_CLEAN)
 }
 
 /// `linkready diff OLD.json NEW.json`.

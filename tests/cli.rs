@@ -1019,3 +1019,77 @@ fn the_summary_reads_at_a_glance_and_colour_is_asked_for() {
     ]);
     assert_eq!(String::from_utf8(never.stdout).unwrap(), plain);
 }
+
+#[test]
+fn explain_answers_a_code_a_pasted_message_and_a_rule_lists_what_it_prevents() {
+    let output = linkready(&["explain", "41974"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.starts_with(
+            "Msg 41974: SQL Server does not trust the managed instance's endpoint certificate"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Predicted by: LR108 mirroring-endpoint"),
+        "{text}"
+    );
+    assert!(
+        text.contains("mssqlserver-41974-database-engine-error.md"),
+        "{text}"
+    );
+
+    // A message pasted as SSMS shows it, on standard input.
+    let mut child = common::linkready_command(&common::repo("."))
+        .args(["explain", "-", "--format", "json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"Msg 1412, Level 16, State 0, Line 1\r\nThe remote copy of database \"Sales\" has not been rolled forward to a point in time that is encompassed in the local copy of the database log.\r\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["linkready_explain"], 1);
+    assert_eq!(json["matches"][0]["code"], 1412);
+    assert_eq!(json["matches"][0]["rules"][0]["id"], "LR213");
+
+    // Words without a number: the 2812 of a missing servicing update.
+    let output = linkready(&[
+        "explain",
+        "Could not find stored procedure 'sys.sp_certificate_add_issuer'",
+    ]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.starts_with("Msg 2812:"), "{text}");
+    assert!(text.contains("LR102 missing-servicing-update"), "{text}");
+
+    // Unknown: exit 2, the codes it knows.
+    let output = linkready(&["explain", "99999"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with("linkready: error: no link error in \"99999\""),
+        "{stderr}"
+    );
+    // No argument: the list.
+    let listing = String::from_utf8(linkready(&["explain"]).stdout).unwrap();
+    for code in [
+        "1408", "1412", "2812", "19499", "41962", "41973", "41974", "41976", "41977", "41986",
+        "47521",
+    ] {
+        assert!(listing.contains(code), "{code} in\n{listing}");
+    }
+    // The rule says which errors it prevents.
+    let rule = String::from_utf8(linkready(&["rule", "LR213"]).stdout).unwrap();
+    assert!(
+        rule.contains("# Link errors it prevents\n- 1408:"),
+        "{rule}"
+    );
+}

@@ -6,6 +6,7 @@
 
 mod assessment;
 mod finding;
+pub mod link_errors;
 mod model;
 mod quote;
 mod registry;
