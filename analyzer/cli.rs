@@ -426,6 +426,13 @@ fn instance_scripts_argument(text: &str) -> Result<(String, String), String> {
 pub(crate) fn request(input: InputArgs) -> Result<(ScanRequest, Vec<String>)> {
     // Read first: a bad configuration stops before any server is contacted.
     let mut config = crate::config::load(input.config.as_deref(), crate::config::today())?;
+    // What [target] from's JSON did not say: said, not guessed.
+    for note in &config.notes {
+        eprintln!(
+            "linkready: warning: {}",
+            linkready_reports::terminal_text(note)
+        );
+    }
     let working_directory = std::env::current_dir().unwrap_or_default();
     for (name, path) in &input.instance_scripts {
         let paths = std::slice::from_ref(path);

@@ -85,6 +85,11 @@ struct ScriptsInstanceFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TargetFile {
+    /// `az sql mi show -o json` / `Get-AzSqlInstance | ConvertTo-Json`
+    /// output, relative to this file's folder.
+    from: Option<Spanned<String>>,
+    /// `az sql midb list -o json` / `Get-AzSqlInstanceDatabase | ConvertTo-Json`.
+    databases_from: Option<Spanned<String>>,
     name: Option<Spanned<String>>,
     resource_group: Option<Spanned<String>>,
     subscription: Option<Spanned<String>>,
@@ -153,6 +158,9 @@ pub struct Config {
     /// `[instances."NAME"] scripts = [...]` (and `--instance-scripts`): the
     /// servers script folders belong to, in name order.
     pub instances: Vec<InstanceScripts>,
+    /// What the file's Azure JSON (`[target] from`) did not say or said in
+    /// a way linkready does not know: shown as warnings, never guessed.
+    pub notes: Vec<String>,
 }
 
 impl Config {
@@ -197,6 +205,20 @@ fn script_safe(value: &Spanned<String>, key: &str) -> Result<String, (usize, Str
         ));
     }
     Ok(text.clone())
+}
+
+/// A JSON file `[target]` names, relative to the config's folder; decoded
+/// as scripts are (Windows PowerShell 5.1 writes UTF-16 with a BOM). The
+/// error and the name shown say which file.
+fn read_json(folder: &Path, name: &str) -> Result<(serde_json::Value, String), String> {
+    let path = folder.join(name);
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(&path).map_err(|error| format!("cannot read {shown}: {error}"))?;
+    let (text, _) = crate::collect::decode::decode(bytes)
+        .map_err(|error| format!("cannot decode {shown}: {error}"))?;
+    let document = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+        .map_err(|error| format!("{shown}: not JSON: {error}"))?;
+    Ok((document, shown))
 }
 
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
@@ -342,15 +364,77 @@ pub fn parse(text: &str, path: &Path, today: i64) -> Result<Config, ConfigError>
             .iter()
             .map(|name| script_safe(name, "databases").map_err(|(at, why)| invalid(at, why)))
             .collect::<Result<Vec<_>, _>>()?;
+        // Azure's own JSON fills what the table does not set; what the
+        // table sets wins.
+        let folder = path.parent().unwrap_or(Path::new(""));
+        let from_json = match &target.from {
+            Some(file) => {
+                let (document, shown) = read_json(folder, file.get_ref())
+                    .map_err(|why| invalid(file.span().start, format!("from: {why}")))?;
+                let fields = crate::azure_target::read_instance(&document)
+                    .map_err(|why| invalid(file.span().start, format!("from: {shown}: {why}")))?;
+                for (value, key) in [
+                    (&fields.name, "name"),
+                    (&fields.resource_group, "resource_group"),
+                    (&fields.subscription, "subscription"),
+                    (&fields.fqdn, "fqdn"),
+                    (&fields.collation, "collation"),
+                ] {
+                    if let Some(value) = value {
+                        script_safe(&Spanned::new(file.span(), value.clone()), key)
+                            .map_err(|(at, why)| invalid(at, format!("from: {shown}: {why}")))?;
+                    }
+                }
+                // A note about a key the table sets says nothing new.
+                let set_by_table = |key: &str| match key {
+                    "tier" => target.tier.is_some(),
+                    "update_policy" => target.update_policy.is_some(),
+                    "fqdn" => target.fqdn.is_some(),
+                    "collation" => target.collation.is_some(),
+                    "resource_group" => target.resource_group.is_some(),
+                    "free_storage_gb" => target.free_storage_gb.is_some(),
+                    _ => false,
+                };
+                config.notes.extend(
+                    fields
+                        .notes
+                        .iter()
+                        .filter(|(key, _)| !set_by_table(key))
+                        .map(|(_, note)| format!("{shown}: {note}")),
+                );
+                fields
+            }
+            None => crate::azure_target::InstanceFields::default(),
+        };
+        let mut databases = databases;
+        if let Some(file) = &target.databases_from {
+            let (document, shown) = read_json(folder, file.get_ref())
+                .map_err(|why| invalid(file.span().start, format!("databases_from: {why}")))?;
+            let names = crate::azure_target::read_databases(&document).map_err(|why| {
+                invalid(file.span().start, format!("databases_from: {shown}: {why}"))
+            })?;
+            for name in names {
+                let name = script_safe(&Spanned::new(file.span(), name), "databases")
+                    .map_err(|(at, why)| invalid(at, format!("databases_from: {shown}: {why}")))?;
+                if !databases
+                    .iter()
+                    .any(|known| known.eq_ignore_ascii_case(&name))
+                {
+                    databases.push(name);
+                }
+            }
+        }
         config.settings.target = Some(Target {
-            name: text_value(&target.name, "name")?,
-            resource_group: text_value(&target.resource_group, "resource_group")?,
-            subscription: text_value(&target.subscription, "subscription")?,
-            fqdn: text_value(&target.fqdn, "fqdn")?,
-            tier: target.tier,
-            update_policy: target.update_policy,
+            name: text_value(&target.name, "name")?.or(from_json.name),
+            resource_group: text_value(&target.resource_group, "resource_group")?
+                .or(from_json.resource_group),
+            subscription: text_value(&target.subscription, "subscription")?
+                .or(from_json.subscription),
+            fqdn: text_value(&target.fqdn, "fqdn")?.or(from_json.fqdn),
+            tier: target.tier.or(from_json.tier),
+            update_policy: target.update_policy.or(from_json.update_policy),
             free_storage_mb: free_storage_gb.map(|gb| (gb * 1024.0) as u64),
-            collation: text_value(&target.collation, "collation")?,
+            collation: text_value(&target.collation, "collation")?.or(from_json.collation),
             databases,
             bandwidth_mbps,
         });

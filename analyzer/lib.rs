@@ -5,6 +5,7 @@
 //! The binary is thin: `cli` parses arguments, [`run_scan`] collects facts,
 //! runs the rules and builds the report.
 
+pub mod azure_target;
 pub mod cli;
 pub mod collect;
 pub mod config;

@@ -307,3 +307,113 @@ fn the_readme_example_is_a_valid_config() {
     assert_eq!(config.suppressions.len(), 1);
     assert!(!config.enabled("LR215"));
 }
+
+#[test]
+fn the_target_from_azure_json_assesses_as_the_hand_written_one() {
+    let fixtures = repo("fixtures/azure/target-json");
+    let estate = repo("fixtures/sample-estate");
+    let run = |config: &str| -> (Value, String) {
+        let output = linkready_in(
+            &fixtures,
+            &[
+                "scan",
+                estate.to_str().unwrap(),
+                "--config",
+                config,
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+            ],
+        );
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(0), "{config}: {stderr}");
+        (serde_json::from_slice(&output.stdout).unwrap(), stderr)
+    };
+    // Everything but the date and the inputs' names.
+    let outcome = |report: &Value| {
+        let mut report = report.clone();
+        report["assessed_at"] = Value::Null;
+        serde_json::to_string_pretty(&report).unwrap()
+    };
+    let (by_hand, quiet) = run("by-hand.toml");
+    assert!(quiet.is_empty(), "{quiet}");
+    // The target matters here: the collation differs (LR112), and the
+    // checks that needed [target] decided.
+    assert!(!findings(&by_hand, "LR112").is_empty());
+    assert!(
+        by_hand["unknowns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["needs_target"] == false),
+        "{}",
+        by_hand["unknowns"]
+    );
+    for config in ["az.toml", "powershell.toml"] {
+        let (report, warnings) = run(config);
+        assert_eq!(outcome(&report), outcome(&by_hand), "{config}");
+        // Everything the checks need was there (free storage from the table).
+        assert!(warnings.is_empty(), "{config}: {warnings}");
+    }
+
+    // What the JSON cannot say is said, not guessed: without free_storage_gb
+    // in the table, a warning names the key; the capacity checks wait for it.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("linkready.toml"),
+        format!(
+            "[target]\nfrom = {:?}\nbandwidth_mbps = 100\n",
+            fixtures.join("mi-az.json").display().to_string()
+        ),
+    )
+    .unwrap();
+    let output = linkready_in(
+        dir.path(),
+        &[
+            "scan",
+            estate.to_str().unwrap(),
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+    );
+    let warnings = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        warnings.starts_with("linkready: warning: ")
+            && warnings.contains("set free_storage_gb in [target]"),
+        "{warnings}"
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        report["unknowns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["rule"] == "LR114" && u["needs_target"] == true),
+        "{}",
+        report["unknowns"]
+    );
+
+    // A list of two instances, or something else entirely: the file and
+    // the place in linkready.toml are named.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("two.json"),
+        r#"[{"name": "a"}, {"name": "b"}]"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("linkready.toml"),
+        "[target]\nfrom = \"two.json\"\n",
+    )
+    .unwrap();
+    let output = linkready_in(dir.path(), &["scan", estate.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("linkready.toml:2:8: from: ") && stderr.contains("two.json: holds 2 items"),
+        "{stderr}"
+    );
+}
