@@ -222,6 +222,11 @@ pub struct InputArgs {
     /// weights, suppressions, script choices (default: ./linkready.toml when it exists).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// The network test kit's output (sqlcmd -o of the scripts'
+    /// `_instance/00-network-*.sql`), repeatable: a closed port is an LR319
+    /// blocker; without it, LR319 says what to run.
+    #[arg(long = "network-results", value_name = "FILE")]
+    pub network_results: Vec<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -432,6 +437,17 @@ pub(crate) fn request(input: InputArgs) -> Result<(ScanRequest, Vec<String>)> {
             "linkready: warning: {}",
             linkready_reports::terminal_text(note)
         );
+    }
+    if !input.network_results.is_empty() {
+        let mut tests = Vec::new();
+        for path in &input.network_results {
+            let shown = path.display().to_string();
+            let bytes = std::fs::read(path).with_context(|| format!("cannot read {shown}"))?;
+            tests.extend(
+                crate::network_results::read_results(&shown, bytes).map_err(anyhow::Error::msg)?,
+            );
+        }
+        config.settings.network_tests = Some(tests);
     }
     let working_directory = std::env::current_dir().unwrap_or_default();
     for (name, path) in &input.instance_scripts {
@@ -654,6 +670,21 @@ fn scan(args: ScanArgs, color: ColorChoice) -> Result<u8> {
     let (request, missing) = request(args.input)?;
     let (estate, mut report) = crate::run_assessment(&request);
     report.context.assessed_at = Some(report_time());
+    // Network results for a server this run did not assess: said, since
+    // they judge nothing (a kit generated for another estate, a renamed server).
+    for test in request.config.settings.network_tests.iter().flatten() {
+        if !estate
+            .instances
+            .iter()
+            .any(|instance| instance.name.eq_ignore_ascii_case(&test.instance))
+        {
+            eprintln!(
+                "linkready: warning: {}: no instance named {:?} in this run's inputs",
+                linkready_reports::terminal_text(&test.place),
+                linkready_reports::terminal_text(&test.instance)
+            );
+        }
+    }
     check_inputs(&request, &estate, &report)?;
     let format = match args.format {
         Some(format) => format,

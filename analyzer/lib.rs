@@ -10,6 +10,7 @@ pub mod cli;
 pub mod collect;
 pub mod config;
 pub mod engine;
+pub mod network_results;
 pub mod score;
 pub mod scripts;
 

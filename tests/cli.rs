@@ -1093,3 +1093,117 @@ fn explain_answers_a_code_a_pasted_message_and_a_rule_lists_what_it_prevents() {
         "{rule}"
     );
 }
+
+#[test]
+fn network_results_make_a_closed_port_a_blocker_and_their_absence_a_note() {
+    let inventories = "fixtures/sample-estate/inventories";
+    // Without results: a note for each server, not a pass, not unknown.
+    let output = linkready(&[
+        "scan",
+        inventories,
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ]);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let notes: Vec<&Value> = report["unknowns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["rule"] == "LR319")
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(
+        notes
+            .iter()
+            .all(|u| u["needs"] == "network-results" && u["needs_target"] == true)
+    );
+    let verdict = |report: &Value, name: &str| {
+        report["instances"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == name)
+            .unwrap()["verdict"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(verdict(&report, "SQL01"), "ready");
+    let table =
+        String::from_utf8(linkready(&["scan", inventories, "--fail-on", "never"]).stdout).unwrap();
+    assert!(
+        table.contains(
+            "1 check needs the network test kit's results (--network-results) to decide (LR319)"
+        ),
+        "{table}"
+    );
+
+    // The kit's output for SQL01: one direction closed on 5022, as sqlcmd
+    // -o writes it (a message line, padding); the other side fine.
+    let dir = tempfile::tempdir().unwrap();
+    let mi_to_sql = dir
+        .path()
+        .join("network-managed-instance-to-sql-server.txt");
+    std::fs::write(
+        &mi_to_sql,
+        "Changed database context to 'msdb'.\r\nnetwork-test|SQL01|managed-instance-to-sql-server|5022|False|10.0.4.15|2026-12-07T09:01:00   \r\n",
+    )
+    .unwrap();
+    let sql_to_mi = dir
+        .path()
+        .join("network-sql-server-to-managed-instance.txt");
+    std::fs::write(
+        &sql_to_mi,
+        "network-test|SQL01|sql-server-to-managed-instance|5022|True|mi-sample.0123456789ab.database.windows.net|2026-12-07T09:00:00\r\n\
+         network-test|SQL01|sql-server-to-managed-instance|11002|True|db123.tr1.westeurope.worker.database.windows.net|2026-12-07T09:00:00\r\n\
+         network-test|SQL99|sql-server-to-managed-instance|5022|True|x|2026-12-07T09:00:00\r\n",
+    )
+    .unwrap();
+    let output = linkready(&[
+        "scan",
+        inventories,
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--network-results",
+        mi_to_sql.to_str().unwrap(),
+        "--network-results",
+        sql_to_mi.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(":3: no instance named \"SQL99\""),
+        "{stderr}"
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(verdict(&report, "SQL01"), "not-ready");
+    let blockers: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "LR319")
+        .collect();
+    assert_eq!(blockers.len(), 1, "{blockers:?}");
+    assert_eq!(blockers[0]["severity"], "blocker");
+    assert_eq!(
+        blockers[0]["message"],
+        "port 5022 from the managed instance to SQL Server (10.0.4.15) is closed (tested 2026-12-07T09:01:00)"
+    );
+    // SQL01 was tested both ways: no note left for it; SQL02 still has one.
+    let left: Vec<&str> = report["unknowns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["rule"] == "LR319")
+        .map(|u| u["instance"].as_str().unwrap())
+        .collect();
+    assert_eq!(left, ["SQL02", "SQL02"]);
+
+    // A file that is not the kit's output: exit 2, the file named.
+    let output = linkready(&["scan", inventories, "--network-results", "README.md"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("README.md: no network-test row"));
+}

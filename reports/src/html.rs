@@ -189,7 +189,8 @@ struct Unknown<'a> {
     instance: &'a str,
     database: &'a str,
     reason: &'a str,
-    needs_target: bool,
+    /// What it waits for, in words ("" when it could not decide).
+    needs: &'static str,
 }
 
 #[derive(Serialize)]
@@ -487,7 +488,15 @@ pub fn render_html(report: &Report) -> Result<String, handlebars::RenderError> {
                 instance: &u.instance,
                 database: u.database.as_deref().unwrap_or(""),
                 reason: &u.reason,
-                needs_target: u.needs_target,
+                needs: match u.needs {
+                    Some(linkready_rules::Needs::Target) => {
+                        "needs the target managed instance's description"
+                    }
+                    Some(linkready_rules::Needs::NetworkResults) => {
+                        "needs the network test kit's results"
+                    }
+                    None => "",
+                },
             })
             .collect(),
         suppressed: assessment.suppressed.iter().map(row).collect(),

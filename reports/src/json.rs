@@ -198,6 +198,8 @@ struct JsonUnknown<'a> {
     reason: &'a str,
     /// Needs the target managed instance's description (config).
     needs_target: bool,
+    /// "target" or "network-results" when `needs_target`, else null.
+    needs: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -255,6 +257,7 @@ fn unknown(unknown: &RuleUnknown) -> JsonUnknown<'_> {
         database: unknown.database.as_deref(),
         reason: &unknown.reason,
         needs_target: unknown.needs_target,
+        needs: unknown.needs.map(linkready_rules::Needs::as_str),
     }
 }
 

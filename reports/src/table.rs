@@ -497,29 +497,37 @@ fn legend(report: &Report, width: Option<u16>) -> String {
          Score: 0-100. B/P/W/I: the database's own blocker, prerequisite, warning and info findings.",
         "",
     );
-    let mut waiting: Vec<&str> = assessment
-        .unknowns
-        .iter()
-        .filter(|unknown| unknown.needs_target)
-        .map(|unknown| unknown.rule.id)
-        .collect();
-    waiting.sort_unstable();
-    waiting.dedup();
-    if !waiting.is_empty() {
-        out.push_str(&wrap(
-            width,
-            &format!(
-                "{} {} [target] in linkready.toml to decide ({}); verdicts do not count them.",
-                waiting.len(),
-                if waiting.len() == 1 {
-                    "check needs"
-                } else {
-                    "checks need"
-                },
-                waiting.join(", ")
-            ),
-            "",
-        ));
+    for (needs, what) in [
+        (linkready_rules::Needs::Target, "[target] in linkready.toml"),
+        (
+            linkready_rules::Needs::NetworkResults,
+            "the network test kit's results (--network-results)",
+        ),
+    ] {
+        let mut waiting: Vec<&str> = assessment
+            .unknowns
+            .iter()
+            .filter(|unknown| unknown.needs == Some(needs))
+            .map(|unknown| unknown.rule.id)
+            .collect();
+        waiting.sort_unstable();
+        waiting.dedup();
+        if !waiting.is_empty() {
+            out.push_str(&wrap(
+                width,
+                &format!(
+                    "{} {} {what} to decide ({}); verdicts do not count them.",
+                    waiting.len(),
+                    if waiting.len() == 1 {
+                        "check needs"
+                    } else {
+                        "checks need"
+                    },
+                    waiting.join(", ")
+                ),
+                "",
+            ));
+        }
     }
     // The first of the most severe findings, as the summary lists them.
     let example = assessment

@@ -18,13 +18,14 @@ use crate::model::{FileStatus, Report};
 pub const XLSX_SHEETS: [&str; 4] = ["Databases", "Findings", "Unknowns", "Inputs"];
 
 /// The Unknowns sheet's columns.
-pub const XLSX_UNKNOWN_COLUMNS: [&str; 6] = [
+pub const XLSX_UNKNOWN_COLUMNS: [&str; 7] = [
     "rule",
     "name",
     "instance",
     "database",
     "reason",
     "needs_target",
+    "needs",
 ];
 
 /// The Inputs sheet's columns.
@@ -94,6 +95,9 @@ pub fn render_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
                 unknown.database.clone().unwrap_or_default(),
                 unknown.reason.clone(),
                 unknown.needs_target.to_string(),
+                unknown
+                    .needs
+                    .map_or(String::new(), |needs| needs.as_str().to_string()),
             ]
         })
         .collect();

@@ -66,9 +66,30 @@ pub struct RuleUnknown {
     pub instance: String,
     pub database: Option<String>,
     pub reason: String,
-    /// The rule needs the target managed instance's description (config),
-    /// not a fact of the source: it does not make the verdict unknown.
+    /// The rule needs something the user supplies besides the source's
+    /// facts (see `needs`): it does not make the verdict unknown.
     pub needs_target: bool,
+    /// What it needs, when `needs_target`.
+    pub needs: Option<Needs>,
+}
+
+/// What a rule waits for besides the source's facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Needs {
+    /// The target managed instance's description (linkready.toml `[target]`).
+    Target,
+    /// The network test kit's results (`--network-results`).
+    NetworkResults,
+}
+
+impl Needs {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Needs::Target => "target",
+            Needs::NetworkResults => "network-results",
+        }
+    }
 }
 
 /// Whether a suppression comment covers one line or the whole file.

@@ -19,10 +19,11 @@ pub use assessment::{
     InheritedCause, InstanceAssessment, NotAssessed, SeverityCounts, Verdict, VerdictCounts,
 };
 pub use finding::{
-    ConfigSuppression, Finding, RuleUnknown, Severity, Suppression, SuppressionScope, glob_match,
+    ConfigSuppression, Finding, Needs, RuleUnknown, Severity, Suppression, SuppressionScope,
+    glob_match,
 };
 pub use model::*;
 pub use quote::{tsql_name, tsql_string};
 pub use registry::{RULES, find_rule, find_rules};
 pub use rule::{Outcomes, Rule, RuleMeta, SYSTEM_DATABASES, Scope, Source, is_system_database};
-pub use settings::{Settings, Target, Tier, UpdatePolicy};
+pub use settings::{NetworkDirection, NetworkTest, Settings, Target, Tier, UpdatePolicy};

@@ -188,7 +188,7 @@ pub static LINK_ERRORS: &[LinkError] = &[
         fix: &[
             "start the endpoint, open the port, correct the URL or port, grant CONNECT on the endpoint",
         ],
-        rules: &["LR108"],
+        rules: &["LR108", "LR319"],
         keywords: &["primary replica is not active"],
         named_by_link_docs: false,
         sources: &[
@@ -205,7 +205,7 @@ pub static LINK_ERRORS: &[LinkError] = &[
             "that the partner is up",
         ],
         fix: &["restore connectivity, then let the link reconnect"],
-        rules: &[],
+        rules: &["LR319"],
         keywords: &["session timeout value was exceeded"],
         named_by_link_docs: false,
         sources: &[
@@ -238,12 +238,12 @@ pub static LINK_ERRORS: &[LinkError] = &[
         meaning: "the link never got past initialization; the replicas could not reach each other",
         check: &[
             "TCP 5022 and 11000-11999 from SQL Server to the managed instance's subnet, and 5022 back (network security group, firewalls, the host's firewall)",
-            "the two-sided network test of the preparation page (Test network connectivity): SQL Server to the managed instance and back",
+            "the two-sided network test (linkready scripts writes it in _instance/00-network-*.sql; linkready scan --network-results reads its output)",
         ],
         fix: &[
             "open the ports in both directions, confirm with the network test, then create the link again",
         ],
-        rules: &[],
+        rules: &["LR319"],
         keywords: &["did not start within"],
         named_by_link_docs: true,
         sources: &[
@@ -342,7 +342,7 @@ pub static LINK_ERRORS: &[LinkError] = &[
             "the mirroring endpoint is STARTED",
         ],
         fix: &["fix the network path or the endpoint, then create the link again"],
-        rules: &["LR108"],
+        rules: &["LR319", "LR108"],
         keywords: &["did not respond after a prolonged period"],
         named_by_link_docs: true,
         sources: &[

@@ -58,6 +58,7 @@ pub static RULES: &[&dyn Rule] = &[
     &UnsupportedServerOption,
     &EventFileTarget,
     &FixedDatabaseOption,
+    &NetworkConnectivity,
 ];
 
 /// The rules `text` names: the one with that ID or name, else every rule

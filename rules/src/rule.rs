@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::finding::{Finding, RuleUnknown, Severity};
+use crate::finding::{Finding, Needs, RuleUnknown, Severity};
 use crate::model::{DatabaseFacts, FactSet, Instance, Known, Origin, ProcedureCall, Usage};
 use crate::settings::{Settings, Target};
 
@@ -180,7 +180,7 @@ impl Outcomes {
         database: Option<&str>,
         reason: impl Into<String>,
     ) {
-        self.push_unknown(rule, instance, database, reason.into(), false);
+        self.push_unknown(rule, instance, database, reason.into(), None);
     }
 
     /// An instance fact's value; when it was not collected, records that the
@@ -209,7 +209,25 @@ impl Outcomes {
         database: Option<&str>,
         reason: impl Into<String>,
     ) {
-        self.push_unknown(rule, instance, database, reason.into(), true);
+        self.push_unknown(rule, instance, database, reason.into(), Some(Needs::Target));
+    }
+
+    /// A rule that judges results the user brings (the network test kit's)
+    /// without them: a note of what to run, not a pass, and not an unknown
+    /// verdict.
+    pub fn needs_results(
+        &mut self,
+        rule: &'static RuleMeta,
+        instance: &Instance,
+        reason: impl Into<String>,
+    ) {
+        self.push_unknown(
+            rule,
+            instance,
+            None,
+            reason.into(),
+            Some(Needs::NetworkResults),
+        );
     }
 
     fn push_unknown(
@@ -218,14 +236,15 @@ impl Outcomes {
         instance: &Instance,
         database: Option<&str>,
         reason: String,
-        needs_target: bool,
+        needs: Option<Needs>,
     ) {
         self.unknowns.push(RuleUnknown {
             rule,
             instance: instance.name.clone(),
             database: database.map(str::to_string),
             reason,
-            needs_target,
+            needs_target: needs.is_some(),
+            needs,
         });
     }
 }

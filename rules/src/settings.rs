@@ -82,6 +82,8 @@ pub struct Settings {
     pub target: Option<Target>,
     /// LR109: warn when the endpoint certificate expires within this many days.
     pub certificate_expiry_days: i64,
+    /// The network test kit's results (`--network-results`), when given.
+    pub network_tests: Option<Vec<NetworkTest>>,
 }
 
 impl Default for Settings {
@@ -89,6 +91,64 @@ impl Default for Settings {
         Settings {
             target: None,
             certificate_expiry_days: 90,
+            network_tests: None,
         }
     }
+}
+
+/// Which way a network test went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NetworkDirection {
+    /// SQL Server opening a connection to the managed instance (5022, and
+    /// one port of 11000-11999).
+    SqlServerToManagedInstance,
+    /// The managed instance opening a connection to SQL Server's endpoint.
+    ManagedInstanceToSqlServer,
+}
+
+impl NetworkDirection {
+    /// The word the kit's result rows use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NetworkDirection::SqlServerToManagedInstance => "sql-server-to-managed-instance",
+            NetworkDirection::ManagedInstanceToSqlServer => "managed-instance-to-sql-server",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<NetworkDirection> {
+        [
+            NetworkDirection::SqlServerToManagedInstance,
+            NetworkDirection::ManagedInstanceToSqlServer,
+        ]
+        .into_iter()
+        .find(|direction| direction.as_str().eq_ignore_ascii_case(text))
+    }
+
+    /// In words, for a message.
+    pub fn describe(self) -> &'static str {
+        match self {
+            NetworkDirection::SqlServerToManagedInstance => {
+                "from SQL Server to the managed instance"
+            }
+            NetworkDirection::ManagedInstanceToSqlServer => {
+                "from the managed instance to SQL Server"
+            }
+        }
+    }
+}
+
+/// One row of the network test kit's results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkTest {
+    /// The SQL Server instance, as the report names it.
+    pub instance: String,
+    pub direction: NetworkDirection,
+    pub port: u16,
+    pub succeeded: bool,
+    /// The address tested (the managed instance's name or node, or SQL Server's address).
+    pub address: String,
+    /// When it ran, as the kit wrote it.
+    pub checked_at: String,
+    /// `results.csv:3`: where the row was read.
+    pub place: String,
 }

@@ -791,6 +791,23 @@ impl<'a> InstancePlan<'a> {
                 ),
             port: self.port,
             endpoint_url: format!("TCP://{}:{}", self.address, self.port),
+            address: self.address.clone(),
+            // Test-NetConnection -InformationLevel Quiet prints True or
+            // False (managed-instance-link-preparation.md, "Test bidirectional
+            // network connectivity").
+            probe_to_managed_instance: format!(
+                "Test-NetConnection -ComputerName {} -Port 5022 -InformationLevel Quiet",
+                super::quote::powershell_string(&target.fqdn)
+            ),
+            network_row_example: format!(
+                "network-test|{}|sql-server-to-managed-instance|PORT|True or False|ADDRESS|DATE",
+                instance.name
+            ),
+            probe_to_sql_server: format!(
+                "Test-NetConnection -ComputerName {} -Port {} -InformationLevel Quiet",
+                super::quote::powershell_string(&self.address),
+                self.port
+            ),
             mi_listener_url,
             target: target.clone(),
             backup_full: backup_file("full.bak"),
@@ -849,6 +866,13 @@ pub(super) struct BundleContext {
     pub endpoint_authentication: String,
     pub port: u16,
     pub endpoint_url: String,
+    /// The address the managed instance reaches SQL Server at.
+    pub address: String,
+    /// The network test kit's PowerShell probes (Test-NetConnection, quoted).
+    pub probe_to_managed_instance: String,
+    pub probe_to_sql_server: String,
+    /// A result row as the kit writes it, for one typed by hand.
+    pub network_row_example: String,
     pub mi_listener_url: String,
     pub target: LinkTarget,
     pub backup_full: String,

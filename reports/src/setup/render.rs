@@ -64,6 +64,55 @@ fn failback_azure(context: &BundleContext) -> bool {
 /// The setup files, run once, in order.
 const SETUP: &[FileSpec] = &[
     FileSpec {
+        name: "00-network-1-parameters.sql",
+        template: include_str!("../../templates/setup/00-network-1-parameters.sql.hbs"),
+        runs_on: "the managed instance",
+        steps: "§3 network (the preparation page's two-sided test), part 1",
+        changes: "nothing: prints the managed instance's node and HADR port as sqlcmd variables (00-network.setvar.sql)",
+        wanted: always,
+        instance: true,
+    },
+    FileSpec {
+        name: "00-network-2-sql-server-to-managed-instance.sql",
+        template: include_str!(
+            "../../templates/setup/00-network-2-sql-server-to-managed-instance.sql.hbs"
+        ),
+        runs_on: "SQL Server (msdb), with 00-network.setvar.sql",
+        steps: "§3 network, part 2",
+        changes: "a SQL Server Agent job tests TCP 5022 and the HADR port toward the managed instance, prints one result row per port, and is removed",
+        wanted: always,
+        instance: true,
+    },
+    FileSpec {
+        name: "00-network-3-test-endpoint.sql",
+        template: include_str!("../../templates/setup/00-network-3-test-endpoint.sql.hbs"),
+        runs_on: "SQL Server (master)",
+        steps: "§3 network, part 3",
+        changes: "only when no database mirroring endpoint exists: a test certificate and endpoint (linkready_network_test) on the link's port",
+        wanted: always,
+        instance: true,
+    },
+    FileSpec {
+        name: "00-network-4-managed-instance-to-sql-server.sql",
+        template: include_str!(
+            "../../templates/setup/00-network-4-managed-instance-to-sql-server.sql.hbs"
+        ),
+        runs_on: "the managed instance (msdb)",
+        steps: "§3 network, part 4",
+        changes: "a SQL Agent job tests TCP toward SQL Server's endpoint, prints one result row, and is removed",
+        wanted: always,
+        instance: true,
+    },
+    FileSpec {
+        name: "00-network-5-cleanup.sql",
+        template: include_str!("../../templates/setup/00-network-5-cleanup.sql.hbs"),
+        runs_on: "SQL Server (master)",
+        steps: "§3 network, part 5",
+        changes: "drops the test endpoint and certificate of part 3 (and a test job left by an interrupted part 2)",
+        wanted: always,
+        instance: true,
+    },
+    FileSpec {
         name: "01-prepare-database.sql",
         template: include_str!("../../templates/setup/01-prepare-database.sql.hbs"),
         runs_on: "SQL Server",

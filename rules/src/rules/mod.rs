@@ -55,6 +55,7 @@ mod lr315_next_column;
 mod lr316_unsupported_server_option;
 mod lr317_event_file_target;
 mod lr318_fixed_database_option;
+mod lr319_network_connectivity;
 
 pub use lr101_unsupported_version::UnsupportedVersion;
 pub use lr102_missing_servicing_update::MissingServicingUpdate;
@@ -111,3 +112,4 @@ pub use lr316_unsupported_server_option::{
 };
 pub use lr317_event_file_target::EventFileTarget;
 pub use lr318_fixed_database_option::FixedDatabaseOption;
+pub use lr319_network_connectivity::NetworkConnectivity;
