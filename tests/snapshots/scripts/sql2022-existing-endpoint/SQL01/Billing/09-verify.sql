@@ -36,8 +36,8 @@ WHERE ag.name IN (N'AG_Billing', N'link-billing')
 ORDER BY sd.start_time DESC;
 
 SELECT ps.local_database_name, ps.role_desc, ps.internal_state_desc,
-    ps.transfered_size_bytes / 1048576 AS transferred_mb, ps.database_size_bytes / 1048576 AS database_mb,
-    CAST(100.0 * ps.transfered_size_bytes / NULLIF(ps.database_size_bytes, 0) AS decimal(5, 1)) AS percent_done,
+    ps.transferred_size_bytes / 1048576 AS transferred_mb, ps.database_size_bytes / 1048576 AS database_mb,
+    CAST(100.0 * ps.transferred_size_bytes / NULLIF(ps.database_size_bytes, 0) AS decimal(5, 1)) AS percent_done,
     ps.transfer_rate_bytes_per_second / 1048576 AS mb_per_second,
     ps.start_time_utc, ps.estimate_time_complete_utc, ps.is_compression_enabled, ps.failure_message
 FROM sys.dm_hadr_physical_seeding_stats AS ps
