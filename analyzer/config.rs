@@ -67,12 +67,25 @@ struct InstanceFile {
 #[serde(deny_unknown_fields)]
 struct ScriptsFile {
     initial_primary: Option<InitialPrimary>,
-    link_mode: Option<LinkMode>,
+    link_mode: Option<LinkModeFile>,
     backup_directory: Option<Spanned<String>>,
     /// `YYYY-MM-DD`; default: five years from today.
     certificate_expiry: Option<Spanned<toml::Value>>,
     #[serde(default)]
     instances: BTreeMap<String, Spanned<ScriptsInstanceFile>>,
+}
+
+/// `[scripts] link_mode`: how the link fails over (`one-way`, `two-way`),
+/// or how many databases one link carries (`single-database`, the default,
+/// or `multiple-database`, the preview mode that links a whole availability
+/// group; its failover follows the version and update policy as by default).
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "kebab-case")]
+enum LinkModeFile {
+    OneWay,
+    TwoWay,
+    SingleDatabase,
+    MultipleDatabase,
 }
 
 #[derive(Deserialize)]
@@ -537,7 +550,15 @@ pub fn parse(text: &str, path: &Path, today: i64) -> Result<Config, ConfigError>
 
     if let Some(scripts) = &file.scripts {
         config.scripts.initial_primary = scripts.initial_primary.unwrap_or_default();
-        config.scripts.link_mode = scripts.link_mode;
+        match scripts.link_mode {
+            Some(LinkModeFile::OneWay) => config.scripts.link_mode = Some(LinkMode::OneWay),
+            Some(LinkModeFile::TwoWay) => config.scripts.link_mode = Some(LinkMode::TwoWay),
+            Some(LinkModeFile::MultipleDatabase) => {
+                config.scripts.multiple_database = true;
+                config.settings.multiple_database = true;
+            }
+            Some(LinkModeFile::SingleDatabase) | None => {}
+        }
         if let Some(directory) = &scripts.backup_directory {
             if directory.get_ref().trim().is_empty() {
                 return Err(invalid(

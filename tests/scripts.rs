@@ -63,15 +63,20 @@ const CASES: &[(&str, &str)] = &[
         "sql2022-legacy-azsql",
         "fixtures/link-scripts/sql2022-cu14.inventory.json",
     ),
+    (
+        "sql2022-multiple-database",
+        "fixtures/link-scripts/sql2022-cu27-multidb.inventory.json",
+    ),
 ];
 
 /// The configuration of a golden case: SQL Server 2025 links to a target
 /// on the 2025 update policy (LR113 blocks it toward the 2022 policy).
 fn case_config(case: &str) -> String {
-    if case == "sql2025" {
-        CONFIG.replace("SQLServer2022", "SQLServer2025")
-    } else {
-        CONFIG.to_string()
+    match case {
+        "sql2025" => CONFIG.replace("SQLServer2022", "SQLServer2025"),
+        // The preview mode: one link for the databases of a new group.
+        "sql2022-multiple-database" => format!("{CONFIG}link_mode = \"multiple-database\"\n"),
+        _ => CONFIG.to_string(),
     }
 }
 
@@ -323,6 +328,10 @@ fn every_tsql_file_goes_through_our_scanner_without_unknown_syntax() {
 #[test]
 fn statement_shapes_follow_mi_link_section_4() {
     for (case, inventory) in CASES {
+        // The preview mode has its own files (the_multiple_database_mode_…).
+        if *case == "sql2022-multiple-database" {
+            continue;
+        }
         let legacy = case_legacy(case);
         let (_, files) = generate(&[inventory], &case_config(case), legacy);
         let sql2016 = *case == "sql2016";
@@ -1099,4 +1108,58 @@ fn the_readme_powershell_examples_parse_and_name_real_options() {
             }
         }
     }
+}
+
+/// The multiple-database mode (preview): LR320 blocks a build below
+/// SQL Server 2022 CU27, so no bundle; at CU27 one bundle carries every
+/// ready database, its PowerShell parses and passes -LinkMode MultiDatabase
+/// with the whole list, and the link's name is letters and hyphens.
+#[test]
+fn the_multiple_database_mode_is_checked_and_written_per_group() {
+    let config = format!("{CONFIG}link_mode = \"multiple-database\"\n");
+    let (output, files) = generate(
+        &["fixtures/link-scripts/sql2022-cu14.inventory.json"],
+        &config,
+        false,
+    );
+    assert!(
+        output.bundles.is_empty(),
+        "CU14 cannot take the preview mode"
+    );
+    assert!(
+        output.skipped.iter().any(|s| s.reason.contains("LR320")),
+        "{:?}",
+        output.skipped
+    );
+    assert!(!has(&files, "08-create-link.ps1"));
+
+    let (output, files) = generate(
+        &["fixtures/link-scripts/sql2022-cu27-multidb.inventory.json"],
+        &config,
+        false,
+    );
+    assert_eq!(output.bundles.len(), 1);
+    assert_eq!(output.bundles[0].folder, ["SQL22M", "multiple-database"]);
+    let script = file(&files, "multiple-database/08-create-link.ps1");
+    let tree = powershell_parser().parse(script, None).unwrap();
+    assert!(first_error(tree.root_node()).is_none(), "{script}");
+    assert!(flat(script).contains("-LinkMode MultiDatabase"));
+    assert!(script.contains("$databases = @('Claims', 'Policies')"));
+    let link = script
+        .lines()
+        .find_map(|line| line.strip_prefix("$linkName = '"))
+        .and_then(|rest| rest.strip_suffix('\''))
+        .unwrap();
+    assert!(
+        link.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+            && !link.starts_with('-')
+            && !link.ends_with('-'),
+        "{link}"
+    );
+    let enable = file(&files, "01-enable-multiple-database-mode.sql");
+    assert!(enable.contains("EXEC sys.sp_multidb_milink 1;"));
+    let group = file(&files, "multiple-database/06-availability-group.sql");
+    assert!(flat(group).contains("FOR DATABASE [Claims], [Policies]"));
+    // The same database is never in a single-database bundle too.
+    assert!(!files.keys().any(|path| path.starts_with("SQL22M/Claims/")));
 }

@@ -59,6 +59,7 @@ pub static RULES: &[&dyn Rule] = &[
     &EventFileTarget,
     &FixedDatabaseOption,
     &NetworkConnectivity,
+    &MultipleDatabaseMode,
 ];
 
 /// The rules `text` names: the one with that ID or name, else every rule

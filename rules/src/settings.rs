@@ -84,6 +84,9 @@ pub struct Settings {
     pub certificate_expiry_days: i64,
     /// The network test kit's results (`--network-results`), when given.
     pub network_tests: Option<Vec<NetworkTest>>,
+    /// `[scripts] link_mode = "multiple-database"`: one link per
+    /// availability group (preview); LR320 checks what it needs.
+    pub multiple_database: bool,
 }
 
 impl Default for Settings {
@@ -92,6 +95,7 @@ impl Default for Settings {
             target: None,
             certificate_expiry_days: 90,
             network_tests: None,
+            multiple_database: false,
         }
     }
 }

@@ -52,6 +52,9 @@ pub struct SetupOptions {
     pub initial_primary: InitialPrimary,
     /// None: two-way where the version and the target's update policy allow it.
     pub link_mode: Option<LinkMode>,
+    /// `[scripts] link_mode = "multiple-database"` (preview): one link per
+    /// availability group of every ready database instead of one per database.
+    pub multiple_database: bool,
     /// Directory for the full and log backups (default: the server's default backup directory).
     pub backup_directory: Option<String>,
     /// The endpoint certificate's EXPIRY_DATE, `YYYY-MM-DD`.

@@ -10,8 +10,8 @@ use linkready_rules::{
 use serde::Serialize;
 
 use super::quote::{
-    azure_name, link_name, markdown_code, markdown_text, path_component, sqlcmd_hazard,
-    sqlcmd_server, tsql_name,
+    azure_name, link_name, markdown_code, markdown_text, multi_database_link_name, path_component,
+    sqlcmd_hazard, sqlcmd_server, tsql_name,
 };
 use super::render::Renderer;
 use super::{InitialPrimary, LinkMode, SetupError, SetupFile, SetupOptions, SetupOutput};
@@ -181,6 +181,7 @@ pub fn link_setup(
         let instance_folder = [path_component(&instance.name), "_instance".to_string()];
         folders.insert(instance_folder.iter().map(|c| c.to_lowercase()).collect());
         let mut instance_written = false;
+        let mut multi_contexts: Vec<BundleContext> = Vec::new();
         for database in &instance_assessment.databases {
             let context = if matches!(
                 database.verdict,
@@ -204,6 +205,23 @@ pub fn link_setup(
                     continue;
                 }
             };
+            // The preview mode links the databases of one new availability
+            // group together; a database already in a group would take
+            // that whole group along, which linkready does not write yet.
+            if options.multiple_database {
+                if let Some(reason) = multi_database_refusal(options, &context) {
+                    output.skipped.push(Skipped {
+                        instance: instance.name.clone(),
+                        database: Some(database.name.clone()),
+                        verdict: database.verdict.as_str().to_string(),
+                        reason,
+                    });
+                    continue;
+                }
+                claimed.insert(database.name.to_lowercase(), instance.name.clone());
+                multi_contexts.push(context);
+                continue;
+            }
             claimed.insert(database.name.to_lowercase(), instance.name.clone());
             let mut folder = vec![
                 path_component(&instance.name),
@@ -229,6 +247,43 @@ pub fn link_setup(
             output.bundles.push(BundleSummary {
                 instance: instance.name.clone(),
                 database: database.name.clone(),
+                folder: folder.clone(),
+                files: files.len(),
+            });
+            output
+                .files
+                .extend(files.into_iter().map(|(name, contents)| SetupFile {
+                    path: folder.iter().cloned().chain([name]).collect(),
+                    contents,
+                }));
+        }
+        if let Some(first) = multi_contexts.first() {
+            let files = renderer.instance_files(first)?;
+            output
+                .files
+                .extend(files.into_iter().map(|(name, contents)| SetupFile {
+                    path: instance_folder.iter().cloned().chain([name]).collect(),
+                    contents,
+                }));
+            let short = first.server.replace('\\', "_");
+            let link = multi_database_link_name(&first.server, NAME_BUDGET);
+            let folder = vec![
+                path_component(&instance.name),
+                "multiple-database".to_string(),
+            ];
+            let files = renderer.multi_database_files(
+                &multi_contexts,
+                &link,
+                &azure_name(&format!("AG_{short}_LINK"), NAME_BUDGET),
+                &azure_name(&format!("AG_{short}_LINK_MI"), NAME_BUDGET),
+            )?;
+            output.bundles.push(BundleSummary {
+                instance: instance.name.clone(),
+                database: multi_contexts
+                    .iter()
+                    .map(|c| c.database.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 folder: folder.clone(),
                 files: files.len(),
             });
@@ -279,6 +334,25 @@ pub fn link_setup(
         contents: index,
     });
     Ok(output)
+}
+
+/// Why a ready database cannot join the multiple-database link linkready
+/// writes (preview: a new single-node group, SQL Server as the initial
+/// primary, Az.Sql 7.1.0).
+fn multi_database_refusal(options: &SetupOptions, context: &BundleContext) -> Option<String> {
+    if options.initial_primary == InitialPrimary::ManagedInstance {
+        return Some("[scripts] link_mode = \"multiple-database\" with the managed instance as the initial primary is not documented step by step (managed-instance-link-extend-availability-group.md): not written".to_string());
+    }
+    if options.azsql_legacy {
+        return Some("the multiple-database link needs New-AzSqlInstanceLink -LinkMode (Az.Sql 7.1.0), not --azsql-legacy".to_string());
+    }
+    if context.existing_ag {
+        return Some(format!(
+            "{:?} is in availability group {:?}: a multiple-database link carries a whole group, and linkready writes one for databases outside availability groups; extend that group's link by hand (managed-instance-link-extend-availability-group.md)",
+            context.database, context.sql_ag
+        ));
+    }
+    None
 }
 
 /// Why a database gets no scripts: its blockers, or what could not be seen.

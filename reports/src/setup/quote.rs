@@ -195,6 +195,43 @@ pub fn link_name(database: &str, max_len: usize) -> String {
     name
 }
 
+/// The multiple-database link's name for a server: lowercase letters and
+/// hyphens only, no hyphen first or last (the preview's rule,
+/// managed-instance-link-extend-availability-group.md, "Limitations"; it
+/// names no digits, so none are used), `databases-of-<server>`. Other
+/// characters become `-`; when any did, a hash of the name written in the
+/// letters a-p keeps two servers apart.
+pub fn multi_database_link_name(server: &str, max_len: usize) -> String {
+    let mut replaced = false;
+    let mut body = String::new();
+    for c in server.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() {
+            body.push(c);
+        } else {
+            replaced |= c != '-';
+            if !body.ends_with('-') {
+                body.push('-');
+            }
+        }
+    }
+    let body = body.trim_matches('-');
+    let suffix = if replaced || body.is_empty() {
+        let hash = fnv1a(server);
+        let letters: String = (0..8)
+            .map(|i| char::from(b'a' + ((hash >> (28 - 4 * i)) & 0xf) as u8))
+            .collect();
+        format!("-{letters}")
+    } else {
+        String::new()
+    };
+    let mut name = format!("databases-of-{body}");
+    name.truncate(max_len.saturating_sub(suffix.len()));
+    let mut name = name.trim_end_matches('-').to_string();
+    name.push_str(&suffix);
+    name
+}
+
 fn fnv1a(text: &str) -> u32 {
     text.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
         (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
@@ -224,6 +261,25 @@ mod tests {
         assert_eq!(sqlcmd_server("my server"), "\"my server\"");
         assert_eq!(sqlcmd_server("a$(b)"), "<server>");
         assert_eq!(sqlcmd_server("x\"y"), "<server>");
+    }
+
+    #[test]
+    fn multiple_database_link_names_are_letters_and_hyphens() {
+        for server in ["SQL22B", "sql01\\PROD", "-", "Ünï", "a"] {
+            let name = multi_database_link_name(server, 60);
+            assert!(
+                name.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                    && !name.starts_with('-')
+                    && !name.ends_with('-')
+                    && name.len() <= 60,
+                "{server}: {name}"
+            );
+        }
+        assert_eq!(multi_database_link_name("SQLB", 60), "databases-of-sqlb");
+        assert_ne!(
+            multi_database_link_name("sql1", 60),
+            multi_database_link_name("sql2", 60)
+        );
     }
 
     #[test]

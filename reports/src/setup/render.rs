@@ -283,6 +283,32 @@ const OPERATIONS: &[FileSpec] = &[
     },
 ];
 
+/// The multiple-database link's bundle (preview), one per instance: its own
+/// files, then 02 from each database's 01 and 09 from the single-database
+/// verify script.
+const MULTI_DATABASE: &[(&str, &str)] = &[
+    (
+        "01-enable-multiple-database-mode.sql",
+        include_str!("../../templates/setup/multidb/01-enable-multiple-database-mode.sql.hbs"),
+    ),
+    (
+        "06-availability-group.sql",
+        include_str!("../../templates/setup/multidb/06-availability-group.sql.hbs"),
+    ),
+    (
+        "07-distributed-availability-group.sql",
+        include_str!("../../templates/setup/multidb/07-distributed-availability-group.sql.hbs"),
+    ),
+    (
+        "08-create-link.ps1",
+        include_str!("../../templates/setup/multidb/08-create-link.ps1.hbs"),
+    ),
+    (
+        "README.md",
+        include_str!("../../templates/setup/multidb/README.md.hbs"),
+    ),
+];
+
 const POWERSHELL_PREAMBLE: &str = include_str!("../../templates/setup/_azsql.ps1.hbs");
 const BUNDLE_README: &str = include_str!("../../templates/setup/README.md.hbs");
 const INDEX_README: &str = include_str!("../../templates/setup/index.md.hbs");
@@ -342,6 +368,11 @@ impl Renderer {
         registry
             .register_template_string("README.md", BUNDLE_README)
             .map_err(template_error)?;
+        for (name, template) in MULTI_DATABASE {
+            registry
+                .register_template_string(&format!("multidb/{name}"), *template)
+                .map_err(template_error)?;
+        }
         registry
             .register_template_string("index.md", INDEX_README)
             .map_err(template_error)?;
@@ -423,6 +454,63 @@ impl Renderer {
                 Ok((spec.name.to_string(), text))
             })
             .collect()
+    }
+
+    /// The multiple-database link's files for `databases` (each one's
+    /// context; the first gives the instance's), linked as `link` through
+    /// the availability groups `sql_ag` and `mi_ag`.
+    pub(super) fn multi_database_files(
+        &self,
+        databases: &[BundleContext],
+        link: &str,
+        sql_ag: &str,
+        mi_ag: &str,
+    ) -> Result<Vec<(String, String)>, SetupError> {
+        let Some(first) = databases.first() else {
+            return Ok(Vec::new());
+        };
+        let names: Vec<&str> = databases.iter().map(|d| d.database.as_str()).collect();
+        let mut shared = serde_json::to_value(first).map_err(template_error)?;
+        if let Some(fields) = shared.as_object_mut() {
+            let text = |value: &str| serde_json::Value::String(value.to_string());
+            fields.insert("database".to_string(), text(&names.join(", ")));
+            fields.insert(
+                "databases".to_string(),
+                serde_json::Value::Array(names.iter().map(|name| text(name)).collect()),
+            );
+            fields.insert("dag".to_string(), text(link));
+            fields.insert("sql_ag".to_string(), text(sql_ag));
+            fields.insert("mi_ag".to_string(), text(mi_ag));
+        }
+        let mut files = Vec::new();
+        for (name, _) in MULTI_DATABASE {
+            let text = self
+                .registry
+                .render(&format!("multidb/{name}"), &shared)
+                .map_err(template_error)?;
+            files.push((name.to_string(), text));
+        }
+        let mut prepare = String::new();
+        for database in databases {
+            if !prepare.is_empty() {
+                prepare.push_str("\nGO\n\n");
+            }
+            prepare.push_str(
+                &self
+                    .registry
+                    .render("01-prepare-database.sql", database)
+                    .map_err(template_error)?,
+            );
+        }
+        files.push(("02-prepare-databases.sql".to_string(), prepare));
+        files.push((
+            "09-verify.sql".to_string(),
+            self.registry
+                .render("09-verify.sql", &shared)
+                .map_err(template_error)?,
+        ));
+        files.sort();
+        Ok(files)
     }
 
     pub(super) fn index(&self, context: &IndexContext) -> Result<String, SetupError> {

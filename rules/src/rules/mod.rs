@@ -56,6 +56,7 @@ mod lr316_unsupported_server_option;
 mod lr317_event_file_target;
 mod lr318_fixed_database_option;
 mod lr319_network_connectivity;
+mod lr320_multiple_database_mode;
 
 pub use lr101_unsupported_version::UnsupportedVersion;
 pub use lr102_missing_servicing_update::MissingServicingUpdate;
@@ -113,3 +114,4 @@ pub use lr316_unsupported_server_option::{
 pub use lr317_event_file_target::EventFileTarget;
 pub use lr318_fixed_database_option::FixedDatabaseOption;
 pub use lr319_network_connectivity::NetworkConnectivity;
+pub use lr320_multiple_database_mode::MultipleDatabaseMode;
