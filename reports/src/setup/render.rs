@@ -310,6 +310,8 @@ const MULTI_DATABASE: &[(&str, &str)] = &[
 ];
 
 const POWERSHELL_PREAMBLE: &str = include_str!("../../templates/setup/_azsql.ps1.hbs");
+/// The network test kit's steps, in both kinds of README.
+const NETWORK_README: &str = include_str!("../../templates/setup/_network.md.hbs");
 const BUNDLE_README: &str = include_str!("../../templates/setup/README.md.hbs");
 const INDEX_README: &str = include_str!("../../templates/setup/index.md.hbs");
 
@@ -359,6 +361,9 @@ impl Renderer {
         registry.register_helper("comment", Box::new(comment));
         registry
             .register_partial("azsql", POWERSHELL_PREAMBLE)
+            .map_err(template_error)?;
+        registry
+            .register_partial("network", NETWORK_README)
             .map_err(template_error)?;
         for spec in SETUP.iter().chain(OPERATIONS) {
             registry

@@ -1,8 +1,8 @@
 -- linkready: network test kit for SQL16 and mi-prod.abc123def456.database.windows.net, part 5 of 5.
 -- Run on SQL Server as sysadmin when the tests are done: drops the test
--- endpoint and certificate part 3 created (named linkready_network_test),
--- and nothing else. Parts 2 and 4 removed their jobs themselves. Safe to
--- run again.
+-- endpoint and certificate part 3 created (named linkready_network_test)
+-- and a test job an interrupted part 2 left behind; nothing else (parts 2
+-- and 4 remove their jobs themselves). Safe to run again.
 --   sqlcmd -S SQL16 -E -b -I -i 00-network-5-cleanup.sql
 USE [master];
 

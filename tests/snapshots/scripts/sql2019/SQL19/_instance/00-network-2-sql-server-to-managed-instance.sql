@@ -3,18 +3,18 @@
 -- "Test connection from SQL Server to SQL Managed Instance").
 -- Run on SQL Server as sysadmin, with the variables part 1 wrote, and keep
 -- what it prints for linkready:
---   sqlcmd -S SQL19 -E -b -I -h -1 -W -i 00-network.setvar.sql,00-network-2-sql-server-to-managed-instance.sql -o network-sql-server-to-managed-instance.txt
+--   sqlcmd -S SQL19 -E -b -I -h -1 -W -r1 -i 00-network.setvar.sql,00-network-2-sql-server-to-managed-instance.sql -o network-sql-server-to-managed-instance.txt
 --   linkready scan … --network-results network-sql-server-to-managed-instance.txt
 -- A SQL Server Agent job tests TCP mi-prod.abc123def456.database.windows.net:5022 and the
 -- managed instance's node on its HADR port (11000-11999) with PowerShell's
 -- Test-NetConnection from this host; it is removed when done. Needs SQL
 -- Server Agent running, on Windows (Agent cannot run PowerShell on Linux:
--- there, run Test-NetConnection or nc by hand, see README.md). Safe to run again.
+-- there, test by hand as the README.md of the bundle says, section Network test). Safe to run again.
 SET NOCOUNT ON;
 USE [msdb];
 
 IF @@VERSION LIKE N'%on Linux%'
-    THROW 50000, N'SQL Server Agent cannot run PowerShell on Linux: test the two ports by hand (README.md of this folder).', 1;
+    THROW 50000, N'SQL Server Agent cannot run PowerShell on Linux: test the two ports by hand (the bundle''s README.md, Network test).', 1;
 IF NOT EXISTS (SELECT 1 FROM sys.dm_server_services
                WHERE servicename LIKE N'SQL Server Agent%' AND status_desc = N'Running')
     THROW 50000, N'SQL Server Agent is not running: start it, then run this again.', 1;
@@ -44,13 +44,26 @@ WHILE NOT EXISTS (SELECT 1 FROM dbo.sysjobactivity
                   WHERE job_id = @job_id AND stop_execution_date IS NOT NULL)
       AND DATEDIFF(second, @started, SYSUTCDATETIME()) < 120
     WAITFOR DELAY '00:00:02';
+-- Still running after the wait: stopped before it is removed (it may stop
+-- on its own in between, which sp_stop_job reports as an error: ignored).
+IF NOT EXISTS (SELECT 1 FROM dbo.sysjobactivity
+               WHERE job_id = @job_id AND stop_execution_date IS NOT NULL)
+BEGIN
+    BEGIN TRY
+        EXEC dbo.sp_stop_job @job_id = @job_id;
+    END TRY
+    BEGIN CATCH
+        PRINT N'The test job stopped on its own.';
+    END CATCH;
+END;
 
--- One row per test for linkready: Test-NetConnection's True or False, from
--- the step's log or else its history message (empty: it did not finish).
+-- One row per test for linkready: Test-NetConnection's True or False as a
+-- word, from the step's log or else its history message, False first (a
+-- name holding "true" never reads as open; empty: it did not finish).
 SELECT N'network-test|' + N'SQL19' + N'|sql-server-to-managed-instance|'
      + CASE s.step_id WHEN 1 THEN N'5022' ELSE N'$(ManagedInstanceHadrPort)' END + N'|'
-     + CASE WHEN COALESCE(l.log, h.message) LIKE N'%True%' THEN N'True'
-            WHEN COALESCE(l.log, h.message) LIKE N'%False%' THEN N'False' ELSE N'' END + N'|'
+     + CASE WHEN N' ' + COALESCE(l.log, h.message) + N' ' LIKE N'%[^A-Za-z]False[^A-Za-z]%' THEN N'False'
+            WHEN N' ' + COALESCE(l.log, h.message) + N' ' LIKE N'%[^A-Za-z]True[^A-Za-z]%' THEN N'True' ELSE N'' END + N'|'
      + CASE s.step_id WHEN 1 THEN N'mi-prod.abc123def456.database.windows.net' ELSE N'$(ManagedInstanceNode)' END + N'|'
      + CONVERT(nvarchar(19), SYSUTCDATETIME(), 126)
 FROM dbo.sysjobsteps AS s

@@ -4,20 +4,21 @@
 -- Run on the managed instance. It reads the node that holds the instance's
 -- primary replica and its HADR port (one of 11000-11999) and prints them as
 -- sqlcmd variables for part 2:
---   sqlcmd -S mi-prod.abc123def456.database.windows.net -G -b -h -1 -W -i 00-network-1-parameters.sql -o 00-network.setvar.sql
+--   sqlcmd -S mi-prod.abc123def456.database.windows.net -G -b -r1 -h -1 -W -i 00-network-1-parameters.sql -o 00-network.setvar.sql
+-- (-r1 keeps an error out of the .setvar file: it goes to the screen.)
 -- (-G: Microsoft Entra authentication; or -U with a SQL login and SQLCMDPASSWORD.)
 -- They change when the managed instance fails over: run this again before
 -- testing again. It changes nothing.
 SET NOCOUNT ON;
 
 DECLARE @cluster nvarchar(512) = (
-    SELECT CAST(value AS nvarchar(512)) FROM sys.dm_hadr_fabric_config_parameters
+    SELECT TOP (1) CAST(value AS nvarchar(512)) FROM sys.dm_hadr_fabric_config_parameters
     WHERE parameter_name = N'ClusterName');
 DECLARE @hadr_port nvarchar(512) = (
-    SELECT CAST(value AS nvarchar(512)) FROM sys.dm_hadr_fabric_config_parameters
+    SELECT TOP (1) CAST(value AS nvarchar(512)) FROM sys.dm_hadr_fabric_config_parameters
     WHERE parameter_name = N'HadrPort');
 DECLARE @instance_name nvarchar(512) = (
-    SELECT CAST(value AS nvarchar(512)) FROM sys.dm_hadr_fabric_config_parameters
+    SELECT TOP (1) CAST(value AS nvarchar(512)) FROM sys.dm_hadr_fabric_config_parameters
     WHERE section_name = N'SQL' AND parameter_name = N'InstanceName');
 
 -- The primary replica (replica_role 2) of this instance's ManagedServer

@@ -2,7 +2,7 @@
 -- (MicrosoftDocs/sql-docs azure-sql/managed-instance/managed-instance-link-preparation.md,
 -- "Test connection from SQL Managed Instance to SQL Server").
 -- Run on the managed instance after part 3, and keep what it prints:
---   sqlcmd -S mi-prod.abc123def456.database.windows.net -G -b -h -1 -W -i 00-network-4-managed-instance-to-sql-server.sql -o network-managed-instance-to-sql-server.txt
+--   sqlcmd -S mi-prod.abc123def456.database.windows.net -G -b -h -1 -W -r1 -i 00-network-4-managed-instance-to-sql-server.sql -o network-managed-instance-to-sql-server.txt
 --   linkready scan … --network-results network-managed-instance-to-sql-server.txt
 -- A SQL Agent job on the managed instance tests TCP SQL22A:5022 (the
 -- address the link will use) with Test-NetConnection; it is removed when
@@ -17,7 +17,11 @@ DECLARE @probe nvarchar(4000) = N'Test-NetConnection -ComputerName ''SQL22A'' -P
 IF EXISTS (SELECT 1 FROM dbo.sysjobs WHERE name = @job_name)
     EXEC dbo.sp_delete_job @job_name = @job_name;
 
+-- Owned by sa, as the preparation page's own test job is: a login that
+-- reaches the managed instance only through a Microsoft Entra group cannot
+-- own or run Agent jobs there.
 EXEC dbo.sp_add_job @job_name = @job_name, @enabled = 1, @job_id = @job_id OUTPUT,
+    @owner_login_name = N'sa',
     @description = N'linkready: TCP test toward SQL Server (removed when done).';
 -- Flags 40: the step's output to its log table (8) and to the job history (32).
 EXEC dbo.sp_add_jobstep @job_id = @job_id, @step_id = 1, @step_name = N'5022',
@@ -31,12 +35,25 @@ WHILE NOT EXISTS (SELECT 1 FROM dbo.sysjobactivity
                   WHERE job_id = @job_id AND stop_execution_date IS NOT NULL)
       AND DATEDIFF(second, @started, SYSUTCDATETIME()) < 120
     WAITFOR DELAY '00:00:02';
+-- Still running after the wait: stopped before it is removed (it may stop
+-- on its own in between, which sp_stop_job reports as an error: ignored).
+IF NOT EXISTS (SELECT 1 FROM dbo.sysjobactivity
+               WHERE job_id = @job_id AND stop_execution_date IS NOT NULL)
+BEGIN
+    BEGIN TRY
+        EXEC dbo.sp_stop_job @job_id = @job_id;
+    END TRY
+    BEGIN CATCH
+        PRINT N'The test job stopped on its own.';
+    END CATCH;
+END;
 
--- One row for linkready: Test-NetConnection's True or False, from the
--- step's log or else its history message (empty: it did not finish).
+-- One row for linkready: Test-NetConnection's True or False as a word,
+-- from the step's log or else its history message, False first (a name
+-- holding "true" never reads as open; empty: it did not finish).
 SELECT N'network-test|' + N'SQL22A' + N'|managed-instance-to-sql-server|5022|'
-     + CASE WHEN COALESCE(l.log, h.message) LIKE N'%True%' THEN N'True'
-            WHEN COALESCE(l.log, h.message) LIKE N'%False%' THEN N'False' ELSE N'' END + N'|'
+     + CASE WHEN N' ' + COALESCE(l.log, h.message) + N' ' LIKE N'%[^A-Za-z]False[^A-Za-z]%' THEN N'False'
+            WHEN N' ' + COALESCE(l.log, h.message) + N' ' LIKE N'%[^A-Za-z]True[^A-Za-z]%' THEN N'True' ELSE N'' END + N'|'
      + N'SQL22A' + N'|'
      + CONVERT(nvarchar(19), SYSUTCDATETIME(), 126)
 FROM dbo.sysjobsteps AS s

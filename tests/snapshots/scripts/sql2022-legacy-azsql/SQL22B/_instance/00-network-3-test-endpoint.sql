@@ -11,6 +11,10 @@ USE [master];
 
 IF EXISTS (SELECT 1 FROM sys.database_mirroring_endpoints WHERE name <> N'linkready_network_test')
 BEGIN
+    -- It answers only if it is started on the port the link uses.
+    IF NOT EXISTS (SELECT 1 FROM sys.tcp_endpoints
+                   WHERE type_desc = N'DATABASE_MIRRORING' AND state_desc = N'STARTED' AND port = 5022)
+        THROW 50000, N'The database mirroring endpoint is not started on port 5022: 05-endpoint.sql starts it (or generate the scripts again if its port changed).', 1;
     SELECT N'The existing endpoint answers the test: ' + name + N' (' + state_desc + N')' AS endpoint
     FROM sys.database_mirroring_endpoints;
     RETURN;

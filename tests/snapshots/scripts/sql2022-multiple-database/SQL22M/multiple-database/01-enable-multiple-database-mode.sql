@@ -2,7 +2,9 @@
 -- Turns the multiple-database link mode on (MicrosoftDocs/sql-docs
 -- azure-sql/managed-instance/managed-instance-link-extend-availability-group.md,
 -- "Enable multiple-database link mode"): sys.sp_multidb_milink 1, once per
--- replica (it survives restarts). Run on SQL Server as sysadmin. Safe to run again.
+-- replica (it survives restarts). Run on SQL Server as sysadmin. Safe to run
+-- again until the link exists; after that it stops, since the mode must not
+-- change while a link exists.
 --   sqlcmd -S SQL22M -E -b -I -i 01-enable-multiple-database-mode.sql
 USE [master];
 

@@ -1,4 +1,4 @@
--- linkready: link setup for N'Claims, Policies' on N'SQL22M' (SQL Server 2022 16.0.4295.3)
+-- linkready: link setup for N'Claims', N'Policies' on N'SQL22M' (SQL Server 2022 16.0.4295.3)
 -- Step 13 of MI-LINK.md section 4, and the link's health afterwards: read-only,
 -- run as often as you like (sqlcmd -S SQL22M -E -b -I -i 09-verify.sql).
 -- Every column is checked against its sql-docs page (tests/scripts.rs).
@@ -41,7 +41,7 @@ SELECT ps.local_database_name, ps.role_desc, ps.internal_state_desc,
     ps.transfer_rate_bytes_per_second / 1048576 AS mb_per_second,
     ps.start_time_utc, ps.estimate_time_complete_utc, ps.is_compression_enabled, ps.failure_message
 FROM sys.dm_hadr_physical_seeding_stats AS ps
-WHERE ps.local_database_name = N'Claims, Policies';
+WHERE ps.local_database_name IN (N'Claims', N'Policies');
 
 -- 4. Certificates the link trusts: an expired one breaks the link silently.
 SELECT cert.name AS certificate, cert.expiry_date,
