@@ -816,7 +816,7 @@ fn explain(args: ExplainArgs) -> Result<u8> {
                 out.push_str(&format!("Message: {}\n", error.message));
                 out.push_str(&format!("Means: {}\n", error.meaning));
                 if !error.named_by_link_docs {
-                    out.push_str("(a general SQL Server error: Microsoft's link documents do not name it, its causes overlap the link's)\n");
+                    out.push_str("(not named by Microsoft's link pages: from SQL Server's error pages and tables)\n");
                 }
                 out.push_str("Check:\n");
                 for item in error.check {
