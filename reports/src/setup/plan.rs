@@ -234,13 +234,11 @@ pub fn link_setup(
                 }
             }
             if !instance_written {
-                let files = renderer.instance_files(&context)?;
-                output
-                    .files
-                    .extend(files.into_iter().map(|(name, contents)| SetupFile {
-                        path: instance_folder.iter().cloned().chain([name]).collect(),
-                        contents,
-                    }));
+                place(
+                    &mut output,
+                    &instance_folder,
+                    renderer.instance_files(&context)?,
+                );
                 instance_written = true;
             }
             let files = renderer.bundle(&context)?;
@@ -250,21 +248,14 @@ pub fn link_setup(
                 folder: folder.clone(),
                 files: files.len(),
             });
-            output
-                .files
-                .extend(files.into_iter().map(|(name, contents)| SetupFile {
-                    path: folder.iter().cloned().chain([name]).collect(),
-                    contents,
-                }));
+            place(&mut output, &folder, files);
         }
         if let Some(first) = multi_contexts.first() {
-            let files = renderer.instance_files(first)?;
-            output
-                .files
-                .extend(files.into_iter().map(|(name, contents)| SetupFile {
-                    path: instance_folder.iter().cloned().chain([name]).collect(),
-                    contents,
-                }));
+            place(
+                &mut output,
+                &instance_folder,
+                renderer.instance_files(first)?,
+            );
             let short = first.server.replace('\\', "_");
             let link = multi_database_link_name(&first.server, NAME_BUDGET);
             let folder = vec![
@@ -287,12 +278,7 @@ pub fn link_setup(
                 folder: folder.clone(),
                 files: files.len(),
             });
-            output
-                .files
-                .extend(files.into_iter().map(|(name, contents)| SetupFile {
-                    path: folder.iter().cloned().chain([name]).collect(),
-                    contents,
-                }));
+            place(&mut output, &folder, files);
         }
         if instance_assessment.databases.is_empty() {
             output.skipped.push(Skipped {
@@ -334,6 +320,16 @@ pub fn link_setup(
         contents: index,
     });
     Ok(output)
+}
+
+/// Rendered files placed under `folder` in the output.
+fn place(output: &mut SetupOutput, folder: &[String], files: Vec<(String, String)>) {
+    output
+        .files
+        .extend(files.into_iter().map(|(name, contents)| SetupFile {
+            path: folder.iter().cloned().chain([name]).collect(),
+            contents,
+        }));
 }
 
 /// Why a ready database cannot join the multiple-database link linkready

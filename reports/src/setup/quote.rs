@@ -169,11 +169,24 @@ pub fn sqlcmd_server(server: &str) -> String {
 /// `-`; when any did, a hash of the database name keeps two such names
 /// apart. The same database always gets the same name.
 pub fn link_name(database: &str, max_len: usize) -> String {
+    let (body, replaced) = hyphenated(database, |c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let suffix = if replaced || body.is_empty() {
+        format!("-{:08x}", fnv1a(database))
+    } else {
+        String::new()
+    };
+    bounded(format!("link-{body}"), &suffix, max_len)
+}
+
+/// `name` in lowercase with the characters `keep` refuses (runs of them)
+/// as one `-`, trimmed of hyphens at either end; and whether anything but
+/// a hyphen was replaced.
+fn hyphenated(name: &str, keep: impl Fn(char) -> bool) -> (String, bool) {
     let mut replaced = false;
     let mut body = String::new();
-    for c in database.chars() {
+    for c in name.chars() {
         let c = c.to_ascii_lowercase();
-        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+        if keep(c) {
             body.push(c);
         } else {
             replaced |= c != '-';
@@ -182,16 +195,15 @@ pub fn link_name(database: &str, max_len: usize) -> String {
             }
         }
     }
-    let body = body.trim_matches('-');
-    let suffix = if replaced || body.is_empty() {
-        format!("-{:08x}", fnv1a(database))
-    } else {
-        String::new()
-    };
-    let mut name = format!("link-{body}");
+    (body.trim_matches('-').to_string(), replaced)
+}
+
+/// `name` cut to leave room for `suffix` within `max_len`, without a
+/// trailing hyphen, then the suffix.
+fn bounded(mut name: String, suffix: &str, max_len: usize) -> String {
     name.truncate(max_len.saturating_sub(suffix.len()));
     let mut name = name.trim_end_matches('-').to_string();
-    name.push_str(&suffix);
+    name.push_str(suffix);
     name
 }
 
@@ -202,20 +214,7 @@ pub fn link_name(database: &str, max_len: usize) -> String {
 /// characters become `-`; when any did, a hash of the name written in the
 /// letters a-p keeps two servers apart.
 pub fn multi_database_link_name(server: &str, max_len: usize) -> String {
-    let mut replaced = false;
-    let mut body = String::new();
-    for c in server.chars() {
-        let c = c.to_ascii_lowercase();
-        if c.is_ascii_lowercase() {
-            body.push(c);
-        } else {
-            replaced |= c != '-';
-            if !body.ends_with('-') {
-                body.push('-');
-            }
-        }
-    }
-    let body = body.trim_matches('-');
+    let (body, replaced) = hyphenated(server, |c| c.is_ascii_lowercase());
     let suffix = if replaced || body.is_empty() {
         let hash = fnv1a(server);
         let letters: String = (0..8)
@@ -225,11 +224,7 @@ pub fn multi_database_link_name(server: &str, max_len: usize) -> String {
     } else {
         String::new()
     };
-    let mut name = format!("databases-of-{body}");
-    name.truncate(max_len.saturating_sub(suffix.len()));
-    let mut name = name.trim_end_matches('-').to_string();
-    name.push_str(&suffix);
-    name
+    bounded(format!("databases-of-{body}"), &suffix, max_len)
 }
 
 fn fnv1a(text: &str) -> u32 {
