@@ -608,20 +608,24 @@ fn stdout_width() -> Option<u16> {
 }
 
 /// The format `--output`'s extension names (any case); a name without a
-/// known extension gets the table. `.xlsx` is refused rather than written
-/// as a table under that name.
-fn format_for_output(output: Option<&std::path::Path>) -> Result<Format> {
-    let extension = output
-        .and_then(|path| path.extension())
-        .map(|extension| extension.to_string_lossy().to_ascii_lowercase());
-    Ok(match extension.as_deref() {
+/// known extension gets the table.
+fn format_for_output(output: Option<&std::path::Path>) -> Format {
+    match output_extension(output).as_deref() {
         Some("json") => Format::Json,
         Some("sarif") => Format::Sarif,
         Some("csv") => Format::Csv,
         Some("html" | "htm") => Format::Html,
         Some("xlsx") => Format::Xlsx,
         _ => Format::Table,
-    })
+    }
+}
+
+/// The extension of `--output`'s file, lower case (`scan` and `diff` choose
+/// their format by it when `--format` is absent).
+fn output_extension(output: Option<&std::path::Path>) -> Option<String> {
+    output
+        .and_then(|path| path.extension())
+        .map(|extension| extension.to_string_lossy().to_ascii_lowercase())
 }
 
 /// `wrote report.html (html): 2 instances (1 not-ready, 1 unknown), 5
@@ -688,7 +692,7 @@ fn scan(args: ScanArgs, color: ColorChoice) -> Result<u8> {
     check_inputs(&request, &estate, &report)?;
     let format = match args.format {
         Some(format) => format,
-        None => format_for_output(args.output.as_deref())?,
+        None => format_for_output(args.output.as_deref()),
     };
     let format = match format {
         Format::Table => OutputFormat::Table,
@@ -874,19 +878,14 @@ fn diff(args: DiffArgs) -> Result<u8> {
         threshold,
     )
     .map_err(|(path, why)| anyhow::anyhow!("{path}: {why}"))?;
-    let format = args.format.unwrap_or_else(|| {
-        match args
-            .output
-            .as_deref()
-            .and_then(|path| path.extension())
-            .map(|extension| extension.to_string_lossy().to_ascii_lowercase())
-            .as_deref()
-        {
-            Some("json") => DiffFormat::Json,
-            Some("html" | "htm") => DiffFormat::Html,
-            _ => DiffFormat::Table,
-        }
-    });
+    let format =
+        args.format.unwrap_or_else(
+            || match output_extension(args.output.as_deref()).as_deref() {
+                Some("json") => DiffFormat::Json,
+                Some("html" | "htm") => DiffFormat::Html,
+                _ => DiffFormat::Table,
+            },
+        );
     let text = match format {
         DiffFormat::Table => linkready_reports::diff::render_diff_table(
             &diff,

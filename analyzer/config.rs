@@ -221,7 +221,7 @@ fn script_safe(value: &Spanned<String>, key: &str) -> Result<String, (usize, Str
 }
 
 /// A JSON file `[target]` names, relative to the config's folder; decoded
-/// as scripts are (Windows PowerShell 5.1 writes UTF-16 with a BOM). The
+/// as scripts are, BOM dropped (Windows PowerShell 5.1 writes UTF-16 with a BOM). The
 /// error and the name shown say which file.
 fn read_json(folder: &Path, name: &str) -> Result<(serde_json::Value, String), String> {
     let path = folder.join(name);
@@ -229,8 +229,8 @@ fn read_json(folder: &Path, name: &str) -> Result<(serde_json::Value, String), S
     let bytes = std::fs::read(&path).map_err(|error| format!("cannot read {shown}: {error}"))?;
     let (text, _) = crate::collect::decode::decode(bytes)
         .map_err(|error| format!("cannot decode {shown}: {error}"))?;
-    let document = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|error| format!("{shown}: not JSON: {error}"))?;
+    let document =
+        serde_json::from_str(&text).map_err(|error| format!("{shown}: not JSON: {error}"))?;
     Ok((document, shown))
 }
 

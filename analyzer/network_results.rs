@@ -21,7 +21,8 @@ pub fn read_results(shown: &str, bytes: Vec<u8>) -> Result<Vec<NetworkTest>, Str
         .map_err(|error| format!("{shown}: cannot decode: {error}"))?;
     let mut tests = Vec::new();
     for (index, line) in text.lines().enumerate() {
-        let line = line.trim().trim_start_matches('\u{feff}');
+        // decode dropped the byte order mark; sqlcmd pads with spaces.
+        let line = line.trim();
         let Some(row) = line.strip_prefix(ROW_MARKER) else {
             continue;
         };

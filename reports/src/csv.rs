@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::Report;
-use crate::outlook::{Outlook, next_action, outlooks};
+use crate::outlook::{Outlook, next_action, outlooks, top_cause};
 
 /// The columns, in order (documented in the README).
 pub const CSV_COLUMNS: [&str; 16] = [
@@ -170,27 +170,7 @@ pub(crate) fn database_rows(report: &Report) -> Vec<[String; 11]> {
                 .get(&(instance.name.as_str(), Some(database.name.as_str())))
                 .unwrap_or(&nothing);
             let top_finding = outlook.top_finding;
-            let unknowns = &outlook.unknowns;
-            let inherited = database
-                .inherited
-                .iter()
-                .map(|cause| cause.describe())
-                .collect::<Vec<_>>()
-                .join("; ");
-            let top_cause = if !inherited.is_empty() {
-                inherited
-            } else if let Some(finding) = top_finding {
-                format!(
-                    "{} {}: {}",
-                    finding.rule.id,
-                    finding.severity.as_str(),
-                    finding.message
-                )
-            } else if let Some(unknown) = unknowns.first() {
-                format!("{} unknown: {}", unknown.rule.id, unknown.reason)
-            } else {
-                String::new()
-            };
+            let top_cause = top_cause(database, outlook);
             let rule_of_top = database
                 .inherited
                 .first()
@@ -208,7 +188,7 @@ pub(crate) fn database_rows(report: &Report) -> Vec<[String; 11]> {
                 counts.prerequisite.to_string(),
                 counts.warning.to_string(),
                 counts.info.to_string(),
-                unknowns.len().to_string(),
+                outlook.unknowns.len().to_string(),
                 top_cause,
                 next_action,
             ]);

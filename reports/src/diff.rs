@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashSet};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::sarif::finding_fingerprint;
+use crate::fingerprint::finding_fingerprint;
 use crate::table::{new_table, safe};
 
 /// Bumped on any incompatible change to the diff's JSON layout.
@@ -270,7 +270,7 @@ pub fn diff_reports(
 ) -> Result<ReportDiff, (String, DiffError)> {
     let old = read_side(old_path, old).map_err(|e| (old_path.to_string(), e))?;
     let new = read_side(new_path, new).map_err(|e| (new_path.to_string(), e))?;
-    let mut summary = DiffSummary::default();
+    let mut databases_unchanged = 0;
     let mut instances = Vec::new();
     let mut databases = Vec::new();
     let keys: std::collections::BTreeSet<&(String, Option<String>)> =
@@ -285,16 +285,8 @@ pub fn diff_reports(
             (None, None) => None,
         };
         let is_instance = key.1.is_none();
-        match (change, is_instance) {
-            (None, false) => summary.databases_unchanged += 1,
-            (None, true) => {}
-            (Some(Change::Worse), true) => summary.instances_worse += 1,
-            (Some(Change::Better), true) => summary.instances_better += 1,
-            (Some(Change::Worse), false) => summary.databases_worse += 1,
-            (Some(Change::Better), false) => summary.databases_better += 1,
-            (Some(Change::Added), false) => summary.databases_added += 1,
-            (Some(Change::Removed), false) => summary.databases_removed += 1,
-            (Some(_), true) => {}
+        if change.is_none() && !is_instance {
+            databases_unchanged += 1;
         }
         if let Some(change) = change {
             let entry = VerdictChange {
@@ -335,8 +327,21 @@ pub fn diff_reports(
         .filter(|f| !old_prints.contains(f.fingerprint.as_str()))
         .cloned()
         .collect();
-    summary.findings_fixed = fixed.len();
-    summary.findings_new = new_findings.len();
+    // The counts, from the lists themselves.
+    let count = |list: &[VerdictChange], change: Change| {
+        list.iter().filter(|entry| entry.change == change).count()
+    };
+    let summary = DiffSummary {
+        instances_worse: count(&instances, Change::Worse),
+        instances_better: count(&instances, Change::Better),
+        databases_worse: count(&databases, Change::Worse),
+        databases_better: count(&databases, Change::Better),
+        databases_added: count(&databases, Change::Added),
+        databases_removed: count(&databases, Change::Removed),
+        databases_unchanged,
+        findings_fixed: fixed.len(),
+        findings_new: new_findings.len(),
+    };
     let threshold = fail_severity.map(severity_rank);
     let worse = summary.instances_worse > 0
         || summary.databases_worse > 0

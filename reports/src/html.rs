@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::json::JsonBlocker;
 use crate::model::{FileStatus, Report};
-use crate::outlook::{Outlook, outlooks};
+use crate::outlook::{Outlook, outlooks, top_cause};
 
 const TEMPLATE: &str = include_str!("../templates/report.html.hbs");
 const FINDING_ROW: &str = include_str!("../templates/finding.html.hbs");
@@ -148,8 +148,9 @@ struct DbRow<'a> {
     cause: String,
     /// The id of its first finding in the by-place table ("" when none).
     anchor: String,
+    /// For the orders: `Verdict` sorts ready first, not-ready last.
     #[serde(skip)]
-    verdict_rank: u8,
+    verdict_value: Verdict,
     #[serde(skip)]
     score_value: Option<u8>,
 }
@@ -318,43 +319,13 @@ fn markdown_html(markdown: &str) -> String {
     html
 }
 
-/// Verdicts worst first, for the database table's "by verdict" order.
-fn verdict_rank(verdict: Verdict) -> u8 {
-    match verdict {
-        Verdict::NotReady => 0,
-        Verdict::Unknown => 1,
-        Verdict::ReadyWithConditions => 2,
-        Verdict::Ready => 3,
-    }
-}
-
 /// What decides a database's verdict most (the terminal's "top cause"),
 /// or the next step for a ready one.
 fn database_cause(db: &linkready_rules::DatabaseAssessment, outlook: &Outlook) -> String {
     if db.verdict == Verdict::Ready {
         return "next: linkready scripts".to_string();
     }
-    if !db.inherited.is_empty() {
-        return db
-            .inherited
-            .iter()
-            .map(|cause| cause.describe())
-            .collect::<Vec<_>>()
-            .join("; ");
-    }
-    if let Some(finding) = outlook.top_finding {
-        return format!(
-            "{} {}: {}",
-            finding.rule.id,
-            finding.severity.as_str(),
-            finding.message
-        );
-    }
-    outlook
-        .unknowns
-        .first()
-        .map(|unknown| format!("{} unknown: {}", unknown.rule.id, unknown.reason))
-        .unwrap_or_default()
+    top_cause(db, outlook)
 }
 
 /// Renders the report as one self-contained HTML page.
@@ -414,14 +385,14 @@ pub fn render_html(report: &Report) -> Result<String, handlebars::RenderError> {
                     info: db.counts.info,
                     cause: database_cause(db, outlooks.get(&key).unwrap_or(nothing)),
                     anchor: anchors.get(&key).cloned().unwrap_or_default(),
-                    verdict_rank: verdict_rank(db.verdict),
+                    verdict_value: db.verdict,
                     score_value: db.score,
                 }
             })
         })
         .collect();
     let mut databases_by_verdict = databases_by_instance.clone();
-    databases_by_verdict.sort_by_key(|db| db.verdict_rank);
+    databases_by_verdict.sort_by_key(|db| std::cmp::Reverse(db.verdict_value));
     let mut databases_by_score = databases_by_instance.clone();
     databases_by_score.sort_by_key(|db| db.score_value);
     let mut databases_by_name = databases_by_instance.clone();

@@ -265,7 +265,7 @@ fn unknown(unknown: &RuleUnknown) -> JsonUnknown<'_> {
 pub fn render_json(report: &Report) -> String {
     let assessment = &report.assessment;
     let estate = assessment.estate();
-    let mut fingerprints = crate::sarif::fingerprints(assessment).into_iter();
+    let mut fingerprints = crate::fingerprint::fingerprints(assessment).into_iter();
     let findings: Vec<JsonFinding> = assessment
         .findings
         .iter()

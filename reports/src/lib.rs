@@ -3,6 +3,7 @@
 
 mod csv;
 pub mod diff;
+mod fingerprint;
 mod html;
 mod json;
 mod model;

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use linkready_rules::{Assessment, Finding, RuleUnknown, Verdict};
+use linkready_rules::{Assessment, DatabaseAssessment, Finding, RuleUnknown, Verdict};
 
 /// The causes of one database's (or one instance's) verdict, most
 /// decisive first.
@@ -73,6 +73,33 @@ pub(crate) fn outlooks(assessment: &Assessment) -> HashMap<(&str, Option<&str>),
         }
     }
     outlooks
+}
+
+/// What decides a database's verdict most, in full: the instance outcomes
+/// it inherits (`LR102 blocker: …; …`), else its most severe finding, else
+/// the first check that could not decide; empty when nothing does.
+pub(crate) fn top_cause(database: &DatabaseAssessment, outlook: &Outlook) -> String {
+    if !database.inherited.is_empty() {
+        return database
+            .inherited
+            .iter()
+            .map(|cause| cause.describe())
+            .collect::<Vec<_>>()
+            .join("; ");
+    }
+    if let Some(finding) = outlook.top_finding {
+        return format!(
+            "{} {}: {}",
+            finding.rule.id,
+            finding.severity.as_str(),
+            finding.message
+        );
+    }
+    outlook
+        .unknowns
+        .first()
+        .map(|unknown| format!("{} unknown: {}", unknown.rule.id, unknown.reason))
+        .unwrap_or_default()
 }
 
 /// The next step for a database with this verdict, whose most decisive

@@ -146,16 +146,7 @@ fn colored(text: String, color: Option<Color>) -> Cell {
 /// Prose shortened for the one-line summary (the details below and every
 /// other format keep it whole); names and IDs are never cut.
 fn short(text: &str) -> String {
-    const MAX_CHARS: usize = 72;
-    if text.chars().count() <= MAX_CHARS {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(MAX_CHARS - 1).collect();
-    if let Some(space) = cut.rfind(' ').filter(|&space| space > MAX_CHARS / 2) {
-        cut.truncate(space);
-    }
-    cut.push('…');
-    cut
+    cut_to(text, 72, true)
 }
 
 /// One line of the summary: its six cells and the verdict that colours it.
@@ -164,12 +155,16 @@ struct SummaryRow {
     verdict: Verdict,
 }
 
-/// Text cut to `chars` characters, ending in `…` when cut.
-fn cut_to(text: &str, chars: usize) -> String {
+/// Text cut to `chars` characters, ending in `…` when cut; at the last
+/// space of the second half when `at_word`.
+fn cut_to(text: &str, chars: usize, at_word: bool) -> String {
     if text.chars().count() <= chars {
         return text.to_string();
     }
     let mut cut: String = text.chars().take(chars.saturating_sub(1)).collect();
+    if let Some(space) = cut.rfind(' ').filter(|&space| at_word && space > chars / 2) {
+        cut.truncate(space);
+    }
     cut.push('…');
     cut
 }
@@ -313,7 +308,7 @@ pub fn render_table_styled(report: &Report, style: TableStyle) -> String {
     for row in rows {
         let [instance, database, verdict, score, counts, cause] = row.cells;
         let cause = match room {
-            Some(room) => cut_to(&cause, room),
+            Some(room) => cut_to(&cause, room, false),
             None => cause,
         };
         databases.add_row(vec![
@@ -529,17 +524,13 @@ fn legend(report: &Report, width: Option<u16>) -> String {
             ));
         }
     }
-    // The first of the most severe findings, as the summary lists them.
+    // The first of the most severe findings, as the summary lists them
+    // (max_by_key keeps the last of equals: the first, reversed).
     let example = assessment
         .findings
         .iter()
-        .fold(
-            None,
-            |top: Option<&linkready_rules::Finding>, finding| match top {
-                Some(top) if top.severity >= finding.severity => Some(top),
-                _ => Some(finding),
-            },
-        )
+        .rev()
+        .max_by_key(|finding| finding.severity)
         .map_or("LR202", |finding| finding.rule.id);
     out.push_str(&wrap(
         width,

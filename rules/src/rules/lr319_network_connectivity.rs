@@ -57,16 +57,13 @@ impl Rule for NetworkConnectivity {
             );
             return;
         };
+        // Owned: the findings below borrow the outcomes mutably.
         let mine: Vec<_> = tests
             .iter()
             .filter(|test| test.instance.eq_ignore_ascii_case(&instance.name))
             .cloned()
             .collect();
-        let mut failed = Vec::new();
         for test in mine.iter().filter(|test| !test.succeeded) {
-            failed.push(test.clone());
-        }
-        for test in &failed {
             out.finding(
                 &Self::META,
                 instance,
