@@ -75,6 +75,11 @@ pub enum Command {
     /// ("Msg 41974, Level 16, …"): what it means, what to check, how to fix
     /// it, and the rules that predict it. Without an argument, list them.
     Explain(ExplainArgs),
+    /// The links that exist (distributed availability groups toward a
+    /// managed instance): per link healthy, degraded or broken, with the
+    /// reasons; per database its state, lag, queues and seeding. Exit 1
+    /// when any link is not healthy or could not be read.
+    Status(StatusArgs),
     /// Read live servers' catalogs and write them as offline inventories.
     Collect(CollectArgs),
     /// Write the T-SQL collection script that produces an inventory where
@@ -134,6 +139,49 @@ pub struct CollectArgs {
     pub jobs: u16,
     #[command(flatten)]
     pub timeouts: TimeoutArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// A live server (see `scan --server`); repeatable. Give both sides of
+    /// a link (SQL Server and the managed instance) to see a split brain.
+    #[arg(long = "server", value_name = "CONN")]
+    pub servers: Vec<String>,
+    /// A file of servers, one per line (`#` starts a comment); repeatable.
+    #[arg(long = "servers", value_name = "FILE")]
+    pub server_files: Vec<PathBuf>,
+    /// An inventory written by `linkready collect` or the collection
+    /// script, or a folder of `*.inventory.json`; repeatable.
+    #[arg(long = "inventory", value_name = "FILE|DIR")]
+    pub inventories: Vec<PathBuf>,
+    /// Servers read at once.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: u16,
+    #[command(flatten)]
+    pub timeouts: TimeoutArgs,
+    /// A secondary trailing by more than this many seconds is degraded
+    /// (linkready's default: Microsoft's pages give no number).
+    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+    pub max_lag: u32,
+    /// linkready.toml: `[rules.LR109] expiry_days` sets when an endpoint
+    /// certificate counts as expiring (default: ./linkready.toml when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// table, json, html or sarif, in any letter case (default: from
+    /// --output's extension, else table).
+    #[arg(long, value_enum, ignore_case = true)]
+    pub format: Option<StatusFormat>,
+    /// Write the status to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    Table,
+    Json,
+    Html,
+    Sarif,
 }
 
 #[derive(Debug, clap::Args)]
@@ -313,6 +361,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Scan(args) => scan(args, color),
         Command::Scripts(args) => crate::scripts::run(args),
         Command::Collect(args) => collect(args),
+        Command::Status(args) => status(args),
         Command::Diff(args) => diff(args),
         Command::Explain(args) => explain(args),
         Command::CollectScript { output, grant } => {
@@ -911,6 +960,119 @@ fn diff(args: DiffArgs) -> Result<u8> {
         None => write_stdout(&text)?,
     }
     Ok(if diff.worse {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+/// `linkready status`.
+fn status(args: StatusArgs) -> Result<u8> {
+    use linkready_reports::status::{
+        StatusReport, render_status_html, render_status_json, render_status_sarif,
+        render_status_table, status_summary_line,
+    };
+    let config = crate::config::load(args.config.as_deref(), crate::config::today())?;
+    let specs = server_specs(&args.servers, &args.server_files)?;
+    if specs.is_empty() && args.inventories.is_empty() {
+        bail!(
+            "status: nothing to read: give --server CONN, --servers FILE or --inventory FILE|DIR"
+        );
+    }
+    let mut inventory_paths = Vec::new();
+    let mut input_errors = Vec::new();
+    for path in &args.inventories {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = walkdir::WalkDir::new(path)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|entry| {
+                    entry.file_type().is_file()
+                        && crate::collect::inventory::is_inventory_name(entry.path())
+                })
+                .map(|entry| entry.into_path())
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                input_errors.push(format!(
+                    "{}: no *.inventory.json in the folder",
+                    path.display()
+                ));
+            }
+            inventory_paths.extend(found);
+        } else {
+            inventory_paths.push(path.clone());
+        }
+    }
+    let mut instances = Vec::new();
+    if !specs.is_empty() {
+        let password = if specs.iter().any(|spec| spec.user.is_some()) {
+            Some(password()?)
+        } else {
+            None
+        };
+        let options = args.timeouts.live_options(usize::from(args.jobs));
+        instances.extend(crate::collect::live::collect_servers(
+            specs, password, &options,
+        ));
+    }
+    for path in &inventory_paths {
+        let (instance, input) = crate::inventory_instance(path);
+        if let Some(error) = input.error {
+            input_errors.push(error);
+            continue;
+        }
+        instances.push(instance);
+    }
+    let policy = linkready_rules::link_status::StatusPolicy {
+        max_lag_seconds: i64::from(args.max_lag),
+        certificate_expiry_days: config.settings.certificate_expiry_days,
+    };
+    let statuses = linkready_rules::link_status::link_statuses(&instances, &policy);
+    let report = StatusReport::new(report_time(), policy, statuses, input_errors);
+    let format =
+        args.format.unwrap_or_else(
+            || match output_extension(args.output.as_deref()).as_deref() {
+                Some("json") => StatusFormat::Json,
+                Some("html" | "htm") => StatusFormat::Html,
+                Some("sarif") => StatusFormat::Sarif,
+                _ => StatusFormat::Table,
+            },
+        );
+    let text = match format {
+        StatusFormat::Table => render_status_table(
+            &report,
+            if args.output.is_some() {
+                None
+            } else {
+                stdout_width()
+            },
+        ),
+        StatusFormat::Json => render_status_json(&report),
+        StatusFormat::Html => render_status_html(&report),
+        StatusFormat::Sarif => render_status_sarif(&report),
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, text)
+                .with_context(|| format!("cannot write the status to {}", path.display()))?;
+            eprintln!(
+                "linkready: wrote {}: {}",
+                linkready_reports::terminal_text(&path.display().to_string()),
+                status_summary_line(&report)
+            );
+        }
+        None => write_stdout(&text)?,
+    }
+    for error in &report.input_errors {
+        eprintln!(
+            "linkready: error: {}",
+            linkready_reports::terminal_text(error)
+        );
+    }
+    Ok(if !report.input_errors.is_empty() {
+        EXIT_ERROR
+    } else if report.needs_attention() {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN

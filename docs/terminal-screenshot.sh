@@ -3,13 +3,14 @@
 # sample estate in a real terminal (tmux, 120 columns, colour on), captured
 # with tmux capture-pane and drawn by headless Chromium.
 # Needs tmux, python3 and chromium; run from the repository root after
-# `cargo build --release`.
+# `cargo build --release` (or give another build as LINKREADY_BIN).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 session=linkready-shot
 tmux kill-session -t "$session" 2>/dev/null || true
 tmux new-session -d -s "$session" -x 120 -y 200
-tmux send-keys -t "$session" "clear; ./target/release/linkready scan fixtures/sample-estate" Enter
+bin="${LINKREADY_BIN:-./target/release/linkready}"
+tmux send-keys -t "$session" "clear; $bin scan fixtures/sample-estate" Enter
 sleep 2
 # The prompt line, then the report's first 24 lines (the summary and legend).
 tmux capture-pane -t "$session" -p | sed -n '1,25p' > docs/terminal.txt

@@ -1113,7 +1113,7 @@ fn network_results_make_a_closed_port_a_blocker_and_their_absence_a_note() {
         .iter()
         .filter(|u| u["rule"] == "LR319")
         .collect();
-    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert_eq!(notes.len(), 3, "{notes:?}");
     assert!(
         notes
             .iter()
@@ -1192,7 +1192,7 @@ fn network_results_make_a_closed_port_a_blocker_and_their_absence_a_note() {
         blockers[0]["message"],
         "port 5022 from the managed instance to SQL Server (10.0.4.15) is closed (tested 2026-12-07T09:01:00)"
     );
-    // SQL01 was tested both ways: no note left for it; SQL02 still has one.
+    // SQL01 was tested both ways: no note left for it; SQL02 and SQL03 still have one.
     let left: Vec<&str> = report["unknowns"]
         .as_array()
         .unwrap()
@@ -1200,7 +1200,7 @@ fn network_results_make_a_closed_port_a_blocker_and_their_absence_a_note() {
         .filter(|u| u["rule"] == "LR319")
         .map(|u| u["instance"].as_str().unwrap())
         .collect();
-    assert_eq!(left, ["SQL02", "SQL02"]);
+    assert_eq!(left, ["SQL02", "SQL02", "SQL03", "SQL03"]);
 
     // A file that is not the kit's output: exit 2, the file named.
     let output = linkready(&["scan", inventories, "--network-results", "README.md"]);

@@ -202,7 +202,8 @@ fn a_browser_shows_the_sample_estate() {
     let squeezed = shown.split_whitespace().collect::<Vec<_>>().join(" ");
     for expected in [
         "Readiness for the Azure SQL Managed Instance link",
-        "Databases (7)",
+        "Databases (8)",
+        "LR321 already-linked",
         "Most common blockers",
         "LR202 filestream",
         "Documents not-ready",

@@ -289,6 +289,12 @@ fn regenerate_sample_estate_inventories() {
             "sample-estate/inventories",
             "sql02",
         ),
+        (
+            "sample-sql03",
+            "SQL03",
+            "sample-estate/inventories",
+            "sql03",
+        ),
         ("scripts-sql2016", "SQL16", "link-scripts", "sql2016"),
         ("scripts-sql2019", "SQL19", "link-scripts", "sql2019"),
         (

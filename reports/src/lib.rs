@@ -10,6 +10,7 @@ mod model;
 mod outlook;
 mod sarif;
 pub mod setup;
+pub mod status;
 mod table;
 mod xlsx;
 

@@ -211,6 +211,40 @@ fn instance_cause(instance: &linkready_rules::InstanceAssessment, outlook: &Outl
     if let Some(error) = instance.errors.first() {
         return format!("not assessed: {}", short(error));
     }
+    // An instance is as good as its worst database: when its own findings
+    // do not explain its verdict, the databases that give it do.
+    let own = outlook.top_finding.map(|finding| finding.severity);
+    let explained = match instance.verdict {
+        Verdict::NotReady => matches!(own, Some(Severity::Blocker | Severity::Prerequisite)),
+        Verdict::Unknown => !outlook.unknowns.is_empty(),
+        Verdict::ReadyWithConditions => own.is_some_and(|s| s != Severity::Info),
+        Verdict::Ready => true,
+    };
+    let giving: Vec<&str> = instance
+        .databases
+        .iter()
+        .filter(|db| db.verdict == instance.verdict)
+        .map(|db| db.name.as_str())
+        .collect();
+    if !explained && !giving.is_empty() {
+        let shown: Vec<&str> = giving.iter().take(3).copied().collect();
+        return format!(
+            "{} of its databases {}: {}{}{}",
+            giving.len(),
+            instance.verdict.as_str(),
+            shown.join(", "),
+            if giving.len() > shown.len() {
+                ", …"
+            } else {
+                ""
+            },
+            if instance.prerequisites_assessed() {
+                ""
+            } else {
+                "; prerequisites not assessed: scripts carry no instance facts"
+            }
+        );
+    }
     if let Some(finding) = outlook.top_finding {
         return format!(
             "{} {}: {}",

@@ -7,6 +7,8 @@
 mod assessment;
 mod finding;
 pub mod link_errors;
+pub mod link_facts;
+pub mod link_status;
 mod model;
 mod quote;
 mod registry;

@@ -48,10 +48,13 @@ pub enum FactSet {
     SystemGrants,
     /// Publications, subscriptions, CDC, log shipping.
     Replication,
+    /// The links that exist (distributed availability groups toward a
+    /// managed instance) and their state: read by `linkready status`.
+    Links,
 }
 
 impl FactSet {
-    pub const ALL: [FactSet; 19] = [
+    pub const ALL: [FactSet; 20] = [
         FactSet::ServerProperties,
         FactSet::MasterKey,
         FactSet::DatabaseList,
@@ -71,6 +74,7 @@ impl FactSet {
         FactSet::TraceFlags,
         FactSet::SystemGrants,
         FactSet::Replication,
+        FactSet::Links,
     ];
 
     /// Whether the set holds facts of each database (its gap makes each
@@ -118,6 +122,7 @@ impl FactSet {
             FactSet::TraceFlags => "trace_flags",
             FactSet::SystemGrants => "system_grants",
             FactSet::Replication => "replication",
+            FactSet::Links => "links",
         }
     }
 }
@@ -412,6 +417,8 @@ pub struct InstanceFacts {
     /// Server objects as defined (scripts) or as they are (live). Scripts
     /// show some of them; their absence in scripts proves nothing.
     pub objects: ServerObjects,
+    /// The links that exist on the instance and their state (`status`).
+    pub links: Known<Vec<crate::link_facts::Link>>,
 }
 
 /// Server-level objects: what the link does not replicate, and what it needs.
@@ -571,6 +578,7 @@ impl InstanceFacts {
             collation: Known::unknown(reason),
             server_name: Known::unknown(reason),
             objects: ServerObjects::default(),
+            links: Known::unknown(reason),
         }
     }
 }

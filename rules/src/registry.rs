@@ -60,6 +60,7 @@ pub static RULES: &[&dyn Rule] = &[
     &FixedDatabaseOption,
     &NetworkConnectivity,
     &MultipleDatabaseMode,
+    &AlreadyLinked,
 ];
 
 /// The rules `text` names: the one with that ID or name, else every rule

@@ -170,6 +170,8 @@ const KEYWORDS: &[&str] = &[
     "bit",
     "max",
     "day",
+    // DATEDIFF's datepart (docs/t-sql/functions/datediff-transact-sql.md).
+    "minute",
     "DESC",
     "ASC",
 ];

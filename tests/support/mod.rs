@@ -16,6 +16,7 @@ pub fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// Options for collecting from scripted servers, which answer at once.
+#[allow(dead_code)]
 pub fn live_options(jobs: usize) -> LiveOptions {
     LiveOptions {
         jobs,

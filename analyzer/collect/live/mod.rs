@@ -11,6 +11,7 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::Duration;
 
+use linkready_rules::link_facts::{ConnectError, Link, LinkDatabase, LinkMember, LinkSeeding};
 use linkready_rules::{
     Assembly, AssemblyPermission, AvailabilityGroupMembership, BackupHistory, ColumnName,
     Configuration, DatabaseEncryptionKey, DatabaseFacts, DatabaseFile, DatabaseSetting,
@@ -139,10 +140,40 @@ impl RawServer {
         self.results.iter().find(|r| r.query == name)
     }
 
+    /// The major version whose catalog queries apply (see [`catalog_major`]).
+    fn catalog_major(&self) -> Option<u16> {
+        self.ok(SERVER_PROPERTIES.name)
+            .and_then(RawResult::first_record)
+            .and_then(|row| catalog_major(&row))
+    }
+
     /// The result of `name`, when the query ran without error.
     fn ok(&self, name: &str) -> Option<&RawResult> {
         self.result(name).filter(|r| r.error.is_none())
     }
+}
+
+/// What Azure SQL Managed Instance's engine counts as for the catalog
+/// queries: its `SERVERPROPERTY('EngineEdition')` is 8 and its version
+/// 12.0.2000.8, which "does not indicate SQL engine version 12": it "always
+/// runs the latest stable SQL engine version, which is equal to or higher
+/// than latest available RTM version of SQL Server" (MicrosoftDocs/sql-docs
+/// azure-sql/managed-instance/sql-managed-instance-paas-overview.md,
+/// "Programmatically identify a managed instance"), SQL Server 2025 (17).
+/// `status` reads a link's managed-instance side with it.
+pub const MANAGED_INSTANCE_ENGINE_EDITION: i64 = 8;
+const MANAGED_INSTANCE_CATALOG_MAJOR: u16 = 17;
+
+/// The major version whose catalog the server has: its ProductVersion's,
+/// or the newest for a managed instance.
+fn catalog_major(properties: &Record<'_>) -> Option<u16> {
+    if properties.number("engine_edition") == Some(MANAGED_INSTANCE_ENGINE_EDITION) {
+        return Some(MANAGED_INSTANCE_CATALOG_MAJOR);
+    }
+    properties
+        .text("product_version")
+        .and_then(|v| ProductVersion::parse(&v))
+        .map(|v| v.major)
 }
 
 /// The facts of a database's module code, scanned as it was read.
@@ -282,9 +313,7 @@ async fn read_server(
     .await;
     let major = properties
         .first_record()
-        .and_then(|row| row.text("product_version"))
-        .and_then(|v| ProductVersion::parse(&v))
-        .map(|v| v.major);
+        .and_then(|row| catalog_major(&row));
     let connection_lost = properties.error.as_deref().is_some_and(is_connection_error);
     raw.results.push(properties);
     if connection_lost {
@@ -728,7 +757,7 @@ pub fn lower_server(mut raw: RawServer, source: Source) -> Instance {
             &raw,
             source,
             &queries::MASTER_KEY,
-            facts.version.as_known().map(|v| v.major),
+            raw.catalog_major(),
         )),
     };
     for result in &raw.results {
@@ -738,9 +767,130 @@ pub fn lower_server(mut raw: RawServer, source: Source) -> Instance {
     }
     record_instance_gaps(&raw, &mut instance);
     lower_server_objects(&raw, &mut instance);
+    instance.facts.links = lower_links(&raw, source, raw.catalog_major());
     let scanned = std::mem::take(&mut raw.scanned_modules);
     lower_databases(&raw, scanned, &mut instance);
     instance
+}
+
+/// The distributed availability groups and their state (`links`,
+/// `link_databases`, `link_seeding`): unknown when the groups could not be
+/// read; a group's databases or seeding unknown when only that query failed.
+fn lower_links(raw: &RawServer, source: Source, major: Option<u16>) -> Known<Vec<Link>> {
+    let Some(groups) = raw.ok(queries::LINKS.name) else {
+        return Known::unknown(unread_reason(raw, source, &queries::LINKS, major));
+    };
+    let mut links: Vec<Link> = Vec::new();
+    let databases = raw.ok(queries::LINK_DATABASES.name);
+    let seeding = raw.ok(queries::LINK_SEEDING.name);
+    for row in groups.records() {
+        let Some(name) = row.text("link") else {
+            continue;
+        };
+        let member = LinkMember {
+            name: row.text("member").unwrap_or_default(),
+            endpoint_url: row.text("endpoint_url"),
+            availability_mode: row.text("availability_mode"),
+            is_local: row.number("is_local").map(|n| n != 0),
+            role: row.text("role"),
+            connected_state: row.text("connected_state"),
+            synchronization_health: row.text("synchronization_health"),
+            last_connect_error: row
+                .number("last_connect_error_number")
+                .filter(|number| *number != 0)
+                .map(|number| ConnectError {
+                    number,
+                    description: row.text("last_connect_error_description"),
+                    minutes_ago: row.number("last_connect_error_minutes_ago"),
+                }),
+        };
+        match links.iter_mut().find(|link| link.name == name) {
+            Some(link) => link.members.push(member),
+            None => {
+                let databases = match rows_of_link(
+                    raw,
+                    source,
+                    major,
+                    databases,
+                    &queries::LINK_DATABASES,
+                    &name,
+                ) {
+                    Known::Known(rows) => Known::Known(
+                        rows.iter()
+                            .map(|r| LinkDatabase {
+                                database: r.text("database_name").unwrap_or_default(),
+                                member: r.text("member"),
+                                is_local: r.flag("is_local"),
+                                synchronization_state: r.text("synchronization_state"),
+                                synchronization_health: r.text("synchronization_health"),
+                                database_state: r.text("database_state"),
+                                suspended: r.flag("is_suspended"),
+                                suspend_reason: r.text("suspend_reason"),
+                                log_send_queue_kb: r.number("log_send_queue_kb"),
+                                redo_queue_kb: r.number("redo_queue_kb"),
+                                secondary_lag_seconds: r.number("secondary_lag_seconds"),
+                            })
+                            .collect(),
+                    ),
+                    Known::Unknown(reason) => Known::Unknown(reason),
+                };
+                let seeding = match rows_of_link(
+                    raw,
+                    source,
+                    major,
+                    seeding,
+                    &queries::LINK_SEEDING,
+                    &name,
+                ) {
+                    Known::Known(rows) => Known::Known(
+                        rows.iter()
+                            .map(|r| LinkSeeding {
+                                database: r.text("database_name").unwrap_or_default(),
+                                current_state: r.text("current_state"),
+                                failure_state: r.text("failure_state"),
+                                error_code: r.number("error_code"),
+                                attempts: r.number("attempts"),
+                                started_minutes_ago: r.number("started_minutes_ago"),
+                                completed: r.flag("completed"),
+                                transferred_bytes: r.number("transferred_bytes"),
+                                database_bytes: r.number("database_bytes"),
+                                failure_message: r.text("failure_message"),
+                                log_backups_since_start: r.number("log_backups_since_start"),
+                            })
+                            .collect(),
+                    ),
+                    Known::Unknown(reason) => Known::Unknown(reason),
+                };
+                links.push(Link {
+                    name,
+                    members: vec![member],
+                    databases,
+                    seeding,
+                });
+            }
+        }
+    }
+    Known::Known(links)
+}
+
+/// The rows of `result` for the link `name`, or why the query gave none.
+fn rows_of_link<'r>(
+    raw: &RawServer,
+    source: Source,
+    major: Option<u16>,
+    result: Option<&'r RawResult>,
+    query: &queries::QueryDefinition,
+    name: &str,
+) -> Known<Vec<Record<'r>>> {
+    match result {
+        None => Known::unknown(unread_reason(raw, source, query, major)),
+        Some(result) => Known::Known(
+            result
+                .records()
+                .filter(|r| r.text("link").as_deref() == Some(name))
+                .collect(),
+        ),
+    }
 }
 
 /// A server audit's target from `sys.server_audits.type` (FL, SL, AL), or
@@ -802,10 +952,7 @@ fn unread_reason(
 /// database's files too, so its failure matters only where that step
 /// failed as well (see `record_database_gaps`).
 fn record_instance_gaps(raw: &RawServer, instance: &mut Instance) {
-    let major = match instance.facts.version {
-        Known::Known(version) => Some(version.major),
-        Known::Unknown(_) => None,
-    };
+    let major = raw.catalog_major();
     for query in INSTANCE_QUERIES.iter().filter(|q| q.applies_to(major)) {
         if query.name == queries::DATABASE_FILES.name {
             continue;
@@ -1024,7 +1171,7 @@ fn lower_server_objects(raw: &RawServer, instance: &mut Instance) {
             raw,
             source,
             &queries::TRACE_FLAGS,
-            instance.facts.version.as_known().map(|v| v.major),
+            raw.catalog_major(),
         )),
     };
     objects.system_grants = match raw.result(queries::SYSTEM_GRANTS_2016.name) {
@@ -1146,10 +1293,7 @@ fn lower_databases(raw: &RawServer, scanned: Vec<ScannedModules>, instance: &mut
     let Some(databases) = raw.ok(queries::DATABASES_2016.name) else {
         return;
     };
-    let major = match instance.facts.version {
-        Known::Known(version) => version.major,
-        Known::Unknown(_) => 0,
-    };
+    let major = raw.catalog_major().unwrap_or_default();
     let can_see_definitions = instance.facts.sysadmin == Known::Known(true)
         || raw
             .result(SERVER_PROPERTIES.name)

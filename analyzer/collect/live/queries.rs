@@ -331,6 +331,102 @@ JOIN sys.server_principals AS sp ON sp.principal_id = p.grantee_principal_id
 WHERE sp.name = N'NT AUTHORITY\\SYSTEM' AND p.state IN ('G', 'W');",
 };
 
+/// The distributed availability groups and the state of their two members
+/// (two rows per group; a remote member's state only on the primary).
+/// Read by `linkready status`. The query shape follows MicrosoftDocs/sql-docs
+/// docs/database-engine/availability-groups/windows/distributed-availability-groups.md
+/// ("DMV to list Distributed AG health": sys.availability_replicas of the
+/// distributed group left-joined to sys.dm_hadr_availability_replica_states)
+/// and azure-sql/managed-instance/managed-instance-link-troubleshoot-how-to.md
+/// ("Check link state").
+pub const LINKS: QueryDefinition = QueryDefinition {
+    name: "links",
+    min_major: 13,
+    max_major: ANY,
+    feeds: &[FactSet::Links],
+    sql: "-- linkready:links
+SELECT CAST(ag.name AS nvarchar(256)) AS link,
+       CAST(ar.replica_server_name AS nvarchar(256)) AS member,
+       CAST(ar.endpoint_url AS nvarchar(256)) AS endpoint_url,
+       CAST(ar.availability_mode_desc AS nvarchar(60)) AS availability_mode,
+       CAST(ars.is_local AS int) AS is_local,
+       CAST(ars.role_desc AS nvarchar(60)) AS role,
+       CAST(ars.connected_state_desc AS nvarchar(60)) AS connected_state,
+       CAST(ars.synchronization_health_desc AS nvarchar(60)) AS synchronization_health,
+       CAST(ars.last_connect_error_number AS int) AS last_connect_error_number,
+       CAST(ars.last_connect_error_description AS nvarchar(1024)) AS last_connect_error_description,
+       CAST(DATEDIFF(minute, ars.last_connect_error_timestamp, GETDATE()) AS int) AS last_connect_error_minutes_ago
+FROM sys.availability_groups AS ag
+JOIN sys.availability_replicas AS ar ON ar.group_id = ag.group_id
+LEFT JOIN sys.dm_hadr_availability_replica_states AS ars ON ars.replica_id = ar.replica_id
+WHERE ag.is_distributed = 1;",
+};
+
+/// Each database's replica rows of the distributed groups: on the primary
+/// the partner's row tells how far the secondary is (the failover page
+/// joins the same DMV to the distributed group: azure-sql/managed-instance/
+/// managed-instance-link-failover-how-to.md).
+pub const LINK_DATABASES: QueryDefinition = QueryDefinition {
+    name: "link_databases",
+    min_major: 13,
+    max_major: ANY,
+    feeds: &[FactSet::Links],
+    sql: "-- linkready:link_databases
+SELECT CAST(ag.name AS nvarchar(256)) AS link,
+       CAST(ar.replica_server_name AS nvarchar(256)) AS member,
+       CAST(DB_NAME(drs.database_id) AS nvarchar(256)) AS database_name,
+       CAST(drs.is_local AS int) AS is_local,
+       CAST(drs.synchronization_state_desc AS nvarchar(60)) AS synchronization_state,
+       CAST(drs.synchronization_health_desc AS nvarchar(60)) AS synchronization_health,
+       CAST(drs.database_state_desc AS nvarchar(60)) AS database_state,
+       CAST(drs.is_suspended AS int) AS is_suspended,
+       CAST(drs.suspend_reason_desc AS nvarchar(60)) AS suspend_reason,
+       CAST(drs.log_send_queue_size AS bigint) AS log_send_queue_kb,
+       CAST(drs.redo_queue_size AS bigint) AS redo_queue_kb,
+       CAST(drs.secondary_lag_seconds AS bigint) AS secondary_lag_seconds
+FROM sys.availability_groups AS ag
+JOIN sys.dm_hadr_database_replica_states AS drs ON drs.group_id = ag.group_id
+LEFT JOIN sys.availability_replicas AS ar ON ar.replica_id = drs.replica_id
+WHERE ag.is_distributed = 1;",
+};
+
+/// The latest automatic seeding of each database of a distributed group
+/// (or of its local member group: which id a link's seeding row carries is
+/// not documented, so both are matched), its progress while it runs (the
+/// troubleshooting page joins local_physical_seeding_id to operation_id),
+/// and the log backups taken since it started (errors 1408/1412).
+pub const LINK_SEEDING: QueryDefinition = QueryDefinition {
+    name: "link_seeding",
+    min_major: 13,
+    max_major: ANY,
+    feeds: &[FactSet::Links],
+    sql: "-- linkready:link_seeding
+SELECT CAST(ag.name AS nvarchar(256)) AS link,
+       CAST(d.name AS nvarchar(256)) AS database_name,
+       CAST(s.current_state AS nvarchar(60)) AS current_state,
+       CAST(s.failure_state_desc AS nvarchar(256)) AS failure_state,
+       CAST(s.error_code AS int) AS error_code,
+       CAST(s.number_of_attempts AS int) AS attempts,
+       CAST(DATEDIFF(minute, s.start_time, GETDATE()) AS int) AS started_minutes_ago,
+       CAST(CASE WHEN s.completion_time IS NULL THEN 0 ELSE 1 END AS int) AS completed,
+       CAST(ps.transferred_size_bytes AS bigint) AS transferred_bytes,
+       CAST(ps.database_size_bytes AS bigint) AS database_bytes,
+       CAST(ps.failure_message AS nvarchar(1024)) AS failure_message,
+       CAST((SELECT COUNT(*) FROM msdb.dbo.backupset AS b
+             WHERE b.database_name = d.name COLLATE DATABASE_DEFAULT AND b.type = 'L'
+               AND b.backup_finish_date >= s.start_time) AS int) AS log_backups_since_start
+FROM sys.dm_hadr_automatic_seeding AS s
+JOIN sys.databases AS d ON d.group_database_id = s.ag_db_id
+JOIN sys.availability_groups AS ag ON ag.is_distributed = 1
+ AND (s.ag_id = ag.group_id
+      OR s.ag_id IN (SELECT la.group_id FROM sys.availability_groups AS la
+                     JOIN sys.availability_replicas AS lr ON lr.group_id = ag.group_id
+                      AND lr.replica_server_name COLLATE DATABASE_DEFAULT = la.name COLLATE DATABASE_DEFAULT))
+LEFT JOIN sys.dm_hadr_physical_seeding_stats AS ps ON ps.local_physical_seeding_id = s.operation_id
+WHERE s.start_time = (SELECT MAX(l.start_time) FROM sys.dm_hadr_automatic_seeding AS l
+                      WHERE l.ag_id = s.ag_id AND l.ag_db_id = s.ag_db_id);",
+};
+
 /// The queries after server properties, in the order they run.
 pub const INSTANCE_QUERIES: &[QueryDefinition] = &[
     MASTER_KEY,
@@ -349,6 +445,9 @@ pub const INSTANCE_QUERIES: &[QueryDefinition] = &[
     STARTUP_PARAMETERS,
     LOG_SHIPPING,
     SYSTEM_GRANTS_2016,
+    LINKS,
+    LINK_DATABASES,
+    LINK_SEEDING,
 ];
 
 /// What one database holds, one row per object: run in the database with

@@ -57,6 +57,7 @@ mod lr317_event_file_target;
 mod lr318_fixed_database_option;
 mod lr319_network_connectivity;
 mod lr320_multiple_database_mode;
+mod lr321_already_linked;
 
 pub use lr101_unsupported_version::UnsupportedVersion;
 pub use lr102_missing_servicing_update::MissingServicingUpdate;
@@ -115,3 +116,4 @@ pub use lr317_event_file_target::EventFileTarget;
 pub use lr318_fixed_database_option::FixedDatabaseOption;
 pub use lr319_network_connectivity::NetworkConnectivity;
 pub use lr320_multiple_database_mode::MultipleDatabaseMode;
+pub use lr321_already_linked::AlreadyLinked;

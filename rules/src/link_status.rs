@@ -1,0 +1,747 @@
+//! `linkready status`: one verdict per existing link (healthy, degraded,
+//! broken, or unknown when what decides it could not be read), with the
+//! reasons, each naming the Microsoft page it rests on. Pure: it reads the
+//! fact model (crate::link_facts and the instance's endpoints, trace flags
+//! and backup history), wherever the facts came from.
+//!
+//! Sources (MicrosoftDocs/sql-docs):
+//! - STATE: docs/relational-databases/system-dynamic-management-objects/
+//!   sys-dm-hadr-availability-replica-states-transact-sql.md (connected_state,
+//!   synchronization_health; a remote replica has a row only on the primary)
+//! - DBSTATE: …/sys-dm-hadr-database-replica-states-transact-sql.md
+//!   (synchronization_state "NOT SYNCHRONIZING", is_suspended, secondary_lag_seconds)
+//! - SEEDING: …/sys-dm-hadr-automatic-seeding.md and
+//!   …/sys-dm-hadr-physical-seeding-stats.md
+//! - TROUBLESHOOT: azure-sql/managed-instance/managed-instance-link-troubleshoot-how-to.md
+//!   ("Initial seeding": cancelled after 6 days, restarts after an
+//!   interruption; errors 1408/1412 from log backups during seeding; trace
+//!   flag 12381 off once seeding is done; "Expired certificate"; "Database
+//!   unavailable after server restart": the managed instance's first full backup)
+//! - BEST: azure-sql/managed-instance/managed-instance-link-best-practices.md
+//!   ("Take log backups regularly"; "Rotate certificate")
+//! - FAILOVER: azure-sql/managed-instance/managed-instance-link-failover-how-to.md
+//!   (after a forced failover both sides can be primary: split brain)
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::link_facts::{Link, LinkDatabase, LinkSeeding, MANAGED_INSTANCE_DNS_SUFFIX};
+use crate::model::{Instance, Known};
+
+/// A link's verdict, from best to worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkHealth {
+    Healthy,
+    /// What decides it could not be read: never a pass.
+    Unknown,
+    Degraded,
+    Broken,
+}
+
+impl LinkHealth {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkHealth::Healthy => "healthy",
+            LinkHealth::Unknown => "unknown",
+            LinkHealth::Degraded => "degraded",
+            LinkHealth::Broken => "broken",
+        }
+    }
+}
+
+/// What the verdict takes as limits that Microsoft's pages give no number
+/// for (linkready's policy, said as such in the output).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct StatusPolicy {
+    /// A secondary trailing by more than this is degraded.
+    pub max_lag_seconds: i64,
+    /// An endpoint certificate expiring within this many days is degraded
+    /// (the same setting as LR109).
+    pub certificate_expiry_days: i64,
+}
+
+impl Default for StatusPolicy {
+    fn default() -> Self {
+        StatusPolicy {
+            max_lag_seconds: 300,
+            certificate_expiry_days: 90,
+        }
+    }
+}
+
+/// Automatic seeding of a link is cancelled after six days
+/// (TROUBLESHOOT, "Initial seeding").
+pub const SEEDING_LIMIT_MINUTES: i64 = 6 * 24 * 60;
+
+/// The trace flag that keeps the log during seeding (TROUBLESHOOT).
+pub const SEEDING_TRACE_FLAG: u16 = 12381;
+
+/// One reason for a verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatusReason {
+    /// The verdict this reason alone gives (healthy: a note).
+    pub health: LinkHealth,
+    /// A short stable key (`disconnected`, `seeding-cancelled`, …).
+    pub key: &'static str,
+    pub text: String,
+    /// The page it rests on (MicrosoftDocs/sql-docs path), or "linkready
+    /// policy" for a limit Microsoft does not give.
+    pub source: &'static str,
+}
+
+/// One database of a link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DatabaseStatus {
+    pub database: String,
+    /// `seeding`, `synchronizing`, `synchronized`, `not synchronizing`,
+    /// `suspended`, `failed seeding`, `unknown`.
+    pub state: String,
+    pub health: LinkHealth,
+    /// The partner's (secondary's) row when this side is primary, else the local one.
+    pub synchronization_state: Option<String>,
+    pub synchronization_health: Option<String>,
+    pub secondary_lag_seconds: Option<i64>,
+    pub log_send_queue_kb: Option<i64>,
+    pub redo_queue_kb: Option<i64>,
+    pub seeding: Option<LinkSeeding>,
+    /// Seeding progress, 0–100, while it runs.
+    pub seeding_percent: Option<u8>,
+    /// Log backups in the last day (msdb), when read.
+    pub log_backups_last_day: Option<usize>,
+}
+
+/// One link as seen from one instance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LinkStatus {
+    pub instance: String,
+    pub link: String,
+    pub health: LinkHealth,
+    pub reasons: Vec<StatusReason>,
+    pub local_member: Option<String>,
+    /// PRIMARY or SECONDARY: which side leads the link now.
+    pub local_role: Option<String>,
+    pub partner_member: Option<String>,
+    pub partner_endpoint: Option<String>,
+    pub connected_state: Option<String>,
+    pub synchronization_health: Option<String>,
+    pub availability_mode: Option<String>,
+    pub certificate_days_left: Option<i64>,
+    /// Trace flag 12381 is on, when the trace flags were read.
+    pub trace_flag_12381: Option<bool>,
+    pub databases: Vec<DatabaseStatus>,
+}
+
+/// What status found on one instance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InstanceStatus {
+    pub instance: String,
+    /// Why the links could not be read, if so (the instance is unknown).
+    pub unknown: Option<String>,
+    pub links: Vec<LinkStatus>,
+}
+
+/// Judges every link of every instance, then across instances: two sides
+/// of one link that both say primary are a split brain.
+pub fn link_statuses(instances: &[Instance], policy: &StatusPolicy) -> Vec<InstanceStatus> {
+    let mut statuses: Vec<InstanceStatus> = instances
+        .iter()
+        .map(|instance| instance_status(instance, policy))
+        .collect();
+    let mut primaries: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for status in &statuses {
+        for link in &status.links {
+            if link.local_role.as_deref() == Some("PRIMARY") {
+                primaries
+                    .entry(link.link.to_lowercase())
+                    .or_default()
+                    .push(status.instance.clone());
+            }
+        }
+    }
+    for status in &mut statuses {
+        for link in &mut status.links {
+            let Some(sides) = primaries.get(&link.link.to_lowercase()) else {
+                continue;
+            };
+            if sides.len() > 1 && link.local_role.as_deref() == Some("PRIMARY") {
+                let others: Vec<&str> = sides
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|side| *side != status.instance)
+                    .collect();
+                push(
+                    link,
+                    LinkHealth::Broken,
+                    "split-brain",
+                    format!(
+                        "split brain: {} is primary here and on {} (after a forced failover, set the old primary to secondary with ALTER AVAILABILITY GROUP … SET (ROLE = SECONDARY), or drop the link)",
+                        link.link,
+                        others.join(", ")
+                    ),
+                    FAILOVER,
+                );
+            }
+        }
+    }
+    statuses
+}
+
+const STATE: &str = "docs/relational-databases/system-dynamic-management-objects/sys-dm-hadr-availability-replica-states-transact-sql.md";
+const DBSTATE: &str = "docs/relational-databases/system-dynamic-management-objects/sys-dm-hadr-database-replica-states-transact-sql.md";
+const SEEDING: &str =
+    "docs/relational-databases/system-dynamic-management-objects/sys-dm-hadr-automatic-seeding.md";
+const TROUBLESHOOT: &str =
+    "azure-sql/managed-instance/managed-instance-link-troubleshoot-how-to.md";
+const BEST: &str = "azure-sql/managed-instance/managed-instance-link-best-practices.md";
+const FAILOVER: &str = "azure-sql/managed-instance/managed-instance-link-failover-how-to.md";
+const POLICY: &str = "linkready policy (Microsoft's pages give no number)";
+
+fn push(
+    link: &mut LinkStatus,
+    health: LinkHealth,
+    key: &'static str,
+    text: String,
+    source: &'static str,
+) {
+    link.health = link.health.max(health);
+    link.reasons.push(StatusReason {
+        health,
+        key,
+        text,
+        source,
+    });
+}
+
+fn instance_status(instance: &Instance, policy: &StatusPolicy) -> InstanceStatus {
+    let links = match &instance.facts.links {
+        Known::Known(links) => links,
+        Known::Unknown(reason) => {
+            return InstanceStatus {
+                instance: instance.name.clone(),
+                unknown: Some(reason.clone()),
+                links: Vec::new(),
+            };
+        }
+    };
+    InstanceStatus {
+        instance: instance.name.clone(),
+        unknown: None,
+        links: links
+            .iter()
+            .filter(|link| link.is_managed_instance_link())
+            .map(|link| judge(instance, link, policy))
+            .collect(),
+    }
+}
+
+fn is_not_synchronizing(state: &str) -> bool {
+    // DBSTATE spells it with a space; accept the underscore too.
+    state.eq_ignore_ascii_case("NOT SYNCHRONIZING")
+        || state.eq_ignore_ascii_case("NOT_SYNCHRONIZING")
+}
+
+fn judge(instance: &Instance, link: &Link, policy: &StatusPolicy) -> LinkStatus {
+    let local = link.local_member();
+    let partner = link.partner_member();
+    let local_role = local.and_then(|m| m.role.clone());
+    let primary_here = local_role.as_deref() == Some("PRIMARY");
+    // The partner's state row exists only on the primary (STATE); on the
+    // secondary, the local row says whether it is connected to the primary.
+    let state_row = if primary_here { partner } else { local };
+    let certificate_days_left = instance
+        .facts
+        .objects
+        .mirroring_endpoints
+        .iter()
+        .filter_map(|endpoint| endpoint.value.certificate_days_left)
+        .min();
+    let trace_flag_12381 = instance
+        .facts
+        .objects
+        .trace_flags
+        .as_known()
+        .map(|flags| flags.contains(&SEEDING_TRACE_FLAG));
+    let mut status = LinkStatus {
+        instance: instance.name.clone(),
+        link: link.name.clone(),
+        health: LinkHealth::Healthy,
+        reasons: Vec::new(),
+        local_member: local.map(|m| m.name.clone()),
+        local_role: local_role.clone(),
+        partner_member: partner.map(|m| m.name.clone()),
+        partner_endpoint: partner.and_then(|m| m.endpoint_url.clone()),
+        connected_state: state_row.and_then(|m| m.connected_state.clone()),
+        synchronization_health: state_row.and_then(|m| m.synchronization_health.clone()),
+        availability_mode: partner
+            .and_then(|m| m.availability_mode.clone())
+            .or_else(|| local.and_then(|m| m.availability_mode.clone())),
+        certificate_days_left,
+        trace_flag_12381,
+        databases: Vec::new(),
+    };
+
+    // The replicas: role, connection, synchronization health.
+    match (local, state_row) {
+        (None, _) => push(
+            &mut status,
+            LinkHealth::Broken,
+            "no-state",
+            "this instance reports no state for the link's members: the managed instance has not joined, or the link was dropped on the Azure side".to_string(),
+            STATE,
+        ),
+        (Some(local), _) if local.role.as_deref() == Some("RESOLVING") => push(
+            &mut status,
+            LinkHealth::Broken,
+            "resolving",
+            format!("{} is RESOLVING: neither primary nor secondary", local.name),
+            STATE,
+        ),
+        (Some(_), None) => push(
+            &mut status,
+            LinkHealth::Broken,
+            "partner-missing",
+            "the primary reports no state for the managed instance's member: it has never connected".to_string(),
+            STATE,
+        ),
+        (Some(_), Some(row)) => {
+            if primary_here && row.role.as_deref() == Some("PRIMARY") {
+                let text = format!(
+                    "split brain: {} and {} both report PRIMARY",
+                    status.local_member.as_deref().unwrap_or("?"),
+                    row.name
+                );
+                push(
+                    &mut status,
+                    LinkHealth::Broken,
+                    "split-brain",
+                    text,
+                    FAILOVER,
+                );
+            }
+            match row.connected_state.as_deref() {
+                Some("CONNECTED") => {}
+                Some(other) => {
+                    let error = row
+                        .last_connect_error
+                        .as_ref()
+                        .map(|e| {
+                            format!(
+                                "; last connection error {}{}{} (linkready explain {})",
+                                e.number,
+                                e.description
+                                    .as_deref()
+                                    .map(|d| format!(": {d}"))
+                                    .unwrap_or_default(),
+                                e.minutes_ago
+                                    .map(|m| format!(", {} ago", minutes_text(m)))
+                                    .unwrap_or_default(),
+                                e.number
+                            )
+                        })
+                        .unwrap_or_default();
+                    push(
+                        &mut status,
+                        LinkHealth::Broken,
+                        "disconnected",
+                        format!("{} is {other}{error}", row.name),
+                        STATE,
+                    );
+                }
+                None => push(
+                    &mut status,
+                    LinkHealth::Unknown,
+                    "connected-state-unread",
+                    format!("no connected state for {}", row.name),
+                    STATE,
+                ),
+            }
+            match row.synchronization_health.as_deref() {
+                Some("NOT_HEALTHY") => push(
+                    &mut status,
+                    LinkHealth::Broken,
+                    "not-healthy",
+                    "synchronization health NOT_HEALTHY: a database is not synchronizing"
+                        .to_string(),
+                    STATE,
+                ),
+                Some("PARTIALLY_HEALTHY") => push(
+                    &mut status,
+                    LinkHealth::Degraded,
+                    "partially-healthy",
+                    "synchronization health PARTIALLY_HEALTHY: a database has not reached its target state".to_string(),
+                    STATE,
+                ),
+                _ => {}
+            }
+        }
+    }
+
+    // The endpoint certificate (TROUBLESHOOT "Expired certificate"; BEST "Rotate certificate").
+    if let Some(days) = certificate_days_left {
+        if days < 0 {
+            push(
+                &mut status,
+                LinkHealth::Broken,
+                "certificate-expired",
+                format!("the endpoint certificate expired {} days ago", -days),
+                TROUBLESHOOT,
+            );
+        } else if days <= policy.certificate_expiry_days {
+            push(
+                &mut status,
+                LinkHealth::Degraded,
+                "certificate-expiring",
+                format!(
+                    "the endpoint certificate expires in {days} days (rotate it before: linkready rule LR109)"
+                ),
+                BEST,
+            );
+        }
+    }
+
+    // The databases.
+    let seeding: &[LinkSeeding] = match &link.seeding {
+        Known::Known(rows) => rows,
+        Known::Unknown(reason) => {
+            push(
+                &mut status,
+                LinkHealth::Unknown,
+                "seeding-unread",
+                format!("seeding not read: {reason}"),
+                SEEDING,
+            );
+            &[]
+        }
+    };
+    let rows: &[LinkDatabase] = match &link.databases {
+        Known::Known(rows) => rows,
+        Known::Unknown(reason) => {
+            push(
+                &mut status,
+                LinkHealth::Unknown,
+                "databases-unread",
+                format!("database replica states not read: {reason}"),
+                DBSTATE,
+            );
+            &[]
+        }
+    };
+    let mut names: Vec<&str> = rows
+        .iter()
+        .map(|row| row.database.as_str())
+        .chain(seeding.iter().map(|s| s.database.as_str()))
+        .collect();
+    names.sort_by_key(|name| name.to_lowercase());
+    names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    if names.is_empty() && link.databases.as_known().is_some() {
+        push(
+            &mut status,
+            LinkHealth::Broken,
+            "no-databases",
+            "the link replicates no database".to_string(),
+            DBSTATE,
+        );
+    }
+    let mut seeding_done_everywhere = true;
+    for name in names {
+        let mut database = judge_database(instance, name, rows, seeding, primary_here);
+        if database.seeding.as_ref().is_some_and(|s| !s.completed) {
+            seeding_done_everywhere = false;
+        }
+        for (health, key, text, source) in database_reasons(&database, primary_here, policy) {
+            database.health = database.health.max(health);
+            push(&mut status, health, key, text, source);
+        }
+        status.databases.push(database);
+    }
+
+    // Trace flag 12381 keeps the log for seeding; off once seeding is done.
+    if trace_flag_12381 == Some(true) && seeding_done_everywhere && !status.databases.is_empty() {
+        push(
+            &mut status,
+            LinkHealth::Degraded,
+            "trace-flag-12381",
+            "trace flag 12381 is still on after seeding finished: turn it off (DBCC TRACEOFF (12381, -1)) so the log can truncate as usual".to_string(),
+            TROUBLESHOOT,
+        );
+    }
+    // After a failover to the managed instance: its first full backup
+    // (TROUBLESHOOT "Database unavailable after server restart": check
+    // msdb.dbo.backupset on the managed instance for type 'D').
+    let here_is_managed_instance =
+        local
+            .and_then(|m| m.endpoint_url.as_deref())
+            .is_some_and(|url| {
+                url.to_ascii_lowercase()
+                    .contains(MANAGED_INSTANCE_DNS_SUFFIX)
+            });
+    if here_is_managed_instance && primary_here {
+        for database in &status.databases.clone() {
+            let backups = instance
+                .database(&database.database)
+                .and_then(|db| db.facts.backups.as_ref());
+            match backups {
+                Some(b) if b.value.full_backups + b.value.copy_only_full_backups > 0 => push(
+                    &mut status,
+                    LinkHealth::Healthy,
+                    "first-full-backup-taken",
+                    format!(
+                        "{}: the managed instance has taken its first full backup",
+                        database.database
+                    ),
+                    TROUBLESHOOT,
+                ),
+                Some(_) => push(
+                    &mut status,
+                    LinkHealth::Degraded,
+                    "no-first-full-backup",
+                    format!(
+                        "{}: the managed instance has no full backup yet: do not drop the link before it has one (a restart could leave the database unavailable)",
+                        database.database
+                    ),
+                    TROUBLESHOOT,
+                ),
+                None => push(
+                    &mut status,
+                    LinkHealth::Unknown,
+                    "first-full-backup-unread",
+                    format!(
+                        "{}: the managed instance's backup history was not read: check its first full backup before dropping the link",
+                        database.database
+                    ),
+                    TROUBLESHOOT,
+                ),
+            }
+        }
+    } else if local_role.as_deref() == Some("SECONDARY") {
+        push(
+            &mut status,
+            LinkHealth::Healthy,
+            "first-full-backup",
+            "the managed instance is primary: before you drop the link, check its first full backup exists (msdb.dbo.backupset type 'D' on the managed instance; not readable from SQL Server)".to_string(),
+            TROUBLESHOOT,
+        );
+    }
+    status
+}
+
+fn minutes_text(minutes: i64) -> String {
+    match minutes {
+        m if m < 120 => format!("{m} min"),
+        m if m < 48 * 60 => format!("{} h", m / 60),
+        m => format!("{} days", m / (24 * 60)),
+    }
+}
+
+fn judge_database(
+    instance: &Instance,
+    name: &str,
+    rows: &[LinkDatabase],
+    seeding: &[LinkSeeding],
+    primary_here: bool,
+) -> DatabaseStatus {
+    let mine: Vec<&LinkDatabase> = rows
+        .iter()
+        .filter(|row| row.database.eq_ignore_ascii_case(name))
+        .collect();
+    // On the primary, the partner's row says how far the secondary is.
+    let row = if primary_here {
+        mine.iter().find(|row| !row.is_local).or(mine.first())
+    } else {
+        mine.iter().find(|row| row.is_local).or(mine.first())
+    };
+    let seeding = seeding
+        .iter()
+        .find(|s| s.database.eq_ignore_ascii_case(name))
+        .cloned();
+    let seeding_percent = seeding.as_ref().and_then(|s| {
+        let (Some(done), Some(total)) = (s.transferred_bytes, s.database_bytes) else {
+            return None;
+        };
+        (total > 0 && !s.completed).then(|| (done.clamp(0, total) * 100 / total) as u8)
+    });
+    let log_backups_last_day = instance
+        .database(name)
+        .and_then(|db| db.facts.backups.as_ref())
+        .map(|b| b.value.log_backups_last_day);
+    let state = match (&seeding, row) {
+        (Some(s), _) if s.current_state.as_deref() == Some("FAILED") => {
+            "failed seeding".to_string()
+        }
+        (Some(s), _) if !s.completed => "seeding".to_string(),
+        (_, Some(r)) if r.suspended => "suspended".to_string(),
+        (_, Some(r)) => r.synchronization_state.as_deref().map_or_else(
+            || "unknown".to_string(),
+            |s| s.to_lowercase().replace('_', " "),
+        ),
+        (_, None) => "unknown".to_string(),
+    };
+    DatabaseStatus {
+        database: name.to_string(),
+        state,
+        health: LinkHealth::Healthy,
+        synchronization_state: row.and_then(|r| r.synchronization_state.clone()),
+        synchronization_health: row.and_then(|r| r.synchronization_health.clone()),
+        secondary_lag_seconds: row.and_then(|r| r.secondary_lag_seconds),
+        log_send_queue_kb: row.and_then(|r| r.log_send_queue_kb),
+        redo_queue_kb: row.and_then(|r| r.redo_queue_kb),
+        seeding,
+        seeding_percent,
+        log_backups_last_day,
+    }
+}
+
+type Reason = (LinkHealth, &'static str, String, &'static str);
+
+fn database_reasons(
+    database: &DatabaseStatus,
+    primary_here: bool,
+    policy: &StatusPolicy,
+) -> Vec<Reason> {
+    let name = &database.database;
+    let mut reasons: Vec<Reason> = Vec::new();
+    let running = database.seeding.as_ref().filter(|s| !s.completed);
+    if let Some(seeding) = &database.seeding
+        && seeding.current_state.as_deref() == Some("FAILED")
+    {
+        reasons.push((
+            LinkHealth::Broken,
+            "seeding-failed",
+            format!(
+                "{name}: seeding FAILED{}{}",
+                seeding
+                    .failure_state
+                    .as_deref()
+                    .map(|f| format!(" ({f})"))
+                    .unwrap_or_default(),
+                seeding
+                    .error_code
+                    .filter(|code| *code != 0)
+                    .map(|code| format!(", error {code} (linkready explain {code})"))
+                    .unwrap_or_default()
+            ),
+            SEEDING,
+        ));
+    }
+
+    if let Some(seeding) = running.filter(|s| s.current_state.as_deref() != Some("FAILED")) {
+        let started = seeding.started_minutes_ago;
+        if started.is_some_and(|m| m >= SEEDING_LIMIT_MINUTES) {
+            reasons.push((
+                LinkHealth::Broken,
+                "seeding-cancelled",
+                format!(
+                    "{name}: seeding has run {} without finishing: a link's seeding is cancelled after 6 days (recreate the link; check the network throughput and the database size)",
+                    minutes_text(started.unwrap_or_default())
+                ),
+                TROUBLESHOOT,
+            ));
+        } else {
+            reasons.push((
+                LinkHealth::Healthy,
+                "seeding",
+                format!(
+                    "{name}: seeding{}{}",
+                    database
+                        .seeding_percent
+                        .map(|p| format!(" {p}%"))
+                        .unwrap_or_default(),
+                    started
+                        .map(|m| format!(", started {} ago", minutes_text(m)))
+                        .unwrap_or_default()
+                ),
+                SEEDING,
+            ));
+        }
+        if seeding.attempts.is_some_and(|n| n > 1) {
+            reasons.push((
+                LinkHealth::Healthy,
+                "seeding-restarted",
+                format!(
+                    "{name}: seeding attempt {} (it restarts from the beginning after any interruption)",
+                    seeding.attempts.unwrap_or_default()
+                ),
+                TROUBLESHOOT,
+            ));
+        }
+        if primary_here && seeding.log_backups_since_start.is_some_and(|n| n > 0) {
+            reasons.push((
+                LinkHealth::Degraded,
+                "log-backup-during-seeding",
+                format!(
+                    "{name}: {} log backups since seeding started: they can truncate log the seeding needs (errors 1408/1412, then the link must be recreated); pause log backups or turn on trace flag 12381 until seeding ends",
+                    seeding.log_backups_since_start.unwrap_or_default()
+                ),
+                TROUBLESHOOT,
+            ));
+        }
+        return reasons;
+    }
+    if database.state == "suspended" {
+        reasons.push((
+            LinkHealth::Broken,
+            "suspended",
+            format!("{name}: data movement is suspended"),
+            DBSTATE,
+        ));
+    } else if database
+        .synchronization_state
+        .as_deref()
+        .is_some_and(is_not_synchronizing)
+    {
+        reasons.push((
+            LinkHealth::Broken,
+            "not-synchronizing",
+            format!("{name}: NOT SYNCHRONIZING"),
+            DBSTATE,
+        ));
+    } else if database.synchronization_state.is_none() && database.seeding.is_none() {
+        reasons.push((
+            LinkHealth::Unknown,
+            "database-state-unread",
+            format!("{name}: no replica state for the database"),
+            DBSTATE,
+        ));
+    }
+    if let Some(lag) = database
+        .secondary_lag_seconds
+        .filter(|lag| *lag > policy.max_lag_seconds)
+    {
+        reasons.push((
+            LinkHealth::Degraded,
+            "lagging",
+            format!(
+                "{name}: the secondary trails by {lag} s (more than {} s: --max-lag); a planned failover waits for it",
+                policy.max_lag_seconds
+            ),
+            POLICY,
+        ));
+    }
+    if primary_here && database.log_backups_last_day == Some(0) {
+        reasons.push((
+            LinkHealth::Degraded,
+            "no-log-backup",
+            format!(
+                "{name}: no log backup in the last day: the log cannot truncate, and replication stops when it is full"
+            ),
+            BEST,
+        ));
+    }
+    reasons
+}
+
+/// The worst verdict of a run (None: no link).
+pub fn worst(statuses: &[InstanceStatus]) -> Option<LinkHealth> {
+    statuses
+        .iter()
+        .flat_map(|status| {
+            status
+                .links
+                .iter()
+                .map(|link| link.health)
+                .chain(status.unknown.as_ref().map(|_| LinkHealth::Unknown))
+        })
+        .max()
+}
