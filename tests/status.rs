@@ -345,3 +345,104 @@ fn the_readme_shows_the_sample_estates_status_as_it_is() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&output.stdout), shown);
 }
+
+#[test]
+fn what_seeding_and_failover_look_like_is_not_a_failure() {
+    let runtime = support::runtime();
+    // While every database seeds, NOT_HEALTHY is seeding, not a break.
+    let text = changed("link-seeding", |s| {
+        s["queries"]["links"]["rows"][1][7] = "NOT_HEALTHY".into();
+    });
+    let server = runtime.block_on(ScriptedServer::start(&text));
+    let (json, exit, _) = status(&[&server], &[]);
+    let link = links(&json)[0];
+    assert_eq!(link["health"], "healthy", "{link}");
+    assert!(keys(link).contains(&"not-healthy-while-seeding"));
+    assert_eq!(exit, 0);
+    // Log backups during seeding with trace flag 12381 on: a note.
+    let text = changed("link-seeding", |s| {
+        s["queries"]["link_seeding"]["rows"][0][11] = 4.into();
+        let flags = s["queries"]["trace_flags"]["rows"].as_array_mut().unwrap();
+        flags.push(serde_json::json!([12381, 1, 1, 0]));
+    });
+    let server = runtime.block_on(ScriptedServer::start(&text));
+    let (json, _, _) = status(&[&server], &[]);
+    let link = links(&json)[0];
+    assert_eq!(link["health"], "healthy", "{link}");
+    assert!(keys(link).contains(&"log-backup-during-seeding"));
+    // A FAILED seeding row while the database replicates: a note.
+    let text = changed("link-healthy", |s| {
+        s["queries"]["link_seeding"]["rows"][0][2] = "FAILED".into();
+        s["queries"]["link_seeding"]["rows"][0][3] = "Seeding Check Message Timeout".into();
+    });
+    let server = runtime.block_on(ScriptedServer::start(&text));
+    let (json, _, _) = status(&[&server], &[]);
+    let link = links(&json)[0];
+    assert_eq!(link["health"], "healthy", "{link}");
+    assert!(keys(link).contains(&"seeding-failed-but-replicating"));
+    // REVERTING: no failover now.
+    let text = changed("link-healthy", |s| {
+        s["queries"]["link_databases"]["rows"][1][4] = "REVERTING".into();
+    });
+    let server = runtime.block_on(ScriptedServer::start(&text));
+    let (json, _, _) = status(&[&server], &[]);
+    assert_eq!(links(&json)[0]["health"], "degraded");
+    // No row from the secondary: not known, never the primary's SYNCHRONIZED.
+    let text = changed("link-healthy", |s| {
+        s["queries"]["link_databases"]["rows"]
+            .as_array_mut()
+            .unwrap()
+            .pop();
+    });
+    let server = runtime.block_on(ScriptedServer::start(&text));
+    let (json, exit, _) = status(&[&server], &[]);
+    let link = links(&json)[0];
+    assert_eq!(link["health"], "unknown", "{link}");
+    assert!(keys(link).contains(&"database-state-unread"));
+    assert_eq!(exit, 1);
+}
+
+#[test]
+fn which_groups_are_links_and_which_sides_are_one_link() {
+    let runtime = support::runtime();
+    // A managed instance outside the public cloud: its LISTENER_URL's
+    // `;Server=[…]` says what it is.
+    let text = changed("link-healthy", |s| {
+        s["queries"]["links"]["rows"][1][2] =
+            "tcp://mi-prod.0a1b2c3d4e5f.database.usgovcloudapi.net:5022;Server=[mi-prod]".into();
+    });
+    let server = runtime.block_on(ScriptedServer::start(&text));
+    let (json, _, _) = status(&[&server], &[]);
+    assert_eq!(links(&json).len(), 1, "{json}");
+    // A distributed group between two SQL Server groups is not a link.
+    let text = changed("link-healthy", |s| {
+        s["queries"]["links"]["rows"][1][2] = "TCP://10.0.9.9:5022".into();
+    });
+    let server = runtime.block_on(ScriptedServer::start(&text));
+    let (json, exit, _) = status(&[&server], &[]);
+    assert!(links(&json).is_empty(), "{json}");
+    assert_eq!(exit, 0);
+    // Two servers whose groups share a name but not their members: two
+    // links, no split brain.
+    let first = runtime.block_on(ScriptedServer::scenario("link-healthy"));
+    let text = changed("link-healthy", |s| {
+        for query in ["links", "link_databases"] {
+            for row in s["queries"][query]["rows"].as_array_mut().unwrap() {
+                if row[1] == "AG_Sales" {
+                    row[1] = "AG_Sales_Paris".into();
+                }
+            }
+        }
+    });
+    let second = runtime.block_on(ScriptedServer::start(&text));
+    let (json, exit, _) = status(&[&first, &second], &[]);
+    assert_eq!(exit, 0, "{json}");
+    for link in links(&json) {
+        assert!(!keys(link).contains(&"split-brain"), "{link}");
+    }
+    // SQL Server 2014 has no distributed groups: no link, known.
+    let server = runtime.block_on(ScriptedServer::scenario("sql2014"));
+    let (json, exit, _) = status(&[&server], &[]);
+    assert!(json["instances"][0]["unknown"].is_null(), "{json}");
+    assert_eq!(exit, 0);
+}

@@ -380,7 +380,7 @@ pub fn render_status_sarif(report: &StatusReport) -> String {
         results.push(serde_json::json!({
             "ruleId": rule_id,
             "level": level,
-            "message": {"text": format!("{}: {}", name, reasons.join("; "))},
+            "message": {"text": crate::terminal_text(&format!("{}: {}", name, reasons.join("; "))).into_owned()},
             "locations": [{"logicalLocations": [{"fullyQualifiedName": name, "kind": "resource"}]}],
             "partialFingerprints": {"linkreadyLink/v1": crate::fingerprint::finding_fingerprint(
                 [rule_id, &link.instance, &link.link, "", ""], 0)},
@@ -393,7 +393,7 @@ pub fn render_status_sarif(report: &StatusReport) -> String {
             results.push(serde_json::json!({
                 "ruleId": "link-unknown",
                 "level": "note",
-                "message": {"text": format!("{}: links not read: {reason}", instance.instance)},
+                "message": {"text": crate::terminal_text(&format!("{}: links not read: {reason}", instance.instance)).into_owned()},
                 "locations": [{"logicalLocations": [{"fullyQualifiedName": instance.instance, "kind": "resource"}]}],
             }));
         }

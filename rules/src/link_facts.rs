@@ -13,9 +13,21 @@ use serde::Serialize;
 use crate::model::Known;
 
 /// The DNS suffix of a managed instance's host name (`<name>.<zone>.
-/// database.windows.net`, managed-instance-link-configure-how-to-scripts.md
-/// and managed-instance-link-preparation.md use it in every example).
+/// database.windows.net`: azure-sql/managed-instance/
+/// sql-managed-instance-paas-overview.md, "Programmatically identify a
+/// managed instance").
 pub const MANAGED_INSTANCE_DNS_SUFFIX: &str = ".database.windows.net";
+
+/// Whether a member's endpoint URL is a managed instance's: its host is in
+/// the suffix above, or it carries the `;Server=[<name>]` part that the
+/// managed instance's LISTENER_URL always has
+/// (managed-instance-link-configure-how-to-scripts.md, "Create an
+/// availability group on SQL Server"), which also finds a managed instance
+/// outside Azure's public cloud, whose DNS suffix differs.
+pub fn is_managed_instance_endpoint(url: &str) -> bool {
+    let url = url.to_ascii_lowercase();
+    url.contains(MANAGED_INSTANCE_DNS_SUFFIX) || url.contains(";server=[")
+}
 
 /// One distributed availability group and its state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -37,10 +49,10 @@ impl Link {
     /// distributed groups (between two SQL Server groups) are not links.
     pub fn is_managed_instance_link(&self) -> bool {
         self.members.iter().any(|member| {
-            member.endpoint_url.as_deref().is_some_and(|url| {
-                url.to_ascii_lowercase()
-                    .contains(MANAGED_INSTANCE_DNS_SUFFIX)
-            })
+            member
+                .endpoint_url
+                .as_deref()
+                .is_some_and(is_managed_instance_endpoint)
         })
     }
 
@@ -59,10 +71,10 @@ impl Link {
             // No local state row: the member whose endpoint is the managed
             // instance is the partner as seen from SQL Server.
             None => self.members.iter().find(|member| {
-                member.endpoint_url.as_deref().is_some_and(|url| {
-                    url.to_ascii_lowercase()
-                        .contains(MANAGED_INSTANCE_DNS_SUFFIX)
-                })
+                member
+                    .endpoint_url
+                    .as_deref()
+                    .is_some_and(is_managed_instance_endpoint)
             }),
         }
     }

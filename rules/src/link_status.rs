@@ -22,12 +22,12 @@
 //! - FAILOVER: azure-sql/managed-instance/managed-instance-link-failover-how-to.md
 //!   (after a forced failover both sides can be primary: split brain)
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::link_facts::{Link, LinkDatabase, LinkSeeding, MANAGED_INSTANCE_DNS_SUFFIX};
-use crate::model::{Instance, Known};
+use crate::link_facts::{Link, LinkDatabase, LinkSeeding, is_managed_instance_endpoint};
+use crate::model::{FactSet, Instance, Known};
 
 /// A link's verdict, from best to worst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -102,6 +102,8 @@ pub struct DatabaseStatus {
     /// The partner's (secondary's) row when this side is primary, else the local one.
     pub synchronization_state: Option<String>,
     pub synchronization_health: Option<String>,
+    /// ONLINE, RESTORING, RECOVERING, RECOVERY_PENDING, SUSPECT, EMERGENCY, OFFLINE.
+    pub database_state: Option<String>,
     pub secondary_lag_seconds: Option<i64>,
     pub log_send_queue_kb: Option<i64>,
     pub redo_queue_kb: Option<i64>,
@@ -131,6 +133,10 @@ pub struct LinkStatus {
     /// Trace flag 12381 is on, when the trace flags were read.
     pub trace_flag_12381: Option<bool>,
     pub databases: Vec<DatabaseStatus>,
+    /// The two member groups' names, lower-cased and sorted: with the
+    /// link's name, what tells one link seen from its two sides.
+    #[serde(skip)]
+    pub member_key: String,
 }
 
 /// What status found on one instance.
@@ -149,27 +155,32 @@ pub fn link_statuses(instances: &[Instance], policy: &StatusPolicy) -> Vec<Insta
         .iter()
         .map(|instance| instance_status(instance, policy))
         .collect();
-    let mut primaries: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // One link seen from two servers: the same name and the same two
+    // member groups; a server read twice (live and from its inventory)
+    // counts once.
+    let mut primaries: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
     for status in &statuses {
         for link in &status.links {
             if link.local_role.as_deref() == Some("PRIMARY") {
                 primaries
-                    .entry(link.link.to_lowercase())
+                    .entry((link.link.to_lowercase(), link.member_key.clone()))
                     .or_default()
-                    .push(status.instance.clone());
+                    .insert(status.instance.to_lowercase());
             }
         }
     }
     for status in &mut statuses {
         for link in &mut status.links {
-            let Some(sides) = primaries.get(&link.link.to_lowercase()) else {
+            let Some(sides) = primaries.get(&(link.link.to_lowercase(), link.member_key.clone()))
+            else {
                 continue;
             };
             if sides.len() > 1 && link.local_role.as_deref() == Some("PRIMARY") {
+                let here = status.instance.to_lowercase();
                 let others: Vec<&str> = sides
                     .iter()
                     .map(String::as_str)
-                    .filter(|side| *side != status.instance)
+                    .filter(|side| *side != here)
                     .collect();
                 push(
                     link,
@@ -225,15 +236,40 @@ fn instance_status(instance: &Instance, policy: &StatusPolicy) -> InstanceStatus
             };
         }
     };
+    // Trace flag 12381 stays on until seeding ends "for all links being
+    // created" (TROUBLESHOOT): a seeding on any link of the instance.
+    let seeding_anywhere = links
+        .iter()
+        .filter(|link| link.is_managed_instance_link())
+        .any(|link| !running_seedings(link).is_empty());
     InstanceStatus {
         instance: instance.name.clone(),
         unknown: None,
         links: links
             .iter()
             .filter(|link| link.is_managed_instance_link())
-            .map(|link| judge(instance, link, policy))
+            .map(|link| judge(instance, link, policy, seeding_anywhere))
             .collect(),
     }
+}
+
+/// The databases whose seeding runs (not finished, not failed, younger
+/// than the six days after which it is cancelled).
+fn running_seedings(link: &Link) -> Vec<&str> {
+    link.seeding
+        .as_known()
+        .map(|rows| {
+            rows.iter()
+                .filter(|s| {
+                    !s.completed
+                        && s.current_state.as_deref() != Some("FAILED")
+                        && s.started_minutes_ago
+                            .is_none_or(|m| m < SEEDING_LIMIT_MINUTES)
+                })
+                .map(|s| s.database.as_str())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn is_not_synchronizing(state: &str) -> bool {
@@ -242,7 +278,12 @@ fn is_not_synchronizing(state: &str) -> bool {
         || state.eq_ignore_ascii_case("NOT_SYNCHRONIZING")
 }
 
-fn judge(instance: &Instance, link: &Link, policy: &StatusPolicy) -> LinkStatus {
+fn judge(
+    instance: &Instance,
+    link: &Link,
+    policy: &StatusPolicy,
+    seeding_anywhere: bool,
+) -> LinkStatus {
     let local = link.local_member();
     let partner = link.partner_member();
     let local_role = local.and_then(|m| m.role.clone());
@@ -280,7 +321,29 @@ fn judge(instance: &Instance, link: &Link, policy: &StatusPolicy) -> LinkStatus 
         certificate_days_left,
         trace_flag_12381,
         databases: Vec::new(),
+        member_key: {
+            let mut names: Vec<String> =
+                link.members.iter().map(|m| m.name.to_lowercase()).collect();
+            names.sort();
+            names.join("|")
+        },
     };
+    let here_is_managed_instance = local
+        .and_then(|m| m.endpoint_url.as_deref())
+        .is_some_and(is_managed_instance_endpoint);
+    let running = running_seedings(link);
+    let database_names: Vec<&str> = link
+        .databases
+        .as_known()
+        .map(|rows| rows.iter().map(|r| r.database.as_str()).collect())
+        .unwrap_or_default();
+    // While every database seeds, not synchronizing is what seeding looks
+    // like (TROUBLESHOOT's auto-pause script waits for SYNCHRONIZING and
+    // HEALTHY to call seeding done).
+    let all_seeding = !running.is_empty()
+        && database_names
+            .iter()
+            .all(|name| running.iter().any(|r| r.eq_ignore_ascii_case(name)));
 
     // The replicas: role, connection, synchronization health.
     match (local, state_row) {
@@ -358,6 +421,13 @@ fn judge(instance: &Instance, link: &Link, policy: &StatusPolicy) -> LinkStatus 
                 ),
             }
             match row.synchronization_health.as_deref() {
+                Some("NOT_HEALTHY") if all_seeding => push(
+                    &mut status,
+                    LinkHealth::Healthy,
+                    "not-healthy-while-seeding",
+                    "synchronization health NOT_HEALTHY while its databases seed".to_string(),
+                    STATE,
+                ),
                 Some("NOT_HEALTHY") => push(
                     &mut status,
                     LinkHealth::Broken,
@@ -379,6 +449,24 @@ fn judge(instance: &Instance, link: &Link, policy: &StatusPolicy) -> LinkStatus 
     }
 
     // The endpoint certificate (TROUBLESHOOT "Expired certificate"; BEST "Rotate certificate").
+    if let Some(reason) = instance.gap(FactSet::Endpoints, None) {
+        push(
+            &mut status,
+            LinkHealth::Unknown,
+            "certificate-unread",
+            format!("the endpoint certificate's expiry was not read: {reason}"),
+            TROUBLESHOOT,
+        );
+    }
+    if let Some(reason) = instance.facts.objects.trace_flags.unknown_reason() {
+        push(
+            &mut status,
+            LinkHealth::Unknown,
+            "trace-flags-unread",
+            format!("trace flag 12381 not checked: {reason}"),
+            TROUBLESHOOT,
+        );
+    }
     if let Some(days) = certificate_days_left {
         if days < 0 {
             push(
@@ -438,19 +526,23 @@ fn judge(instance: &Instance, link: &Link, policy: &StatusPolicy) -> LinkStatus 
     if names.is_empty() && link.databases.as_known().is_some() {
         push(
             &mut status,
-            LinkHealth::Broken,
+            LinkHealth::Unknown,
             "no-databases",
-            "the link replicates no database".to_string(),
+            "no database replica rows for the link: it has not started replicating, or it is a multiple-database link (preview), whose per-database groups sys.availability_groups does not show (managed-instance-link-extend-availability-group.md)".to_string(),
             DBSTATE,
         );
     }
-    let mut seeding_done_everywhere = true;
+    // The log-backup risks are SQL Server's as the primary (TROUBLESHOOT:
+    // "while seeding with SQL Server as primary"; BEST: its log backups).
+    let sql_server_primary = primary_here && !here_is_managed_instance;
+    let context = DatabaseContext {
+        sql_server_primary,
+        trace_flag_12381: trace_flag_12381 == Some(true),
+        backups_unread: instance.gap(FactSet::Backups, None),
+    };
     for name in names {
         let mut database = judge_database(instance, name, rows, seeding, primary_here);
-        if database.seeding.as_ref().is_some_and(|s| !s.completed) {
-            seeding_done_everywhere = false;
-        }
-        for (health, key, text, source) in database_reasons(&database, primary_here, policy) {
+        for (health, key, text, source) in database_reasons(&database, &context, policy) {
             database.health = database.health.max(health);
             push(&mut status, health, key, text, source);
         }
@@ -458,7 +550,7 @@ fn judge(instance: &Instance, link: &Link, policy: &StatusPolicy) -> LinkStatus 
     }
 
     // Trace flag 12381 keeps the log for seeding; off once seeding is done.
-    if trace_flag_12381 == Some(true) && seeding_done_everywhere && !status.databases.is_empty() {
+    if trace_flag_12381 == Some(true) && !seeding_anywhere && !status.databases.is_empty() {
         push(
             &mut status,
             LinkHealth::Degraded,
@@ -470,20 +562,15 @@ fn judge(instance: &Instance, link: &Link, policy: &StatusPolicy) -> LinkStatus 
     // After a failover to the managed instance: its first full backup
     // (TROUBLESHOOT "Database unavailable after server restart": check
     // msdb.dbo.backupset on the managed instance for type 'D').
-    let here_is_managed_instance =
-        local
-            .and_then(|m| m.endpoint_url.as_deref())
-            .is_some_and(|url| {
-                url.to_ascii_lowercase()
-                    .contains(MANAGED_INSTANCE_DNS_SUFFIX)
-            });
     if here_is_managed_instance && primary_here {
         for database in &status.databases.clone() {
             let backups = instance
                 .database(&database.database)
                 .and_then(|db| db.facts.backups.as_ref());
             match backups {
-                Some(b) if b.value.full_backups + b.value.copy_only_full_backups > 0 => push(
+                // A COPY_ONLY backup is a user's, not Azure's own first
+                // full backup (TROUBLESHOOT marks is_copy_only = 1 as such).
+                Some(b) if b.value.full_backups > 0 => push(
                     &mut status,
                     LinkHealth::Healthy,
                     "first-full-backup-taken",
@@ -515,7 +602,7 @@ fn judge(instance: &Instance, link: &Link, policy: &StatusPolicy) -> LinkStatus 
                 ),
             }
         }
-    } else if local_role.as_deref() == Some("SECONDARY") {
+    } else if local_role.as_deref() == Some("SECONDARY") && !here_is_managed_instance {
         push(
             &mut status,
             LinkHealth::Healthy,
@@ -546,15 +633,20 @@ fn judge_database(
         .iter()
         .filter(|row| row.database.eq_ignore_ascii_case(name))
         .collect();
-    // On the primary, the partner's row says how far the secondary is.
+    // On the primary, the partner's row says how far the secondary is (the
+    // primary's own row always says SYNCHRONIZED: DBSTATE), so without it
+    // the database's state is not known; on the secondary, its own row.
     let row = if primary_here {
-        mine.iter().find(|row| !row.is_local).or(mine.first())
+        mine.iter().find(|row| !row.is_local)
     } else {
         mine.iter().find(|row| row.is_local).or(mine.first())
     };
+    // The latest, when the database's seeding shows under both the
+    // distributed group and its member group (the query matches both).
     let seeding = seeding
         .iter()
-        .find(|s| s.database.eq_ignore_ascii_case(name))
+        .filter(|s| s.database.eq_ignore_ascii_case(name))
+        .min_by_key(|s| s.started_minutes_ago.unwrap_or(i64::MAX))
         .cloned();
     let seeding_percent = seeding.as_ref().and_then(|s| {
         let (Some(done), Some(total)) = (s.transferred_bytes, s.database_bytes) else {
@@ -567,7 +659,9 @@ fn judge_database(
         .and_then(|db| db.facts.backups.as_ref())
         .map(|b| b.value.log_backups_last_day);
     let state = match (&seeding, row) {
-        (Some(s), _) if s.current_state.as_deref() == Some("FAILED") => {
+        (Some(s), row)
+            if s.current_state.as_deref() == Some("FAILED") && !row.is_some_and(replicates) =>
+        {
             "failed seeding".to_string()
         }
         (Some(s), _) if !s.completed => "seeding".to_string(),
@@ -584,6 +678,7 @@ fn judge_database(
         health: LinkHealth::Healthy,
         synchronization_state: row.and_then(|r| r.synchronization_state.clone()),
         synchronization_health: row.and_then(|r| r.synchronization_health.clone()),
+        database_state: row.and_then(|r| r.database_state.clone()),
         secondary_lag_seconds: row.and_then(|r| r.secondary_lag_seconds),
         log_send_queue_kb: row.and_then(|r| r.log_send_queue_kb),
         redo_queue_kb: row.and_then(|r| r.redo_queue_kb),
@@ -595,38 +690,71 @@ fn judge_database(
 
 type Reason = (LinkHealth, &'static str, String, &'static str);
 
+/// What the database verdicts need from the link and the instance.
+struct DatabaseContext<'a> {
+    /// SQL Server leads the link: its log backups are the risk.
+    sql_server_primary: bool,
+    trace_flag_12381: bool,
+    /// Why the backup history (msdb) was not read, if so.
+    backups_unread: Option<&'a str>,
+}
+
+/// A replica row that says data moves (SYNCHRONIZING or SYNCHRONIZED).
+fn replicates(row: &&LinkDatabase) -> bool {
+    row.synchronization_state.as_deref().is_some_and(|s| {
+        s.eq_ignore_ascii_case("SYNCHRONIZING") || s.eq_ignore_ascii_case("SYNCHRONIZED")
+    })
+}
+
 fn database_reasons(
     database: &DatabaseStatus,
-    primary_here: bool,
+    context: &DatabaseContext<'_>,
     policy: &StatusPolicy,
 ) -> Vec<Reason> {
     let name = &database.database;
     let mut reasons: Vec<Reason> = Vec::new();
-    let running = database.seeding.as_ref().filter(|s| !s.completed);
+    let synchronizing = database.synchronization_state.as_deref().is_some_and(|s| {
+        s.eq_ignore_ascii_case("SYNCHRONIZING") || s.eq_ignore_ascii_case("SYNCHRONIZED")
+    });
     if let Some(seeding) = &database.seeding
         && seeding.current_state.as_deref() == Some("FAILED")
     {
-        reasons.push((
-            LinkHealth::Broken,
-            "seeding-failed",
-            format!(
-                "{name}: seeding FAILED{}{}",
-                seeding
-                    .failure_state
-                    .as_deref()
-                    .map(|f| format!(" ({f})"))
-                    .unwrap_or_default(),
-                seeding
-                    .error_code
-                    .filter(|code| *code != 0)
-                    .map(|code| format!(", error {code} (linkready explain {code})"))
-                    .unwrap_or_default()
-            ),
-            SEEDING,
-        ));
+        let text = format!(
+            "{name}: seeding FAILED{}{}{}",
+            seeding
+                .failure_state
+                .as_deref()
+                .map(|f| format!(" ({f})"))
+                .unwrap_or_default(),
+            seeding
+                .error_code
+                .filter(|code| *code != 0)
+                .map(|code| format!(", error {code} (linkready explain {code})"))
+                .unwrap_or_default(),
+            seeding
+                .failure_message
+                .as_deref()
+                .map(|m| format!(": {m}"))
+                .unwrap_or_default()
+        );
+        if synchronizing {
+            // A group initialized another way can show a FAILED seeding
+            // while it replicates (distributed-availability-groups.md).
+            reasons.push((
+                LinkHealth::Healthy,
+                "seeding-failed-but-replicating",
+                format!("{text}; the database replicates, so it was initialized another way"),
+                SEEDING,
+            ));
+        } else {
+            reasons.push((LinkHealth::Broken, "seeding-failed", text, SEEDING));
+        }
     }
-
-    if let Some(seeding) = running.filter(|s| s.current_state.as_deref() != Some("FAILED")) {
+    let running = database
+        .seeding
+        .as_ref()
+        .filter(|s| !s.completed && s.current_state.as_deref() != Some("FAILED"));
+    if let Some(seeding) = running {
         let started = seeding.started_minutes_ago;
         if started.is_some_and(|m| m >= SEEDING_LIMIT_MINUTES) {
             reasons.push((
@@ -666,19 +794,32 @@ fn database_reasons(
                 TROUBLESHOOT,
             ));
         }
-        if primary_here && seeding.log_backups_since_start.is_some_and(|n| n > 0) {
-            reasons.push((
-                LinkHealth::Degraded,
-                "log-backup-during-seeding",
-                format!(
-                    "{name}: {} log backups since seeding started: they can truncate log the seeding needs (errors 1408/1412, then the link must be recreated); pause log backups or turn on trace flag 12381 until seeding ends",
-                    seeding.log_backups_since_start.unwrap_or_default()
-                ),
-                TROUBLESHOOT,
-            ));
+        if context.sql_server_primary && seeding.log_backups_since_start.is_some_and(|n| n > 0) {
+            let count = seeding.log_backups_since_start.unwrap_or_default();
+            if context.trace_flag_12381 {
+                reasons.push((
+                    LinkHealth::Healthy,
+                    "log-backup-during-seeding",
+                    format!("{name}: {count} log backups since seeding started; trace flag 12381 keeps the log the seeding needs"),
+                    TROUBLESHOOT,
+                ));
+            } else {
+                reasons.push((
+                    LinkHealth::Degraded,
+                    "log-backup-during-seeding",
+                    format!(
+                        "{name}: {count} log backups since seeding started: they can truncate log the seeding needs (errors 1408/1412, then the link must be recreated); pause log backups or turn on trace flag 12381 until seeding ends"
+                    ),
+                    TROUBLESHOOT,
+                ));
+            }
         }
         return reasons;
     }
+    let state = database
+        .synchronization_state
+        .as_deref()
+        .unwrap_or_default();
     if database.state == "suspended" {
         reasons.push((
             LinkHealth::Broken,
@@ -686,22 +827,39 @@ fn database_reasons(
             format!("{name}: data movement is suspended"),
             DBSTATE,
         ));
-    } else if database
-        .synchronization_state
-        .as_deref()
-        .is_some_and(is_not_synchronizing)
-    {
+    } else if is_not_synchronizing(state) {
         reasons.push((
             LinkHealth::Broken,
             "not-synchronizing",
             format!("{name}: NOT SYNCHRONIZING"),
             DBSTATE,
         ));
-    } else if database.synchronization_state.is_none() && database.seeding.is_none() {
+    } else if state.eq_ignore_ascii_case("REVERTING") || state.eq_ignore_ascii_case("INITIALIZING")
+    {
+        // A failover now would leave the database unable to start (DBSTATE).
+        reasons.push((
+            LinkHealth::Degraded,
+            "reverting-or-initializing",
+            format!("{name}: {state}: do not fail over until it is synchronizing"),
+            DBSTATE,
+        ));
+    } else if database.synchronization_state.is_none() {
         reasons.push((
             LinkHealth::Unknown,
             "database-state-unread",
-            format!("{name}: no replica state for the database"),
+            format!("{name}: no replica state for the database from the secondary"),
+            DBSTATE,
+        ));
+    }
+    if let Some(db_state) = database.database_state.as_deref().filter(|s| {
+        ["SUSPECT", "EMERGENCY", "OFFLINE", "RECOVERY_PENDING"]
+            .iter()
+            .any(|bad| s.eq_ignore_ascii_case(bad))
+    }) {
+        reasons.push((
+            LinkHealth::Broken,
+            "database-state",
+            format!("{name}: the replica is {db_state}"),
             DBSTATE,
         ));
     }
@@ -719,15 +877,24 @@ fn database_reasons(
             POLICY,
         ));
     }
-    if primary_here && database.log_backups_last_day == Some(0) {
-        reasons.push((
-            LinkHealth::Degraded,
-            "no-log-backup",
-            format!(
-                "{name}: no log backup in the last day: the log cannot truncate, and replication stops when it is full"
-            ),
-            BEST,
-        ));
+    if context.sql_server_primary {
+        match (database.log_backups_last_day, context.backups_unread) {
+            (Some(0), _) => reasons.push((
+                LinkHealth::Degraded,
+                "no-log-backup",
+                format!(
+                    "{name}: no log backup in the last day: the log cannot truncate, and replication stops when it is full"
+                ),
+                BEST,
+            )),
+            (None, Some(reason)) => reasons.push((
+                LinkHealth::Unknown,
+                "backups-unread",
+                format!("{name}: log backups not read: {reason}"),
+                BEST,
+            )),
+            _ => {}
+        }
     }
     reasons
 }

@@ -244,6 +244,14 @@ impl<T> Known<T> {
             Known::Unknown(_) => None,
         }
     }
+
+    /// Why it is not known, if it is not.
+    pub fn unknown_reason(&self) -> Option<&str> {
+        match self {
+            Known::Known(_) => None,
+            Known::Unknown(reason) => Some(reason),
+        }
+    }
 }
 
 /// One observed fact and the evidence for it.

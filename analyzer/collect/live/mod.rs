@@ -777,6 +777,12 @@ pub fn lower_server(mut raw: RawServer, source: Source) -> Instance {
 /// `link_databases`, `link_seeding`): unknown when the groups could not be
 /// read; a group's databases or seeding unknown when only that query failed.
 fn lower_links(raw: &RawServer, source: Source, major: Option<u16>) -> Known<Vec<Link>> {
+    // Distributed availability groups arrived with SQL Server 2016
+    // (docs/database-engine/availability-groups/windows/distributed-availability-groups.md):
+    // an older server has no link, which is known without a query.
+    if major.is_some_and(|major| major < queries::LINKS.min_major) {
+        return Known::Known(Vec::new());
+    }
     let Some(groups) = raw.ok(queries::LINKS.name) else {
         return Known::unknown(unread_reason(raw, source, &queries::LINKS, major));
     };

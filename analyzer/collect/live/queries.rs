@@ -390,11 +390,21 @@ LEFT JOIN sys.availability_replicas AS ar ON ar.replica_id = drs.replica_id
 WHERE ag.is_distributed = 1;",
 };
 
-/// The latest automatic seeding of each database of a distributed group
-/// (or of its local member group: which id a link's seeding row carries is
-/// not documented, so both are matched), its progress while it runs (the
-/// troubleshooting page joins local_physical_seeding_id to operation_id),
-/// and the log backups taken since it started (errors 1408/1412).
+/// The latest automatic seeding of each database toward a member of a
+/// distributed group: rows of the distributed group itself, or of its
+/// local member group whose other side (`ag_remote_replica_id`, which the
+/// distributed-groups page joins to sys.availability_replicas) is one of
+/// the distributed group's members. Which id a link's seeding row carries
+/// is not documented, so both are matched; the member group's seeding to
+/// its own on-premises secondaries is not. Its progress while it runs
+/// (the troubleshooting page joins local_physical_seeding_id to
+/// operation_id), its age from the UTC start of the physical seeding when
+/// there is one (sys-dm-hadr-physical-seeding-stats.md documents
+/// start_time_utc; start_time of sys.dm_hadr_automatic_seeding has no
+/// documented time zone and is compared with GETDATE() only without it),
+/// and the log backups that truncate the log (not COPY_ONLY:
+/// docs/relational-databases/backup-restore/copy-only-backups-sql-server.md)
+/// taken since it started (errors 1408/1412).
 pub const LINK_SEEDING: QueryDefinition = QueryDefinition {
     name: "link_seeding",
     min_major: 13,
@@ -407,24 +417,25 @@ SELECT CAST(ag.name AS nvarchar(256)) AS link,
        CAST(s.failure_state_desc AS nvarchar(256)) AS failure_state,
        CAST(s.error_code AS int) AS error_code,
        CAST(s.number_of_attempts AS int) AS attempts,
-       CAST(DATEDIFF(minute, s.start_time, GETDATE()) AS int) AS started_minutes_ago,
+       CAST(CASE WHEN ps.start_time_utc IS NOT NULL THEN DATEDIFF(minute, ps.start_time_utc, GETUTCDATE())
+                 ELSE DATEDIFF(minute, s.start_time, GETDATE()) END AS int) AS started_minutes_ago,
        CAST(CASE WHEN s.completion_time IS NULL THEN 0 ELSE 1 END AS int) AS completed,
        CAST(ps.transferred_size_bytes AS bigint) AS transferred_bytes,
        CAST(ps.database_size_bytes AS bigint) AS database_bytes,
        CAST(ps.failure_message AS nvarchar(1024)) AS failure_message,
        CAST((SELECT COUNT(*) FROM msdb.dbo.backupset AS b
-             WHERE b.database_name = d.name COLLATE DATABASE_DEFAULT AND b.type = 'L'
+             WHERE b.database_name = d.name COLLATE DATABASE_DEFAULT AND b.type = 'L' AND b.is_copy_only = 0
                AND b.backup_finish_date >= s.start_time) AS int) AS log_backups_since_start
 FROM sys.dm_hadr_automatic_seeding AS s
 JOIN sys.databases AS d ON d.group_database_id = s.ag_db_id
 JOIN sys.availability_groups AS ag ON ag.is_distributed = 1
  AND (s.ag_id = ag.group_id
-      OR s.ag_id IN (SELECT la.group_id FROM sys.availability_groups AS la
-                     JOIN sys.availability_replicas AS lr ON lr.group_id = ag.group_id
-                      AND lr.replica_server_name COLLATE DATABASE_DEFAULT = la.name COLLATE DATABASE_DEFAULT))
+      OR s.ag_remote_replica_id IN (SELECT dr.replica_id FROM sys.availability_replicas AS dr
+                                    WHERE dr.group_id = ag.group_id))
 LEFT JOIN sys.dm_hadr_physical_seeding_stats AS ps ON ps.local_physical_seeding_id = s.operation_id
 WHERE s.start_time = (SELECT MAX(l.start_time) FROM sys.dm_hadr_automatic_seeding AS l
-                      WHERE l.ag_id = s.ag_id AND l.ag_db_id = s.ag_db_id);",
+                      WHERE l.ag_id = s.ag_id AND l.ag_db_id = s.ag_db_id
+                        AND l.ag_remote_replica_id = s.ag_remote_replica_id);",
 };
 
 /// The queries after server properties, in the order they run.
