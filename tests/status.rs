@@ -320,6 +320,29 @@ fn inventories_carry_the_link_rows() {
         table.contains("links not read: links: missing from the inventory"),
         "{table}"
     );
+    // The same from a server in no availability group: no database can be
+    // linked there, which the old inventory shows (LR321 passes too).
+    let text = std::fs::read_to_string(dir.join("sql01.inventory.json")).unwrap();
+    let mut document: Value = serde_json::from_str(&text).unwrap();
+    document["results"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|r| !r["query"].as_str().unwrap().starts_with("link"));
+    let path = old.path().join("old-sql01.inventory.json");
+    std::fs::write(&path, document.to_string()).unwrap();
+    let output = linkready(&["status", "--inventory", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    let output = linkready(&["scan", path.to_str().unwrap(), "--format", "json"]);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        !report["unknowns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["rule"] == "LR321"),
+        "{}",
+        report["unknowns"]
+    );
     // Not an inventory: exit 2, said.
     let bad = old.path().join("bad.inventory.json");
     std::fs::write(&bad, "not json").unwrap();

@@ -780,7 +780,7 @@ fn lower_links(raw: &RawServer, source: Source, major: Option<u16>) -> Known<Vec
     // Distributed availability groups arrived with SQL Server 2016
     // (docs/database-engine/availability-groups/windows/distributed-availability-groups.md):
     // an older server has no link, which is known without a query.
-    if major.is_some_and(|major| major < queries::LINKS.min_major) {
+    if major.is_some_and(|major| major < queries::LINKS.min_major) || no_group_no_link(raw) {
         return Known::Known(Vec::new());
     }
     let Some(groups) = raw.ok(queries::LINKS.name) else {
@@ -879,6 +879,24 @@ fn lower_links(raw: &RawServer, source: Source, major: Option<u16>) -> Known<Vec
     Known::Known(links)
 }
 
+/// An inventory written before the link queries existed can still tell
+/// that no database is linked: a linked database is in the link's member
+/// availability group on SQL Server (managed-instance-link-configure-how-
+/// to-scripts.md, "Create an availability group on SQL Server"), so when
+/// `availability_groups` read every group membership and found none,
+/// there is no link to show and none to set up twice.
+fn no_group_no_link(raw: &RawServer) -> bool {
+    let link_queries = [
+        queries::LINKS.name,
+        queries::LINK_DATABASES.name,
+        queries::LINK_SEEDING.name,
+    ];
+    link_queries.iter().all(|name| raw.result(name).is_none())
+        && raw
+            .ok(queries::AVAILABILITY_GROUPS_2016.name)
+            .is_some_and(|groups| groups.rows.is_empty())
+}
+
 /// The rows of `result` for the link `name`, or why the query gave none.
 fn rows_of_link<'r>(
     raw: &RawServer,
@@ -966,6 +984,9 @@ fn record_instance_gaps(raw: &RawServer, instance: &mut Instance) {
         let Some(reason) = missing_reason(raw, instance.source, query.name) else {
             continue;
         };
+        if query.feeds == [FactSet::Links] && no_group_no_link(raw) {
+            continue;
+        }
         if query.name == queries::DATABASES_2016.name {
             // Without the list, no database can be judged: the instance
             // is unknown, not an instance with no databases.
