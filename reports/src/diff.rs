@@ -478,15 +478,10 @@ fn html(text: &str) -> String {
 /// The diff as one self-contained page (no script, nothing from the
 /// network), every value escaped.
 pub fn render_diff_html(diff: &ReportDiff) -> String {
-    let mut page = String::from(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>linkready diff</title><style>\
-         body{font-family:system-ui,sans-serif;margin:2rem;color:#1b1b1b}\
-         table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}\
-         th{background:#f3f3f3}.worse{color:#a4262c;font-weight:600}.better{color:#107c10;font-weight:600}\
-         .id{white-space:nowrap}code{font-family:ui-monospace,monospace}\
-         </style></head><body>\n",
+    let mut page = crate::page::page_start(
+        "linkready diff",
+        ".worse{color:#a4262c;font-weight:600}.better{color:#107c10;font-weight:600}\
+         .id{white-space:nowrap}",
     );
     page.push_str(&format!(
         "<h1>linkready diff</h1>\n<p>Old: <code>{}</code> assessed {} ({} databases, {} findings)<br>New: <code>{}</code> assessed {} ({} databases, {} findings)</p>\n<p class=\"{}\">{}</p>\n",

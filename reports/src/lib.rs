@@ -8,6 +8,7 @@ mod html;
 mod json;
 mod model;
 mod outlook;
+mod page;
 mod sarif;
 pub mod setup;
 pub mod status;

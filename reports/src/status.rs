@@ -246,16 +246,11 @@ fn html(text: &str) -> String {
 
 /// One self-contained page (no script, nothing from the network).
 pub fn render_status_html(report: &StatusReport) -> String {
-    let mut page = String::from(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>linkready status</title><style>\
-         body{font-family:system-ui,sans-serif;margin:2rem;color:#1b1b1b}\
-         table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}\
-         th{background:#f3f3f3}.broken{color:#a4262c;font-weight:600}.degraded{color:#8a5300;font-weight:600}\
+    let mut page = crate::page::page_start(
+        "linkready status",
+        ".broken{color:#a4262c;font-weight:600}.degraded{color:#8a5300;font-weight:600}\
          .unknown{color:#5c2e91;font-weight:600}.healthy{color:#107c10;font-weight:600}\
-         td.n{text-align:right}code{font-family:ui-monospace,monospace}\
-         </style></head><body>\n",
+         td.n{text-align:right}",
     );
     page.push_str(&format!(
         "<h1>linkready status</h1>\n<p>Assessed {} by linkready {}</p>\n<p>{}</p>\n",

@@ -813,60 +813,22 @@ fn lower_links(raw: &RawServer, source: Source, major: Option<u16>) -> Known<Vec
         match links.iter_mut().find(|link| link.name == name) {
             Some(link) => link.members.push(member),
             None => {
-                let databases = match rows_of_link(
+                let databases = rows_of_link(
                     raw,
-                    source,
-                    major,
+                    (source, major),
                     databases,
                     &queries::LINK_DATABASES,
                     &name,
-                ) {
-                    Known::Known(rows) => Known::Known(
-                        rows.iter()
-                            .map(|r| LinkDatabase {
-                                database: r.text("database_name").unwrap_or_default(),
-                                member: r.text("member"),
-                                is_local: r.flag("is_local"),
-                                synchronization_state: r.text("synchronization_state"),
-                                synchronization_health: r.text("synchronization_health"),
-                                database_state: r.text("database_state"),
-                                suspended: r.flag("is_suspended"),
-                                suspend_reason: r.text("suspend_reason"),
-                                log_send_queue_kb: r.number("log_send_queue_kb"),
-                                redo_queue_kb: r.number("redo_queue_kb"),
-                                secondary_lag_seconds: r.number("secondary_lag_seconds"),
-                            })
-                            .collect(),
-                    ),
-                    Known::Unknown(reason) => Known::Unknown(reason),
-                };
-                let seeding = match rows_of_link(
+                    link_database,
+                );
+                let seeding = rows_of_link(
                     raw,
-                    source,
-                    major,
+                    (source, major),
                     seeding,
                     &queries::LINK_SEEDING,
                     &name,
-                ) {
-                    Known::Known(rows) => Known::Known(
-                        rows.iter()
-                            .map(|r| LinkSeeding {
-                                database: r.text("database_name").unwrap_or_default(),
-                                current_state: r.text("current_state"),
-                                failure_state: r.text("failure_state"),
-                                error_code: r.number("error_code"),
-                                attempts: r.number("attempts"),
-                                started_minutes_ago: r.number("started_minutes_ago"),
-                                completed: r.flag("completed"),
-                                transferred_bytes: r.number("transferred_bytes"),
-                                database_bytes: r.number("database_bytes"),
-                                failure_message: r.text("failure_message"),
-                                log_backups_since_start: r.number("log_backups_since_start"),
-                            })
-                            .collect(),
-                    ),
-                    Known::Unknown(reason) => Known::Unknown(reason),
-                };
+                    link_seeding,
+                );
                 links.push(Link {
                     name,
                     members: vec![member],
@@ -897,23 +859,59 @@ fn no_group_no_link(raw: &RawServer) -> bool {
             .is_some_and(|groups| groups.rows.is_empty())
 }
 
-/// The rows of `result` for the link `name`, or why the query gave none.
-fn rows_of_link<'r>(
+/// The rows of `result` for the link `name`, lowered by `lower`, or why
+/// the query gave none.
+fn rows_of_link<T>(
     raw: &RawServer,
-    source: Source,
-    major: Option<u16>,
-    result: Option<&'r RawResult>,
+    (source, major): (Source, Option<u16>),
+    result: Option<&RawResult>,
     query: &queries::QueryDefinition,
     name: &str,
-) -> Known<Vec<Record<'r>>> {
+    lower: fn(&Record<'_>) -> T,
+) -> Known<Vec<T>> {
     match result {
         None => Known::unknown(unread_reason(raw, source, query, major)),
         Some(result) => Known::Known(
             result
                 .records()
                 .filter(|r| r.text("link").as_deref() == Some(name))
+                .map(|r| lower(&r))
                 .collect(),
         ),
+    }
+}
+
+/// A `link_databases` row.
+fn link_database(r: &Record<'_>) -> LinkDatabase {
+    LinkDatabase {
+        database: r.text("database_name").unwrap_or_default(),
+        member: r.text("member"),
+        is_local: r.flag("is_local"),
+        synchronization_state: r.text("synchronization_state"),
+        synchronization_health: r.text("synchronization_health"),
+        database_state: r.text("database_state"),
+        suspended: r.flag("is_suspended"),
+        suspend_reason: r.text("suspend_reason"),
+        log_send_queue_kb: r.number("log_send_queue_kb"),
+        redo_queue_kb: r.number("redo_queue_kb"),
+        secondary_lag_seconds: r.number("secondary_lag_seconds"),
+    }
+}
+
+/// A `link_seeding` row.
+fn link_seeding(r: &Record<'_>) -> LinkSeeding {
+    LinkSeeding {
+        database: r.text("database_name").unwrap_or_default(),
+        current_state: r.text("current_state"),
+        failure_state: r.text("failure_state"),
+        error_code: r.number("error_code"),
+        attempts: r.number("attempts"),
+        started_minutes_ago: r.number("started_minutes_ago"),
+        completed: r.flag("completed"),
+        transferred_bytes: r.number("transferred_bytes"),
+        database_bytes: r.number("database_bytes"),
+        failure_message: r.text("failure_message"),
+        log_backups_since_start: r.number("log_backups_since_start"),
     }
 }
 
