@@ -158,9 +158,9 @@ pub fn render_status_table(report: &StatusReport, width: Option<u16>) -> String 
                 "Link",
                 "Database",
                 "State",
-                "Lag s",
-                "Send queue KB",
-                "Redo queue KB",
+                "Lag (s)",
+                "Send queue (KB)",
+                "Redo queue (KB)",
                 "Log backups 1 day",
             ],
         );
@@ -250,7 +250,7 @@ pub fn render_status_html(report: &StatusReport) -> String {
         "linkready status",
         ".broken{color:#a4262c;font-weight:600}.degraded{color:#8a5300;font-weight:600}\
          .unknown{color:#5c2e91;font-weight:600}.healthy{color:#107c10;font-weight:600}\
-         td.n{text-align:right}",
+         td.n{text-align:right}td code{overflow-wrap:anywhere;font-size:.85em}",
     );
     page.push_str(&format!(
         "<h1>linkready status</h1>\n<p>Assessed {} by linkready {}</p>\n<p>{}</p>\n",
@@ -259,7 +259,7 @@ pub fn render_status_html(report: &StatusReport) -> String {
         html(&status_summary_line(report))
     ));
     if report.summary.links > 0 {
-        page.push_str("<table><thead><tr><th>Instance</th><th>Link</th><th>Verdict</th><th>Role here</th><th>Partner</th><th>Database</th><th>State</th><th>Lag s</th><th>Send queue KB</th><th>Redo queue KB</th></tr></thead><tbody>\n");
+        page.push_str("<table><thead><tr><th>Instance</th><th>Link</th><th>Verdict</th><th>Role here</th><th>Partner</th><th>Database</th><th>State</th><th>Lag (s)</th><th>Send queue (KB)</th><th>Redo queue (KB)</th></tr></thead><tbody>\n");
         for link in report.links() {
             let rows = link.databases.len().max(1);
             let first = format!(
