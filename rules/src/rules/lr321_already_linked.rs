@@ -5,7 +5,11 @@ crate::declare_rule! {
     /// # What it does
     /// Fires for a database that a link already replicates: a distributed
     /// availability group on the instance whose other member is a managed
-    /// instance (its listener URL on `*.database.windows.net`) holds it.
+    /// instance (its listener URL on `*.database.windows.net`, or with the
+    /// `;Server=[…]` part a managed instance's listener URL has) holds it.
+    /// An inventory written before linkready read the links still passes
+    /// it for a server whose databases are in no availability group: a
+    /// linked database always is.
     ///
     /// # Why it matters for the link
     /// There is nothing to set up: the link's setup scripts would create an
