@@ -458,7 +458,9 @@ fn judge(
             TROUBLESHOOT,
         );
     }
-    if let Some(reason) = instance.facts.objects.trace_flags.unknown_reason() {
+    if let Some(reason) = instance.facts.objects.trace_flags.unknown_reason()
+        && !here_is_managed_instance
+    {
         push(
             &mut status,
             LinkHealth::Unknown,
@@ -550,7 +552,12 @@ fn judge(
     }
 
     // Trace flag 12381 keeps the log for seeding; off once seeding is done.
-    if trace_flag_12381 == Some(true) && !seeding_anywhere && !status.databases.is_empty() {
+    // (SQL Server's flag: the managed instance side has nothing to turn off.)
+    if trace_flag_12381 == Some(true)
+        && !seeding_anywhere
+        && !here_is_managed_instance
+        && !status.databases.is_empty()
+    {
         push(
             &mut status,
             LinkHealth::Degraded,
