@@ -171,20 +171,14 @@ pub fn read_instance(document: &Value) -> Result<InstanceFields, String> {
         }
     };
     fields.update_policy = match text(&object, &["DatabaseFormat", "databaseFormat"]) {
-        Some(format) if format.eq_ignore_ascii_case("SQLServer2022") => {
-            Some(UpdatePolicy::SqlServer2022)
-        }
-        Some(format) if format.eq_ignore_ascii_case("SQLServer2025") => {
-            Some(UpdatePolicy::SqlServer2025)
-        }
-        Some(format) if format.eq_ignore_ascii_case("AlwaysUpToDate") => {
-            Some(UpdatePolicy::AlwaysUpToDate)
-        }
-        Some(other) => {
-            fields.notes.push(("update_policy", format!(
-                "databaseFormat {other:?} is not an update policy linkready knows (SQLServer2022, SQLServer2025, AlwaysUpToDate): update_policy left unset"
-            )));
-            None
+        Some(format) => {
+            let policy = UpdatePolicy::parse(&format);
+            if policy.is_none() {
+                fields.notes.push(("update_policy", format!(
+                    "databaseFormat {format:?} is not an update policy linkready knows (SQLServer2022, SQLServer2025, AlwaysUpToDate): update_policy left unset"
+                )));
+            }
+            policy
         }
         None => {
             fields.notes.push((

@@ -669,6 +669,38 @@ fn format_for_output(output: Option<&std::path::Path>) -> Format {
     }
 }
 
+/// A table for standard output fits the terminal; one written to a file
+/// keeps its lines whole.
+fn table_width(output: Option<&std::path::Path>) -> Option<u16> {
+    match output {
+        Some(_) => None,
+        None => stdout_width(),
+    }
+}
+
+/// Writes `text` to `--output`, saying so on standard error in one line
+/// (`summary`), or to standard output.
+fn write_output(
+    output: Option<&std::path::Path>,
+    text: &str,
+    what: &str,
+    summary: impl FnOnce() -> String,
+) -> Result<()> {
+    match output {
+        Some(path) => {
+            std::fs::write(path, text)
+                .with_context(|| format!("cannot write {what} to {}", path.display()))?;
+            eprintln!(
+                "linkready: wrote {}: {}",
+                linkready_reports::terminal_text(&path.display().to_string()),
+                summary()
+            );
+            Ok(())
+        }
+        None => write_stdout(text),
+    }
+}
+
 /// The extension of `--output`'s file, lower case (`scan` and `diff` choose
 /// their format by it when `--format` is absent).
 fn output_extension(output: Option<&std::path::Path>) -> Option<String> {
@@ -757,21 +789,16 @@ fn scan(args: ScanArgs, color: ColorChoice) -> Result<u8> {
         bail!("--format xlsx writes a binary workbook: give --output FILE.xlsx (or redirect)");
     }
     // A table on a terminal fits it; in a pipe or a file, lines stay whole.
-    let bytes = match (format, &args.output) {
-        (OutputFormat::Table, None) => linkready_reports::render_table_styled(
+    let bytes = match format {
+        OutputFormat::Table => linkready_reports::render_table_styled(
             &report,
             linkready_reports::TableStyle {
-                width: stdout_width(),
-                color: color.for_stdout(),
-            },
-        )
-        .into_bytes(),
-        // A file gets colour only when asked for by name.
-        (OutputFormat::Table, Some(_)) => linkready_reports::render_table_styled(
-            &report,
-            linkready_reports::TableStyle {
-                width: None,
-                color: color == ColorChoice::Always,
+                width: table_width(args.output.as_deref()),
+                // A file gets colour only when asked for by name.
+                color: match args.output {
+                    None => color.for_stdout(),
+                    Some(_) => color == ColorChoice::Always,
+                },
             },
         )
         .into_bytes(),
@@ -936,29 +963,15 @@ fn diff(args: DiffArgs) -> Result<u8> {
             },
         );
     let text = match format {
-        DiffFormat::Table => linkready_reports::diff::render_diff_table(
-            &diff,
-            if args.output.is_some() {
-                None
-            } else {
-                stdout_width()
-            },
-        ),
+        DiffFormat::Table => {
+            linkready_reports::diff::render_diff_table(&diff, table_width(args.output.as_deref()))
+        }
         DiffFormat::Json => linkready_reports::diff::render_diff_json(&diff),
         DiffFormat::Html => linkready_reports::diff::render_diff_html(&diff),
     };
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, text)
-                .with_context(|| format!("cannot write the diff to {}", path.display()))?;
-            eprintln!(
-                "linkready: wrote {}: {}",
-                linkready_reports::terminal_text(&path.display().to_string()),
-                linkready_reports::diff::diff_summary_line(&diff)
-            );
-        }
-        None => write_stdout(&text)?,
-    }
+    write_output(args.output.as_deref(), &text, "the diff", || {
+        linkready_reports::diff::diff_summary_line(&diff)
+    })?;
     Ok(if diff.worse {
         EXIT_FINDINGS
     } else {
@@ -983,16 +996,10 @@ fn status(args: StatusArgs) -> Result<u8> {
     let mut input_errors = Vec::new();
     for path in &args.inventories {
         if path.is_dir() {
-            let mut found: Vec<PathBuf> = walkdir::WalkDir::new(path)
-                .into_iter()
-                .filter_map(Result::ok)
-                .filter(|entry| {
-                    entry.file_type().is_file()
-                        && crate::collect::inventory::is_inventory_name(entry.path())
-                })
-                .map(|entry| entry.into_path())
-                .collect();
-            found.sort();
+            let found = crate::collect::files::find_inventories(
+                std::slice::from_ref(path),
+                &crate::collect::files::ScriptOptions::default(),
+            );
             if found.is_empty() {
                 input_errors.push(format!(
                     "{}: no *.inventory.json in the folder",
@@ -1040,30 +1047,14 @@ fn status(args: StatusArgs) -> Result<u8> {
             },
         );
     let text = match format {
-        StatusFormat::Table => render_status_table(
-            &report,
-            if args.output.is_some() {
-                None
-            } else {
-                stdout_width()
-            },
-        ),
+        StatusFormat::Table => render_status_table(&report, table_width(args.output.as_deref())),
         StatusFormat::Json => render_status_json(&report),
         StatusFormat::Html => render_status_html(&report),
         StatusFormat::Sarif => render_status_sarif(&report),
     };
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, text)
-                .with_context(|| format!("cannot write the status to {}", path.display()))?;
-            eprintln!(
-                "linkready: wrote {}: {}",
-                linkready_reports::terminal_text(&path.display().to_string()),
-                status_summary_line(&report)
-            );
-        }
-        None => write_stdout(&text)?,
-    }
+    write_output(args.output.as_deref(), &text, "the status", || {
+        status_summary_line(&report)
+    })?;
     for error in &report.input_errors {
         eprintln!(
             "linkready: error: {}",

@@ -284,6 +284,20 @@ fn table_html_and_sarif_escape_what_the_server_says() {
     }
 }
 
+/// `inventory` as an inventory written before the link queries existed,
+/// saved in `folder` under the same name.
+fn without_link_rows(inventory: &Path, folder: &Path) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(inventory).unwrap();
+    let mut document: Value = serde_json::from_str(&text).unwrap();
+    document["results"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|r| !r["query"].as_str().unwrap().starts_with("link"));
+    let path = folder.join(inventory.file_name().unwrap());
+    std::fs::write(&path, document.to_string()).unwrap();
+    path
+}
+
 #[test]
 fn inventories_carry_the_link_rows() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -305,14 +319,7 @@ fn inventories_carry_the_link_rows() {
     assert_eq!(found[0]["health"], "healthy");
     // An inventory written before the link queries existed: unknown, exit 1.
     let old = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(dir.join("sql03.inventory.json")).unwrap();
-    let mut document: Value = serde_json::from_str(&text).unwrap();
-    document["results"]
-        .as_array_mut()
-        .unwrap()
-        .retain(|r| !r["query"].as_str().unwrap().starts_with("link"));
-    let path = old.path().join("old.inventory.json");
-    std::fs::write(&path, document.to_string()).unwrap();
+    let path = without_link_rows(&dir.join("sql03.inventory.json"), old.path());
     let output = linkready(&["status", "--inventory", path.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let table = String::from_utf8_lossy(&output.stdout);
@@ -322,14 +329,7 @@ fn inventories_carry_the_link_rows() {
     );
     // The same from a server in no availability group: no database can be
     // linked there, which the old inventory shows (LR321 passes too).
-    let text = std::fs::read_to_string(dir.join("sql01.inventory.json")).unwrap();
-    let mut document: Value = serde_json::from_str(&text).unwrap();
-    document["results"]
-        .as_array_mut()
-        .unwrap()
-        .retain(|r| !r["query"].as_str().unwrap().starts_with("link"));
-    let path = old.path().join("old-sql01.inventory.json");
-    std::fs::write(&path, document.to_string()).unwrap();
+    let path = without_link_rows(&dir.join("sql01.inventory.json"), old.path());
     let output = linkready(&["status", "--inventory", path.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0));
     let output = linkready(&["scan", path.to_str().unwrap(), "--format", "json"]);

@@ -4,7 +4,9 @@
 
 use serde::Serialize;
 
-use linkready_rules::link_status::{InstanceStatus, LinkHealth, LinkStatus, StatusPolicy};
+use linkready_rules::link_status::{
+    DatabaseStatus, InstanceStatus, LinkHealth, LinkStatus, StatusPolicy,
+};
 
 use crate::table::{new_table, safe};
 
@@ -114,6 +116,14 @@ fn symbol(health: LinkHealth) -> &'static str {
     }
 }
 
+/// A database's state, with the seeding's progress while it runs.
+fn state_text(database: &DatabaseStatus) -> String {
+    match database.seeding_percent {
+        Some(percent) => format!("{} {percent}%", database.state),
+        None => database.state.clone(),
+    }
+}
+
 fn number(value: Option<i64>) -> String {
     value.map_or_else(|| "-".to_string(), |v| v.to_string())
 }
@@ -166,15 +176,11 @@ pub fn render_status_table(report: &StatusReport, width: Option<u16>) -> String 
         );
         for link in report.links() {
             for database in &link.databases {
-                let state = match database.seeding_percent {
-                    Some(percent) => format!("{} {percent}%", database.state),
-                    None => database.state.clone(),
-                };
                 databases.add_row(vec![
                     safe(&link.instance),
                     safe(&link.link),
                     safe(&database.database),
-                    safe(&state),
+                    safe(&state_text(database)),
                     number(database.secondary_lag_seconds),
                     number(database.log_send_queue_kb),
                     number(database.redo_queue_kb),
@@ -276,16 +282,12 @@ pub fn render_status_html(report: &StatusReport) -> String {
                 page.push_str(&format!("<tr>{first}<td colspan=\"5\">-</td></tr>\n"));
             }
             for (index, database) in link.databases.iter().enumerate() {
-                let state = match database.seeding_percent {
-                    Some(percent) => format!("{} {percent}%", database.state),
-                    None => database.state.clone(),
-                };
                 page.push_str(&format!(
                     "<tr>{}<td>{}</td><td class=\"{}\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
                     if index == 0 { first.as_str() } else { "" },
                     html(&database.database),
                     database.health.as_str(),
-                    html(&state),
+                    html(&state_text(database)),
                     number(database.secondary_lag_seconds),
                     number(database.log_send_queue_kb),
                     number(database.redo_queue_kb),

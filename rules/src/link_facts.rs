@@ -153,3 +153,10 @@ pub struct LinkSeeding {
     /// Log backups (msdb type 'L') finished since it started.
     pub log_backups_since_start: Option<i64>,
 }
+
+impl LinkSeeding {
+    /// Still running: not finished, and not FAILED.
+    pub fn is_running(&self) -> bool {
+        !self.completed && self.current_state.as_deref() != Some("FAILED")
+    }
+}

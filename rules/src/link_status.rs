@@ -26,7 +26,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::link_facts::{Link, LinkDatabase, LinkSeeding, is_managed_instance_endpoint};
+use crate::link_facts::{
+    Link, LinkDatabase, LinkMember, LinkSeeding, is_managed_instance_endpoint,
+};
 use crate::model::{FactSet, Instance, Known};
 
 /// A link's verdict, from best to worst.
@@ -62,18 +64,10 @@ pub struct StatusPolicy {
     pub certificate_expiry_days: i64,
 }
 
-impl Default for StatusPolicy {
-    fn default() -> Self {
-        StatusPolicy {
-            max_lag_seconds: 300,
-            certificate_expiry_days: 90,
-        }
-    }
-}
-
 /// Automatic seeding of a link is cancelled after six days
-/// (TROUBLESHOOT, "Initial seeding").
-pub const SEEDING_LIMIT_MINUTES: i64 = 6 * 24 * 60;
+/// (TROUBLESHOOT, "Initial seeding"; LR214 estimates against it too).
+pub const SEEDING_LIMIT_DAYS: i64 = 6;
+const SEEDING_LIMIT_MINUTES: i64 = SEEDING_LIMIT_DAYS * 24 * 60;
 
 /// The trace flag that keeps the log during seeding (TROUBLESHOOT).
 pub const SEEDING_TRACE_FLAG: u16 = 12381;
@@ -182,17 +176,12 @@ pub fn link_statuses(instances: &[Instance], policy: &StatusPolicy) -> Vec<Insta
                     .map(String::as_str)
                     .filter(|side| *side != here)
                     .collect();
-                push(
-                    link,
-                    LinkHealth::Broken,
-                    "split-brain",
-                    format!(
-                        "split brain: {} is primary here and on {} (after a forced failover, set the old primary to secondary with ALTER AVAILABILITY GROUP … SET (ROLE = SECONDARY), or drop the link)",
-                        link.link,
-                        others.join(", ")
-                    ),
-                    FAILOVER,
+                let text = format!(
+                    "split brain: {} is primary here and on {} (after a forced failover, set the old primary to secondary with ALTER AVAILABILITY GROUP … SET (ROLE = SECONDARY), or drop the link)",
+                    link.link,
+                    others.join(", ")
                 );
+                push(link, [(LinkHealth::Broken, "split-brain", text, FAILOVER)]);
             }
         }
     }
@@ -209,20 +198,20 @@ const BEST: &str = "azure-sql/managed-instance/managed-instance-link-best-practi
 const FAILOVER: &str = "azure-sql/managed-instance/managed-instance-link-failover-how-to.md";
 const POLICY: &str = "linkready policy (Microsoft's pages give no number)";
 
-fn push(
-    link: &mut LinkStatus,
-    health: LinkHealth,
-    key: &'static str,
-    text: String,
-    source: &'static str,
-) {
-    link.health = link.health.max(health);
-    link.reasons.push(StatusReason {
-        health,
-        key,
-        text,
-        source,
-    });
+/// A reason before it joins a link: its verdict, key, text and source.
+type Reason = (LinkHealth, &'static str, String, &'static str);
+
+/// Adds reasons to the link; its verdict is the worst of them.
+fn push(link: &mut LinkStatus, reasons: impl IntoIterator<Item = Reason>) {
+    for (health, key, text, source) in reasons {
+        link.health = link.health.max(health);
+        link.reasons.push(StatusReason {
+            health,
+            key,
+            text,
+            source,
+        });
+    }
 }
 
 fn instance_status(instance: &Instance, policy: &StatusPolicy) -> InstanceStatus {
@@ -236,33 +225,33 @@ fn instance_status(instance: &Instance, policy: &StatusPolicy) -> InstanceStatus
             };
         }
     };
-    // Trace flag 12381 stays on until seeding ends "for all links being
-    // created" (TROUBLESHOOT): a seeding on any link of the instance.
-    let seeding_anywhere = links
+    let links: Vec<(&Link, Vec<&str>)> = links
         .iter()
         .filter(|link| link.is_managed_instance_link())
-        .any(|link| !running_seedings(link).is_empty());
+        .map(|link| (link, running_seedings(link)))
+        .collect();
+    // Trace flag 12381 stays on until seeding ends "for all links being
+    // created" (TROUBLESHOOT): a seeding on any link of the instance.
+    let seeding_anywhere = links.iter().any(|(_, running)| !running.is_empty());
     InstanceStatus {
         instance: instance.name.clone(),
         unknown: None,
         links: links
             .iter()
-            .filter(|link| link.is_managed_instance_link())
-            .map(|link| judge(instance, link, policy, seeding_anywhere))
+            .map(|(link, running)| judge(instance, link, running, policy, seeding_anywhere))
             .collect(),
     }
 }
 
-/// The databases whose seeding runs (not finished, not failed, younger
-/// than the six days after which it is cancelled).
+/// The databases whose seeding runs (younger than the six days after
+/// which it is cancelled).
 fn running_seedings(link: &Link) -> Vec<&str> {
     link.seeding
         .as_known()
         .map(|rows| {
             rows.iter()
                 .filter(|s| {
-                    !s.completed
-                        && s.current_state.as_deref() != Some("FAILED")
+                    s.is_running()
                         && s.started_minutes_ago
                             .is_none_or(|m| m < SEEDING_LIMIT_MINUTES)
                 })
@@ -278,9 +267,17 @@ fn is_not_synchronizing(state: &str) -> bool {
         || state.eq_ignore_ascii_case("NOT_SYNCHRONIZING")
 }
 
+/// A replica state that says data moves (SYNCHRONIZING or SYNCHRONIZED).
+fn moves_data(state: Option<&str>) -> bool {
+    state.is_some_and(|s| {
+        s.eq_ignore_ascii_case("SYNCHRONIZING") || s.eq_ignore_ascii_case("SYNCHRONIZED")
+    })
+}
+
 fn judge(
     instance: &Instance,
     link: &Link,
+    running: &[&str],
     policy: &StatusPolicy,
     seeding_anywhere: bool,
 ) -> LinkStatus {
@@ -291,6 +288,9 @@ fn judge(
     // The partner's state row exists only on the primary (STATE); on the
     // secondary, the local row says whether it is connected to the primary.
     let state_row = if primary_here { partner } else { local };
+    let here_is_managed_instance = local
+        .and_then(|m| m.endpoint_url.as_deref())
+        .is_some_and(is_managed_instance_endpoint);
     let certificate_days_left = instance
         .facts
         .objects
@@ -328,168 +328,30 @@ fn judge(
             names.join("|")
         },
     };
-    let here_is_managed_instance = local
-        .and_then(|m| m.endpoint_url.as_deref())
-        .is_some_and(is_managed_instance_endpoint);
-    let running = running_seedings(link);
-    let database_names: Vec<&str> = link
-        .databases
-        .as_known()
-        .map(|rows| rows.iter().map(|r| r.database.as_str()).collect())
-        .unwrap_or_default();
     // While every database seeds, not synchronizing is what seeding looks
     // like (TROUBLESHOOT's auto-pause script waits for SYNCHRONIZING and
     // HEALTHY to call seeding done).
     let all_seeding = !running.is_empty()
-        && database_names
-            .iter()
-            .all(|name| running.iter().any(|r| r.eq_ignore_ascii_case(name)));
-
-    // The replicas: role, connection, synchronization health.
-    match (local, state_row) {
-        (None, _) => push(
-            &mut status,
-            LinkHealth::Broken,
-            "no-state",
-            "this instance reports no state for the link's members: the managed instance has not joined, or the link was dropped on the Azure side".to_string(),
-            STATE,
+        && link.databases.as_known().is_none_or(|rows| {
+            rows.iter().all(|row| {
+                running
+                    .iter()
+                    .any(|r| r.eq_ignore_ascii_case(&row.database))
+            })
+        });
+    push(
+        &mut status,
+        replica_reasons(local, state_row, primary_here, all_seeding),
+    );
+    push(
+        &mut status,
+        instance_reasons(
+            instance,
+            here_is_managed_instance,
+            certificate_days_left,
+            policy,
         ),
-        (Some(local), _) if local.role.as_deref() == Some("RESOLVING") => push(
-            &mut status,
-            LinkHealth::Broken,
-            "resolving",
-            format!("{} is RESOLVING: neither primary nor secondary", local.name),
-            STATE,
-        ),
-        (Some(_), None) => push(
-            &mut status,
-            LinkHealth::Broken,
-            "partner-missing",
-            "the primary reports no state for the managed instance's member: it has never connected".to_string(),
-            STATE,
-        ),
-        (Some(_), Some(row)) => {
-            if primary_here && row.role.as_deref() == Some("PRIMARY") {
-                let text = format!(
-                    "split brain: {} and {} both report PRIMARY",
-                    status.local_member.as_deref().unwrap_or("?"),
-                    row.name
-                );
-                push(
-                    &mut status,
-                    LinkHealth::Broken,
-                    "split-brain",
-                    text,
-                    FAILOVER,
-                );
-            }
-            match row.connected_state.as_deref() {
-                Some("CONNECTED") => {}
-                Some(other) => {
-                    let error = row
-                        .last_connect_error
-                        .as_ref()
-                        .map(|e| {
-                            format!(
-                                "; last connection error {}{}{} (linkready explain {})",
-                                e.number,
-                                e.description
-                                    .as_deref()
-                                    .map(|d| format!(": {d}"))
-                                    .unwrap_or_default(),
-                                e.minutes_ago
-                                    .map(|m| format!(", {} ago", minutes_text(m)))
-                                    .unwrap_or_default(),
-                                e.number
-                            )
-                        })
-                        .unwrap_or_default();
-                    push(
-                        &mut status,
-                        LinkHealth::Broken,
-                        "disconnected",
-                        format!("{} is {other}{error}", row.name),
-                        STATE,
-                    );
-                }
-                None => push(
-                    &mut status,
-                    LinkHealth::Unknown,
-                    "connected-state-unread",
-                    format!("no connected state for {}", row.name),
-                    STATE,
-                ),
-            }
-            match row.synchronization_health.as_deref() {
-                Some("NOT_HEALTHY") if all_seeding => push(
-                    &mut status,
-                    LinkHealth::Healthy,
-                    "not-healthy-while-seeding",
-                    "synchronization health NOT_HEALTHY while its databases seed".to_string(),
-                    STATE,
-                ),
-                Some("NOT_HEALTHY") => push(
-                    &mut status,
-                    LinkHealth::Broken,
-                    "not-healthy",
-                    "synchronization health NOT_HEALTHY: a database is not synchronizing"
-                        .to_string(),
-                    STATE,
-                ),
-                Some("PARTIALLY_HEALTHY") => push(
-                    &mut status,
-                    LinkHealth::Degraded,
-                    "partially-healthy",
-                    "synchronization health PARTIALLY_HEALTHY: a database has not reached its target state".to_string(),
-                    STATE,
-                ),
-                _ => {}
-            }
-        }
-    }
-
-    // The endpoint certificate (TROUBLESHOOT "Expired certificate"; BEST "Rotate certificate").
-    if let Some(reason) = instance.gap(FactSet::Endpoints, None) {
-        push(
-            &mut status,
-            LinkHealth::Unknown,
-            "certificate-unread",
-            format!("the endpoint certificate's expiry was not read: {reason}"),
-            TROUBLESHOOT,
-        );
-    }
-    if let Some(reason) = instance.facts.objects.trace_flags.unknown_reason()
-        && !here_is_managed_instance
-    {
-        push(
-            &mut status,
-            LinkHealth::Unknown,
-            "trace-flags-unread",
-            format!("trace flag 12381 not checked: {reason}"),
-            TROUBLESHOOT,
-        );
-    }
-    if let Some(days) = certificate_days_left {
-        if days < 0 {
-            push(
-                &mut status,
-                LinkHealth::Broken,
-                "certificate-expired",
-                format!("the endpoint certificate expired {} days ago", -days),
-                TROUBLESHOOT,
-            );
-        } else if days <= policy.certificate_expiry_days {
-            push(
-                &mut status,
-                LinkHealth::Degraded,
-                "certificate-expiring",
-                format!(
-                    "the endpoint certificate expires in {days} days (rotate it before: linkready rule LR109)"
-                ),
-                BEST,
-            );
-        }
-    }
+    );
 
     // The databases.
     let seeding: &[LinkSeeding] = match &link.seeding {
@@ -497,10 +359,12 @@ fn judge(
         Known::Unknown(reason) => {
             push(
                 &mut status,
-                LinkHealth::Unknown,
-                "seeding-unread",
-                format!("seeding not read: {reason}"),
-                SEEDING,
+                [(
+                    LinkHealth::Unknown,
+                    "seeding-unread",
+                    format!("seeding not read: {reason}"),
+                    SEEDING,
+                )],
             );
             &[]
         }
@@ -510,10 +374,12 @@ fn judge(
         Known::Unknown(reason) => {
             push(
                 &mut status,
-                LinkHealth::Unknown,
-                "databases-unread",
-                format!("database replica states not read: {reason}"),
-                DBSTATE,
+                [(
+                    LinkHealth::Unknown,
+                    "databases-unread",
+                    format!("database replica states not read: {reason}"),
+                    DBSTATE,
+                )],
             );
             &[]
         }
@@ -528,25 +394,34 @@ fn judge(
     if names.is_empty() && link.databases.as_known().is_some() {
         push(
             &mut status,
-            LinkHealth::Unknown,
-            "no-databases",
-            "no database replica rows for the link: it has not started replicating, or it is a multiple-database link (preview), whose per-database groups sys.availability_groups does not show (managed-instance-link-extend-availability-group.md)".to_string(),
-            DBSTATE,
+            [(
+                LinkHealth::Unknown,
+                "no-databases",
+                "no database replica rows for the link: it has not started replicating, or it is a multiple-database link (preview), whose per-database groups sys.availability_groups does not show (managed-instance-link-extend-availability-group.md)".to_string(),
+                DBSTATE,
+            )],
         );
     }
     // The log-backup risks are SQL Server's as the primary (TROUBLESHOOT:
     // "while seeding with SQL Server as primary"; BEST: its log backups).
-    let sql_server_primary = primary_here && !here_is_managed_instance;
     let context = DatabaseContext {
-        sql_server_primary,
+        sql_server_primary: primary_here && !here_is_managed_instance,
         trace_flag_12381: trace_flag_12381 == Some(true),
         backups_unread: instance.gap(FactSet::Backups, None),
     };
+    // After a failover to the managed instance, read there: its first full
+    // backup of each database.
+    let mut first_backups: Vec<Reason> = Vec::new();
     for name in names {
         let mut database = judge_database(instance, name, rows, seeding, primary_here);
-        for (health, key, text, source) in database_reasons(&database, &context, policy) {
-            database.health = database.health.max(health);
-            push(&mut status, health, key, text, source);
+        let reasons = database_reasons(&database, &context, policy);
+        database.health = reasons
+            .iter()
+            .map(|(health, ..)| *health)
+            .fold(database.health, LinkHealth::max);
+        push(&mut status, reasons);
+        if here_is_managed_instance && primary_here {
+            first_backups.push(first_full_backup(instance, name));
         }
         status.databases.push(database);
     }
@@ -560,65 +435,216 @@ fn judge(
     {
         push(
             &mut status,
-            LinkHealth::Degraded,
-            "trace-flag-12381",
-            "trace flag 12381 is still on after seeding finished: turn it off (DBCC TRACEOFF (12381, -1)) so the log can truncate as usual".to_string(),
-            TROUBLESHOOT,
+            [(
+                LinkHealth::Degraded,
+                "trace-flag-12381",
+                "trace flag 12381 is still on after seeding finished: turn it off (DBCC TRACEOFF (12381, -1)) so the log can truncate as usual".to_string(),
+                TROUBLESHOOT,
+            )],
         );
     }
-    // After a failover to the managed instance: its first full backup
-    // (TROUBLESHOOT "Database unavailable after server restart": check
-    // msdb.dbo.backupset on the managed instance for type 'D').
-    if here_is_managed_instance && primary_here {
-        for database in &status.databases.clone() {
-            let backups = instance
-                .database(&database.database)
-                .and_then(|db| db.facts.backups.as_ref());
-            match backups {
-                // A COPY_ONLY backup is a user's, not Azure's own first
-                // full backup (TROUBLESHOOT marks is_copy_only = 1 as such).
-                Some(b) if b.value.full_backups > 0 => push(
-                    &mut status,
-                    LinkHealth::Healthy,
-                    "first-full-backup-taken",
-                    format!(
-                        "{}: the managed instance has taken its first full backup",
-                        database.database
-                    ),
-                    TROUBLESHOOT,
-                ),
-                Some(_) => push(
-                    &mut status,
-                    LinkHealth::Degraded,
-                    "no-first-full-backup",
-                    format!(
-                        "{}: the managed instance has no full backup yet: do not drop the link before it has one (a restart could leave the database unavailable)",
-                        database.database
-                    ),
-                    TROUBLESHOOT,
-                ),
-                None => push(
-                    &mut status,
-                    LinkHealth::Unknown,
-                    "first-full-backup-unread",
-                    format!(
-                        "{}: the managed instance's backup history was not read: check its first full backup before dropping the link",
-                        database.database
-                    ),
-                    TROUBLESHOOT,
-                ),
-            }
-        }
-    } else if local_role.as_deref() == Some("SECONDARY") && !here_is_managed_instance {
+    push(&mut status, first_backups);
+    if local_role.as_deref() == Some("SECONDARY") && !here_is_managed_instance {
         push(
             &mut status,
-            LinkHealth::Healthy,
-            "first-full-backup",
-            "the managed instance is primary: before you drop the link, check its first full backup exists (msdb.dbo.backupset type 'D' on the managed instance; not readable from SQL Server)".to_string(),
-            TROUBLESHOOT,
+            [(
+                LinkHealth::Healthy,
+                "first-full-backup",
+                "the managed instance is primary: before you drop the link, check its first full backup exists (msdb.dbo.backupset type 'D' on the managed instance; not readable from SQL Server)".to_string(),
+                TROUBLESHOOT,
+            )],
         );
     }
     status
+}
+
+/// The two members: who leads, whether the partner is connected, and the
+/// distributed group's synchronization health.
+fn replica_reasons(
+    local: Option<&LinkMember>,
+    state_row: Option<&LinkMember>,
+    primary_here: bool,
+    all_seeding: bool,
+) -> Vec<Reason> {
+    let local = match local {
+        None => {
+            return vec![(
+                LinkHealth::Broken,
+                "no-state",
+                "this instance reports no state for the link's members: the managed instance has not joined, or the link was dropped on the Azure side".to_string(),
+                STATE,
+            )];
+        }
+        Some(local) if local.role.as_deref() == Some("RESOLVING") => {
+            return vec![(
+                LinkHealth::Broken,
+                "resolving",
+                format!("{} is RESOLVING: neither primary nor secondary", local.name),
+                STATE,
+            )];
+        }
+        Some(local) => local,
+    };
+    let Some(row) = state_row else {
+        return vec![(
+            LinkHealth::Broken,
+            "partner-missing",
+            "the primary reports no state for the managed instance's member: it has never connected".to_string(),
+            STATE,
+        )];
+    };
+    let mut reasons = Vec::new();
+    if primary_here && row.role.as_deref() == Some("PRIMARY") {
+        reasons.push((
+            LinkHealth::Broken,
+            "split-brain",
+            format!(
+                "split brain: {} and {} both report PRIMARY",
+                local.name, row.name
+            ),
+            FAILOVER,
+        ));
+    }
+    match row.connected_state.as_deref() {
+        Some("CONNECTED") => {}
+        Some(other) => {
+            let error = row
+                .last_connect_error
+                .as_ref()
+                .map(|e| {
+                    format!(
+                        "; last connection error {}{}{} (linkready explain {})",
+                        e.number,
+                        e.description
+                            .as_deref()
+                            .map(|d| format!(": {d}"))
+                            .unwrap_or_default(),
+                        e.minutes_ago
+                            .map(|m| format!(", {} ago", minutes_text(m)))
+                            .unwrap_or_default(),
+                        e.number
+                    )
+                })
+                .unwrap_or_default();
+            reasons.push((
+                LinkHealth::Broken,
+                "disconnected",
+                format!("{} is {other}{error}", row.name),
+                STATE,
+            ));
+        }
+        None => reasons.push((
+            LinkHealth::Unknown,
+            "connected-state-unread",
+            format!("no connected state for {}", row.name),
+            STATE,
+        )),
+    }
+    match row.synchronization_health.as_deref() {
+        Some("NOT_HEALTHY") if all_seeding => reasons.push((
+            LinkHealth::Healthy,
+            "not-healthy-while-seeding",
+            "synchronization health NOT_HEALTHY while its databases seed".to_string(),
+            STATE,
+        )),
+        Some("NOT_HEALTHY") => reasons.push((
+            LinkHealth::Broken,
+            "not-healthy",
+            "synchronization health NOT_HEALTHY: a database is not synchronizing".to_string(),
+            STATE,
+        )),
+        Some("PARTIALLY_HEALTHY") => reasons.push((
+            LinkHealth::Degraded,
+            "partially-healthy",
+            "synchronization health PARTIALLY_HEALTHY: a database has not reached its target state"
+                .to_string(),
+            STATE,
+        )),
+        _ => {}
+    }
+    reasons
+}
+
+/// What the instance itself says about the link: its endpoint
+/// certificate (TROUBLESHOOT "Expired certificate"; BEST "Rotate
+/// certificate") and whether its trace flags could be read.
+fn instance_reasons(
+    instance: &Instance,
+    here_is_managed_instance: bool,
+    certificate_days_left: Option<i64>,
+    policy: &StatusPolicy,
+) -> Vec<Reason> {
+    let mut reasons = Vec::new();
+    if let Some(reason) = instance.gap(FactSet::Endpoints, None) {
+        reasons.push((
+            LinkHealth::Unknown,
+            "certificate-unread",
+            format!("the endpoint certificate's expiry was not read: {reason}"),
+            TROUBLESHOOT,
+        ));
+    }
+    if let Some(reason) = instance.facts.objects.trace_flags.unknown_reason()
+        && !here_is_managed_instance
+    {
+        reasons.push((
+            LinkHealth::Unknown,
+            "trace-flags-unread",
+            format!("trace flag 12381 not checked: {reason}"),
+            TROUBLESHOOT,
+        ));
+    }
+    match certificate_days_left {
+        Some(days) if days < 0 => reasons.push((
+            LinkHealth::Broken,
+            "certificate-expired",
+            format!("the endpoint certificate expired {} days ago", -days),
+            TROUBLESHOOT,
+        )),
+        Some(days) if days <= policy.certificate_expiry_days => reasons.push((
+            LinkHealth::Degraded,
+            "certificate-expiring",
+            format!(
+                "the endpoint certificate expires in {days} days (rotate it before: linkready rule LR109)"
+            ),
+            BEST,
+        )),
+        _ => {}
+    }
+    reasons
+}
+
+/// The managed instance's first full backup of `database`, read on the
+/// managed instance (TROUBLESHOOT "Database unavailable after server
+/// restart": msdb.dbo.backupset type 'D' there). A COPY_ONLY backup is a
+/// user's, not Azure's own (TROUBLESHOOT marks is_copy_only = 1 as such).
+fn first_full_backup(instance: &Instance, database: &str) -> Reason {
+    match instance
+        .database(database)
+        .and_then(|db| db.facts.backups.as_ref())
+    {
+        Some(backups) if backups.value.full_backups > 0 => (
+            LinkHealth::Healthy,
+            "first-full-backup-taken",
+            format!("{database}: the managed instance has taken its first full backup"),
+            TROUBLESHOOT,
+        ),
+        Some(_) => (
+            LinkHealth::Degraded,
+            "no-first-full-backup",
+            format!(
+                "{database}: the managed instance has no full backup yet: do not drop the link before it has one (a restart could leave the database unavailable)"
+            ),
+            TROUBLESHOOT,
+        ),
+        None => (
+            LinkHealth::Unknown,
+            "first-full-backup-unread",
+            format!(
+                "{database}: the managed instance's backup history was not read: check its first full backup before dropping the link"
+            ),
+            TROUBLESHOOT,
+        ),
+    }
 }
 
 fn minutes_text(minutes: i64) -> String {
@@ -667,11 +693,12 @@ fn judge_database(
         .map(|b| b.value.log_backups_last_day);
     let state = match (&seeding, row) {
         (Some(s), row)
-            if s.current_state.as_deref() == Some("FAILED") && !row.is_some_and(replicates) =>
+            if s.current_state.as_deref() == Some("FAILED")
+                && !moves_data(row.and_then(|r| r.synchronization_state.as_deref())) =>
         {
             "failed seeding".to_string()
         }
-        (Some(s), _) if !s.completed => "seeding".to_string(),
+        (Some(s), _) if s.is_running() => "seeding".to_string(),
         (_, Some(r)) if r.suspended => "suspended".to_string(),
         (_, Some(r)) => r.synchronization_state.as_deref().map_or_else(
             || "unknown".to_string(),
@@ -695,8 +722,6 @@ fn judge_database(
     }
 }
 
-type Reason = (LinkHealth, &'static str, String, &'static str);
-
 /// What the database verdicts need from the link and the instance.
 struct DatabaseContext<'a> {
     /// SQL Server leads the link: its log backups are the risk.
@@ -706,13 +731,6 @@ struct DatabaseContext<'a> {
     backups_unread: Option<&'a str>,
 }
 
-/// A replica row that says data moves (SYNCHRONIZING or SYNCHRONIZED).
-fn replicates(row: &&LinkDatabase) -> bool {
-    row.synchronization_state.as_deref().is_some_and(|s| {
-        s.eq_ignore_ascii_case("SYNCHRONIZING") || s.eq_ignore_ascii_case("SYNCHRONIZED")
-    })
-}
-
 fn database_reasons(
     database: &DatabaseStatus,
     context: &DatabaseContext<'_>,
@@ -720,9 +738,7 @@ fn database_reasons(
 ) -> Vec<Reason> {
     let name = &database.database;
     let mut reasons: Vec<Reason> = Vec::new();
-    let synchronizing = database.synchronization_state.as_deref().is_some_and(|s| {
-        s.eq_ignore_ascii_case("SYNCHRONIZING") || s.eq_ignore_ascii_case("SYNCHRONIZED")
-    });
+    let synchronizing = moves_data(database.synchronization_state.as_deref());
     if let Some(seeding) = &database.seeding
         && seeding.current_state.as_deref() == Some("FAILED")
     {
@@ -757,11 +773,7 @@ fn database_reasons(
             reasons.push((LinkHealth::Broken, "seeding-failed", text, SEEDING));
         }
     }
-    let running = database
-        .seeding
-        .as_ref()
-        .filter(|s| !s.completed && s.current_state.as_deref() != Some("FAILED"));
-    if let Some(seeding) = running {
+    if let Some(seeding) = database.seeding.as_ref().filter(|s| s.is_running()) {
         let started = seeding.started_minutes_ago;
         if started.is_some_and(|m| m >= SEEDING_LIMIT_MINUTES) {
             reasons.push((
@@ -904,18 +916,4 @@ fn database_reasons(
         }
     }
     reasons
-}
-
-/// The worst verdict of a run (None: no link).
-pub fn worst(statuses: &[InstanceStatus]) -> Option<LinkHealth> {
-    statuses
-        .iter()
-        .flat_map(|status| {
-            status
-                .links
-                .iter()
-                .map(|link| link.health)
-                .chain(status.unknown.as_ref().map(|_| LinkHealth::Unknown))
-        })
-        .max()
 }

@@ -57,6 +57,18 @@ impl UpdatePolicy {
             UpdatePolicy::AlwaysUpToDate => "AlwaysUpToDate",
         }
     }
+
+    /// The policy [`as_str`](Self::as_str) names, without regard to case
+    /// (Azure's `databaseFormat`; Microsoft's pages also write `SqlServer2025`).
+    pub fn parse(text: &str) -> Option<UpdatePolicy> {
+        [
+            UpdatePolicy::SqlServer2022,
+            UpdatePolicy::SqlServer2025,
+            UpdatePolicy::AlwaysUpToDate,
+        ]
+        .into_iter()
+        .find(|policy| policy.as_str().eq_ignore_ascii_case(text))
+    }
 }
 
 /// The target managed instance, as far as it was described.
@@ -111,6 +123,12 @@ pub enum NetworkDirection {
 }
 
 impl NetworkDirection {
+    /// Both directions the kit tests.
+    pub const ALL: [NetworkDirection; 2] = [
+        NetworkDirection::SqlServerToManagedInstance,
+        NetworkDirection::ManagedInstanceToSqlServer,
+    ];
+
     /// The word the kit's result rows use.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -120,12 +138,9 @@ impl NetworkDirection {
     }
 
     pub fn parse(text: &str) -> Option<NetworkDirection> {
-        [
-            NetworkDirection::SqlServerToManagedInstance,
-            NetworkDirection::ManagedInstanceToSqlServer,
-        ]
-        .into_iter()
-        .find(|direction| direction.as_str().eq_ignore_ascii_case(text))
+        NetworkDirection::ALL
+            .into_iter()
+            .find(|direction| direction.as_str().eq_ignore_ascii_case(text))
     }
 
     /// In words, for a message.

@@ -161,7 +161,7 @@ impl RawServer {
 /// azure-sql/managed-instance/sql-managed-instance-paas-overview.md,
 /// "Programmatically identify a managed instance"), SQL Server 2025 (17).
 /// `status` reads a link's managed-instance side with it.
-pub const MANAGED_INSTANCE_ENGINE_EDITION: i64 = 8;
+const MANAGED_INSTANCE_ENGINE_EDITION: i64 = 8;
 const MANAGED_INSTANCE_CATALOG_MAJOR: u16 = 17;
 
 /// The major version whose catalog the server has: its ProductVersion's,
@@ -700,6 +700,7 @@ pub fn lower_server(mut raw: RawServer, source: Source) -> Instance {
         }
         return instance;
     }
+    imply_link_results(&mut raw);
     let properties = raw.result(SERVER_PROPERTIES.name);
     let facts = &mut instance.facts;
     match properties
@@ -780,7 +781,7 @@ fn lower_links(raw: &RawServer, source: Source, major: Option<u16>) -> Known<Vec
     // Distributed availability groups arrived with SQL Server 2016
     // (docs/database-engine/availability-groups/windows/distributed-availability-groups.md):
     // an older server has no link, which is known without a query.
-    if major.is_some_and(|major| major < queries::LINKS.min_major) || no_group_no_link(raw) {
+    if major.is_some_and(|major| major < queries::LINKS.min_major) {
         return Known::Known(Vec::new());
     }
     let Some(groups) = raw.ok(queries::LINKS.name) else {
@@ -845,18 +846,28 @@ fn lower_links(raw: &RawServer, source: Source, major: Option<u16>) -> Known<Vec
 /// that no database is linked: a linked database is in the link's member
 /// availability group on SQL Server (managed-instance-link-configure-how-
 /// to-scripts.md, "Create an availability group on SQL Server"), so when
-/// `availability_groups` read every group membership and found none,
-/// there is no link to show and none to set up twice.
-fn no_group_no_link(raw: &RawServer) -> bool {
+/// `availability_groups` read every group membership and found none, the
+/// link queries' answer is known: no rows. They are added as such, and the
+/// lowering treats them as read.
+fn imply_link_results(raw: &mut RawServer) {
     let link_queries = [
         queries::LINKS.name,
         queries::LINK_DATABASES.name,
         queries::LINK_SEEDING.name,
     ];
-    link_queries.iter().all(|name| raw.result(name).is_none())
+    let implied = link_queries.iter().all(|name| raw.result(name).is_none())
         && raw
             .ok(queries::AVAILABILITY_GROUPS_2016.name)
-            .is_some_and(|groups| groups.rows.is_empty())
+            .is_some_and(|groups| groups.rows.is_empty());
+    if implied {
+        raw.results
+            .extend(link_queries.iter().map(|name| RawResult {
+                query: name.to_string(),
+                columns: Vec::new(),
+                rows: Vec::new(),
+                error: None,
+            }));
+    }
 }
 
 /// The rows of `result` for the link `name`, lowered by `lower`, or why
@@ -982,9 +993,6 @@ fn record_instance_gaps(raw: &RawServer, instance: &mut Instance) {
         let Some(reason) = missing_reason(raw, instance.source, query.name) else {
             continue;
         };
-        if query.feeds == [FactSet::Links] && no_group_no_link(raw) {
-            continue;
-        }
         if query.name == queries::DATABASES_2016.name {
             // Without the list, no database can be judged: the instance
             // is unknown, not an instance with no databases.

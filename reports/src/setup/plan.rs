@@ -192,7 +192,11 @@ pub fn link_setup(
                     .and_then(|plan| plan.database(&database.name, found, &claimed))
             } else {
                 Err(why_not(instance, found, &database.name, database.verdict))
-            };
+            }
+            // The preview mode links the databases of one new availability
+            // group together; a database already in a group would take
+            // that whole group along, which linkready does not write yet.
+            .and_then(|context| multi_database_refusal(options, &context).map_or(Ok(context), Err));
             let context = match context {
                 Ok(context) => context,
                 Err(reason) => {
@@ -205,24 +209,11 @@ pub fn link_setup(
                     continue;
                 }
             };
-            // The preview mode links the databases of one new availability
-            // group together; a database already in a group would take
-            // that whole group along, which linkready does not write yet.
+            claimed.insert(database.name.to_lowercase(), instance.name.clone());
             if options.multiple_database {
-                if let Some(reason) = multi_database_refusal(options, &context) {
-                    output.skipped.push(Skipped {
-                        instance: instance.name.clone(),
-                        database: Some(database.name.clone()),
-                        verdict: database.verdict.as_str().to_string(),
-                        reason,
-                    });
-                    continue;
-                }
-                claimed.insert(database.name.to_lowercase(), instance.name.clone());
                 multi_contexts.push(context);
                 continue;
             }
-            claimed.insert(database.name.to_lowercase(), instance.name.clone());
             let mut folder = vec![
                 path_component(&instance.name),
                 path_component(&database.name),
@@ -334,8 +325,11 @@ fn place(output: &mut SetupOutput, folder: &[String], files: Vec<(String, String
 
 /// Why a ready database cannot join the multiple-database link linkready
 /// writes (preview: a new single-node group, SQL Server as the initial
-/// primary, Az.Sql 7.1.0).
+/// primary, Az.Sql 7.1.0); None outside that mode.
 fn multi_database_refusal(options: &SetupOptions, context: &BundleContext) -> Option<String> {
+    if !options.multiple_database {
+        return None;
+    }
     if options.initial_primary == InitialPrimary::ManagedInstance {
         return Some("[scripts] link_mode = \"multiple-database\" with the managed instance as the initial primary is not documented step by step (managed-instance-link-extend-availability-group.md): not written".to_string());
     }

@@ -51,7 +51,7 @@ impl Rule for SeedingDuration {
                 continue;
             };
             // Sizes are MiB (2^20 bytes); bandwidth is Mbit/s (10^6 bits).
-            let seconds_in_six_days = 6.0 * 24.0 * 3600.0;
+            let seconds_in_six_days = crate::link_status::SEEDING_LIMIT_DAYS as f64 * 24.0 * 3600.0;
             let megabits = size.value as f64 * 8.0 * 1.048_576;
             match bandwidth {
                 Some(mbps) if mbps > 0.0 && megabits / mbps > seconds_in_six_days => {

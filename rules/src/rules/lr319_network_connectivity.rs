@@ -86,10 +86,7 @@ impl Rule for NetworkConnectivity {
                 },
             );
         }
-        for direction in [
-            NetworkDirection::SqlServerToManagedInstance,
-            NetworkDirection::ManagedInstanceToSqlServer,
-        ] {
+        for direction in NetworkDirection::ALL {
             if !mine.iter().any(|test| test.direction == direction) {
                 out.needs_results(
                     &Self::META,
