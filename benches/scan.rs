@@ -1,6 +1,7 @@
 //! Throughput of the whole script scan over ../shared/corpus (real T-SQL
-//! written by others), and, for comparison, of sqlparser's tokenizer run over
-//! every byte of the same files, which the scanner's prefilter avoids.
+//! written by others), of the batch splitter alone, and, for comparison, of
+//! sqlparser's tokenizer run over every byte of the same files, which the
+//! scanner's prefilter avoids.
 //!
 //! `cargo bench --bench scan`; skipped with a message when the corpus is absent.
 
@@ -9,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput};
+use linkready::collect::batches::{Variables, split_batches};
 use linkready::collect::decode::decode;
 use linkready::{ScanRequest, run_scan};
 use sqlparser::dialect::MsSqlDialect;
@@ -64,6 +66,17 @@ fn main() {
         .filter_map(|f| std::fs::read(f).ok())
         .filter_map(|bytes| decode(bytes).ok().map(|(text, _)| text))
         .collect();
+    // The batch splitter alone (one core, files in memory): most of a scan.
+    group.bench_function("split_batches", |b| {
+        let variables = Variables::new();
+        b.iter(|| {
+            let mut batches = 0usize;
+            for text in &texts {
+                batches += split_batches(text, &variables).batches.len();
+            }
+            black_box(batches)
+        })
+    });
     group.bench_function("tokenize_every_byte", |b| {
         b.iter(|| {
             let dialect = MsSqlDialect {};

@@ -107,6 +107,12 @@ pub fn script_instances(
     let mut unclaimed = Vec::new();
     let mut uses = vec![0usize; files.len()];
     for (index, file) in files.iter().enumerate() {
+        // Most runs assign no scripts to a server: no path to take apart.
+        if patterns.is_empty() {
+            unclaimed.push(index);
+            uses[index] = 1;
+            continue;
+        }
         let path = components(&absolute(&working_directory, Path::new(&file.path)));
         for (entry, entry_patterns) in patterns.iter().enumerate() {
             if entry_patterns.iter().any(|pattern| covers(pattern, &path)) {

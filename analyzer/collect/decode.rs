@@ -3,6 +3,8 @@
 //! Windows-1252. Nothing is replaced silently: bytes that fit none of these
 //! are an error naming the offset.
 
+use std::borrow::Cow;
+
 use thiserror::Error;
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -28,28 +30,51 @@ pub enum Encoding {
 }
 
 /// Decodes a script file, reusing its buffer when it already is UTF-8.
-pub fn decode(mut bytes: Vec<u8>) -> Result<(String, Encoding), DecodeError> {
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        bytes.drain(..3);
-        return String::from_utf8(bytes)
-            .map(|text| (text, Encoding::Utf8Bom))
+pub fn decode(bytes: Vec<u8>) -> Result<(String, Encoding), DecodeError> {
+    let encoding = match decode_slice(&bytes)? {
+        (Cow::Owned(text), encoding) => return Ok((text, encoding)),
+        (Cow::Borrowed(_), encoding) => encoding,
+    };
+    // Valid UTF-8 (after its BOM, if any): the buffer becomes the text.
+    let mut bytes = bytes;
+    let bom = if encoding == Encoding::Utf8Bom { 3 } else { 0 };
+    bytes.drain(..bom);
+    String::from_utf8(bytes)
+        .map(|text| (text, encoding))
+        .map_err(|error| DecodeError::InvalidUtf8AfterBom {
+            offset: error.utf8_error().valid_up_to() + bom,
+        })
+}
+
+/// Decodes a script file's bytes where they are: UTF-8 text is borrowed
+/// (the scanner reads each file into a buffer its thread keeps), other
+/// encodings are converted.
+pub fn decode_slice(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), DecodeError> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return std::str::from_utf8(rest)
+            .map(|text| (Cow::Borrowed(text), Encoding::Utf8Bom))
             .map_err(|error| DecodeError::InvalidUtf8AfterBom {
-                offset: error.utf8_error().valid_up_to() + 3,
+                offset: error.valid_up_to() + 3,
             });
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return decode_utf16(rest, u16::from_le_bytes).map(|text| (text, Encoding::Utf16Le));
+        return decode_utf16(rest, u16::from_le_bytes)
+            .map(|text| (Cow::Owned(text), Encoding::Utf16Le));
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return decode_utf16(rest, u16::from_be_bytes).map(|text| (text, Encoding::Utf16Be));
+        return decode_utf16(rest, u16::from_be_bytes)
+            .map(|text| (Cow::Owned(text), Encoding::Utf16Be));
     }
     // A NUL never appears in a text script without a UTF-16 BOM.
-    if let Some(offset) = memchr_nul(&bytes) {
+    if let Some(offset) = memchr_nul(bytes) {
         return Err(DecodeError::Binary { offset });
     }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok((text, Encoding::Utf8)),
-        Err(error) => Ok((decode_windows_1252(error.as_bytes()), Encoding::Windows1252)),
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok((Cow::Borrowed(text), Encoding::Utf8)),
+        Err(_) => Ok((
+            Cow::Owned(decode_windows_1252(bytes)),
+            Encoding::Windows1252,
+        )),
     }
 }
 

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::batches::{Variables, fill_template_parameters, split_batches};
-use super::decode::decode;
+use super::decode::{decode, decode_slice};
 use super::inventory::is_inventory_name;
 use super::sqlproj::{DatabaseProject, is_project_file, read_project};
 use super::tsql::{ScriptFacts, ScriptScanner};
@@ -378,21 +379,37 @@ pub fn scan_paths_and_find_inventories(
     })
 }
 
+thread_local! {
+    /// Each scanning thread reads its files into one buffer it keeps: a
+    /// buffer per file cost an allocation, and for large files fresh pages
+    /// the kernel had to clear (perf, issue 14).
+    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A buffer grown past this by one large file is given back after it.
+const KEPT_BUFFER_BYTES: usize = 16 * 1024 * 1024;
+
 fn scan_file(
     path: &Path,
     shown: String,
     options: &ScriptOptions,
     project: Option<&DatabaseProject>,
 ) -> ScannedFile {
-    let bytes = match fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(error) => return ScannedFile::failed(shown, format!("cannot read: {error}")),
-    };
-    let text = match decode(bytes) {
-        Ok((text, _)) => text,
-        Err(error) => return ScannedFile::failed(shown, format!("cannot decode: {error}")),
-    };
-    scan_project_text(&text, shown, options, project)
+    READ_BUFFER.with_borrow_mut(|buffer| {
+        buffer.clear();
+        let read = fs::File::open(path).and_then(|mut file| file.read_to_end(buffer));
+        let scanned = match read {
+            Err(error) => ScannedFile::failed(shown, format!("cannot read: {error}")),
+            Ok(_) => match decode_slice(buffer) {
+                Ok((text, _)) => scan_project_text(&text, shown, options, project),
+                Err(error) => ScannedFile::failed(shown, format!("cannot decode: {error}")),
+            },
+        };
+        if buffer.capacity() > KEPT_BUFFER_BYTES {
+            *buffer = Vec::new();
+        }
+        scanned
+    })
 }
 
 /// Scans one script's text (already decoded).

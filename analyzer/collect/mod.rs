@@ -2,6 +2,7 @@
 
 pub mod attribution;
 pub mod batches;
+pub(crate) mod byte_masks;
 pub mod decode;
 pub mod files;
 pub mod fuzzing;
