@@ -718,9 +718,24 @@ impl<'a> Splitter<'a> {
                 | ((masks.comma | masks.open | masks.close) & punctuation))
                 & !(here - 1);
             let mut decisions = starts | acts;
+            // Parentheses before this bit are counted (none in a string
+            // passed over).
+            let mut counted = shift as u32;
             while decisions != 0 {
                 let at = decisions.trailing_zeros();
                 let position = base + at as usize;
+                if punctuation == 0
+                    && masks.quote >> at & 1 == 1
+                    && let Some(close) = closing_quote_in_block(masks.quote, at)
+                {
+                    // A string literal while no dynamic SQL is followed:
+                    // `string_end` would note nothing.
+                    let passed = ((1u64 << at) - 1) & !((1u64 << counted) - 1);
+                    self.count_parentheses(masks.open & passed, masks.close & passed);
+                    counted = close + 1;
+                    decisions &= !((2u64 << close) - 1);
+                    continue;
+                }
                 if starts >> at & 1 == 1 {
                     // Where the word ends, if it does in this block.
                     let length = (!(masks.word >> at)).trailing_zeros();
@@ -732,11 +747,11 @@ impl<'a> Splitter<'a> {
                         continue;
                     }
                 }
-                let passed = ((1u64 << at) - 1) & !(here - 1);
+                let passed = ((1u64 << at) - 1) & !((1u64 << counted) - 1);
                 self.count_parentheses(masks.open & passed, masks.close & passed);
                 return Some(position);
             }
-            let passed = !(here - 1);
+            let passed = !((1u64 << counted) - 1);
             self.count_parentheses(masks.open & passed, masks.close & passed);
             i = base + BLOCK;
         }
@@ -1000,22 +1015,24 @@ impl<'a> Splitter<'a> {
     /// An `@variable` (lower-cased) at `offset`: what dynamic SQL it takes
     /// part in.
     fn variable(&mut self, lower: &[u8], offset: usize) {
-        let key = variable_key(lower);
+        // Most variables only stand in an expression: their key (a hash)
+        // is computed when a branch below needs it.
+        let key = || variable_key(lower);
         let bytes = self.text.as_bytes();
         let state = &mut self.current;
         let dynamic = &mut state.dynamic;
         if dynamic.exec_depth.is_some_and(|depth| state.depth >= depth)
             || dynamic.executesql_depth.is_some()
         {
-            dynamic.executed_variables.push(key);
+            dynamic.executed_variables.push(key());
         } else if let Some((operator_end, appending)) =
             assignment_follows(bytes, offset + lower.len())
         {
-            dynamic.assigning = Some((key, state.depth));
+            dynamic.assigning = Some((key(), state.depth));
             dynamic.begin_group(operator_end, appending);
         } else if dynamic
             .assigning
-            .is_some_and(|(variable, _)| variable == key)
+            .is_some_and(|(variable, _)| variable == key())
             && !holds_expression(
                 bytes
                     .get(dynamic.anchor.min(offset)..offset)
@@ -1026,8 +1043,9 @@ impl<'a> Splitter<'a> {
             dynamic.appending = true;
             dynamic.anchor = offset + lower.len();
         } else if state.statement == PreviousWord::Declare {
-            dynamic.declared = Some((key, state.depth));
-        } else if dynamic.executesql_holders.contains(&key)
+            dynamic.declared = Some((key(), state.depth));
+        } else if !dynamic.executesql_holders.is_empty()
+            && dynamic.executesql_holders.contains(&key())
             && previous_word(bytes, offset).is_some_and(|previous| {
                 previous.eq_ignore_ascii_case(b"exec") || previous.eq_ignore_ascii_case(b"execute")
             })
@@ -1561,6 +1579,28 @@ fn may_be_keyword(word: &[u8]) -> bool {
     KEYWORD_LENGTHS[pair_slot(first, last)] >> word.len().min(63) & 1 != 0
 }
 
+/// The closing quote of a string literal whose opening quote is bit `open`
+/// of a block's `quote` mask, if it is in the block (`''` inside is one
+/// quote; a quote in the block's last byte may be doubled by the next
+/// block's first: not known here).
+fn closing_quote_in_block(quote: u64, open: u32) -> Option<u32> {
+    if open >= 62 {
+        return None;
+    }
+    let mut after = quote & !((2u64 << open) - 1);
+    loop {
+        let close = after.trailing_zeros();
+        if close >= 63 {
+            return None;
+        }
+        if quote >> (close + 1) & 1 == 0 {
+            return Some(close);
+        }
+        // `''`: both quotes are content.
+        after &= !(3u64 << close);
+    }
+}
+
 /// Where `Splitter::next_decision` is: the block it reads (from
 /// `Splitter::masks_at`) and the word starts in it, reading on from the
 /// block before.
@@ -1861,6 +1901,20 @@ mod tests {
                 action: "exit".into()
             }
         );
+    }
+
+    #[test]
+    fn closing_quotes_in_a_block() {
+        let mask = |bits: &[u32]| bits.iter().fold(0u64, |mask, bit| mask | 1 << bit);
+        assert_eq!(closing_quote_in_block(mask(&[3, 9]), 3), Some(9));
+        // `'a''b'`: the doubled quote is content.
+        assert_eq!(closing_quote_in_block(mask(&[0, 2, 3, 5]), 0), Some(5));
+        assert_eq!(closing_quote_in_block(mask(&[0, 2, 3]), 0), None);
+        // A quote in the last byte may be doubled by the next block.
+        assert_eq!(closing_quote_in_block(mask(&[10, 63]), 10), None);
+        assert_eq!(closing_quote_in_block(mask(&[10, 62]), 10), Some(62));
+        assert_eq!(closing_quote_in_block(mask(&[62, 63]), 62), None);
+        assert_eq!(closing_quote_in_block(mask(&[63]), 63), None);
     }
 
     /// What a split says of a text, with the first batch's offsets taken

@@ -23,6 +23,9 @@ pub(crate) struct BlockMasks {
     pub comma: u64,
     pub open: u64,
     pub close: u64,
+    /// `'`: a string literal that opens and closes in the block can be
+    /// passed over from the masks.
+    pub quote: u64,
 }
 
 pub(crate) const BLOCK: usize = 64;
@@ -80,6 +83,7 @@ pub(crate) fn portable_block_masks(block: &[u8; BLOCK]) -> BlockMasks {
         masks.comma |= u64::from(byte == b',') << bit;
         masks.open |= u64::from(byte == b'(') << bit;
         masks.close |= u64::from(byte == b')') << bit;
+        masks.quote |= u64::from(byte == b'\'') << bit;
     }
     masks
 }
@@ -137,6 +141,7 @@ mod sse2 {
             comma: bits(equal(lanes, b',')),
             open: bits(equal(lanes, b'(')),
             close: bits(equal(lanes, b')')),
+            quote: bits(equal(lanes, b'\'')),
         }
     }
 
@@ -154,6 +159,7 @@ mod sse2 {
             masks.comma |= part.comma << shift;
             masks.open |= part.open << shift;
             masks.close |= part.close << shift;
+            masks.quote |= part.quote << shift;
         }
         masks
     }
