@@ -1706,7 +1706,27 @@ mod tests {
     /// and each file's facts, both ways, over every script at hand.
     #[test]
     fn exec_literals_passed_by_change_no_token_and_no_fact() {
-        let mut spliced_windows = 0;
+        let long = "SELECT name FROM master.sys.databases WHERE database_id > 4 ORDER BY name";
+        // Literals the window holds in every place one can stand: before
+        // AT, prefixed N, spread over lines, with '' inside, with $(var),
+        // next to another, with code after them on their line, executed
+        // inside executed code, and in a window that fails to tokenize.
+        let own = [
+            format!("EXEC ('{long}') AT [LinkedSrv]; SELECT * FROM a.b.c"),
+            format!("USE [d]\nEXEC (N'{long}');\nEXEC ('USE [other]; {long}')"),
+            format!(
+                "EXEC (\n  '{long}\n  -- the next line\n  {long}'\n) AT s2; BACKUP LOG d TO DISK = 'x'"
+            ),
+            format!("EXEC ('SELECT ''{long}'' AS quoted, ''$(Var)''') ; EXEC('{long}'+'{long}')"),
+            format!("EXEC ('EXEC (''{long}'') AT inner_server'); SELECT $(Db).dbo.t"),
+            format!("EXEC ('{long}') AT s; SELECT # ~ ` \\ from x.y.z"),
+            format!("EXECUTE(N'{long}'N'{long}')AT[s];UPDATE a.b.c SET x = 1"),
+        ];
+        let mut scripts: Vec<(String, String)> = own
+            .iter()
+            .enumerate()
+            .map(|(index, text)| (format!("own-{index}.sql"), text.clone()))
+            .collect();
         for path in sql_files() {
             let Ok(bytes) = std::fs::read(&path) else {
                 continue;
@@ -1714,8 +1734,12 @@ mod tests {
             let Ok((text, _)) = crate::collect::decode::decode(bytes) else {
                 continue;
             };
-            let split = split_batches(&text, &Variables::new());
-            let shown = path.display().to_string();
+            scripts.push((path.display().to_string(), text));
+        }
+        let mut spliced_windows = 0;
+        for (shown, text) in &scripts {
+            let shown = shown.clone();
+            let split = split_batches(text, &Variables::new());
             for batch in &split.batches {
                 let mut scanner = ScriptScanner::new(&shown, None);
                 for window in &batch.windows {
@@ -1766,7 +1790,10 @@ mod tests {
             };
             assert_eq!(facts(true), facts(false), "{shown}");
         }
-        assert!(spliced_windows > 0, "no window had a literal to pass by");
+        assert!(
+            spliced_windows >= own.len(),
+            "only {spliced_windows} windows had a literal to pass by"
+        );
     }
 
     fn scan(sql: &str) -> ScriptFacts {
