@@ -161,8 +161,7 @@ pub fn split_batches<'a>(text: &'a str, initial: &Variables) -> SplitScript<'a> 
         pending_chain: None,
         name_start: 0,
         no_close_paren: None,
-        masks_base: usize::MAX,
-        masks: BlockMasks::default(),
+        block: BlockCursor::default(),
     };
     splitter.run();
     SplitScript {
@@ -312,9 +311,8 @@ struct Splitter<'a> {
     name_start: usize,
     /// A `$(` at the first position with no `)` after it up to the second.
     no_close_paren: Option<(usize, usize)>,
-    /// The 64-byte block of the text whose masks are in `masks`.
-    masks_base: usize,
-    masks: BlockMasks,
+    /// The 64-byte block code is read in, with its masks.
+    block: BlockCursor,
 }
 
 impl<'a> Splitter<'a> {
@@ -498,9 +496,8 @@ impl<'a> Splitter<'a> {
     fn code(&mut self) {
         let bytes = self.text.as_bytes();
         let mut i = 0;
-        let mut block = BlockCursor::default();
         loop {
-            let Some(at) = self.next_decision(&mut block, i) else {
+            let Some(at) = self.next_decision(i) else {
                 return;
             };
             i = at;
@@ -574,7 +571,9 @@ impl<'a> Splitter<'a> {
                                 i += close + 1;
                                 continue;
                             }
-                            _ => self.no_close_paren = Some((i, self.line_end_of(i))),
+                            // The line feed found ends the line.
+                            Some(newline) => self.no_close_paren = Some((i, i + newline + 1)),
+                            None => self.no_close_paren = Some((i, bytes.len())),
                         }
                     }
                 }
@@ -641,13 +640,25 @@ impl<'a> Splitter<'a> {
         }
     }
 
-    /// The masks of the 64-byte block that starts at `base` (a multiple of
-    /// 64), computed once for every decision made in it.
+    /// The block that starts at `base` (a multiple of 64), its masks
+    /// computed once for every decision made in it. Its word starts read on
+    /// from the block before when that is where the reading was; after a
+    /// jump, its first bit may be taken for a start wrongly, but a jump
+    /// lands on a token boundary, where `next_decision` sets the start
+    /// itself.
     #[inline]
-    fn masks_at(&mut self, base: usize) -> BlockMasks {
-        if self.masks_base == base {
-            return self.masks;
+    fn block_at(&mut self, base: usize) -> &BlockCursor {
+        if self.block.base != Some(base) {
+            self.enter_block(base);
         }
+        &self.block
+    }
+
+    fn enter_block(&mut self, base: usize) {
+        let carry = match self.block.base {
+            Some(before) if before + BLOCK == base => self.block.masks.word >> (BLOCK - 1),
+            _ => 0,
+        };
         let bytes = self.text.as_bytes();
         let masks = match bytes
             .get(base..base + BLOCK)
@@ -662,14 +673,17 @@ impl<'a> Splitter<'a> {
                 block_masks(&block)
             }
         };
-        self.masks_base = base;
-        self.masks = masks;
-        masks
+        self.block = BlockCursor {
+            base: Some(base),
+            masks,
+            starts: masks.word & !((masks.word << 1) | carry) & !masks.digit,
+        };
     }
 
     /// Whether `,` `(` `)` act now: while an `EXEC (` opens or is open,
-    /// while an `sp_executesql` argument or an assignment is read. Otherwise a comma does nothing and parentheses
-    /// are only counted, from the masks.
+    /// while an `sp_executesql` argument or an assignment is read.
+    /// Otherwise a comma does nothing and parentheses are only counted,
+    /// from the masks.
     fn punctuation_acts(&self) -> bool {
         let dynamic = &self.current.dynamic;
         dynamic.exec_paren_pending
@@ -686,27 +700,14 @@ impl<'a> Splitter<'a> {
     /// So are most names: a word that `may_be_keyword` sets aside and that
     /// ends in the block only ends the previous word and takes its place in
     /// a dotted chain (`plain_name`).
-    fn next_decision(&mut self, block: &mut BlockCursor, from: usize) -> Option<usize> {
+    fn next_decision(&mut self, from: usize) -> Option<usize> {
         let bytes = self.text.as_bytes();
         let len = bytes.len();
         let punctuation = if self.punctuation_acts() { u64::MAX } else { 0 };
         let mut i = from;
         while i < len {
             let base = i - i % BLOCK;
-            if block.base != Some(base) {
-                // Read on from the block before: its last byte may go on
-                // with a word into this one.
-                let carry = match block.base {
-                    Some(before) if before + BLOCK == base => block.masks.word >> (BLOCK - 1),
-                    _ => 0,
-                };
-                let masks = self.masks_at(base);
-                *block = BlockCursor {
-                    base: Some(base),
-                    masks,
-                    starts: masks.word & !((masks.word << 1) | carry) & !masks.digit,
-                };
-            }
+            let block = *self.block_at(base);
             let masks = block.masks;
             let shift = i - base;
             let here = 1u64 << shift;
@@ -730,8 +731,7 @@ impl<'a> Splitter<'a> {
                 {
                     // A string literal while no dynamic SQL is followed:
                     // `string_end` would note nothing.
-                    let passed = ((1u64 << at) - 1) & !((1u64 << counted) - 1);
-                    self.count_parentheses(masks.open & passed, masks.close & passed);
+                    self.count_parentheses(&masks, counted, at);
                     counted = close + 1;
                     decisions &= !((2u64 << close) - 1);
                     continue;
@@ -747,12 +747,10 @@ impl<'a> Splitter<'a> {
                         continue;
                     }
                 }
-                let passed = ((1u64 << at) - 1) & !((1u64 << counted) - 1);
-                self.count_parentheses(masks.open & passed, masks.close & passed);
+                self.count_parentheses(&masks, counted, at);
                 return Some(position);
             }
-            let passed = !((1u64 << counted) - 1);
-            self.count_parentheses(masks.open & passed, masks.close & passed);
+            self.count_parentheses(&masks, counted, BLOCK as u32);
             i = base + BLOCK;
         }
         None
@@ -774,9 +772,12 @@ impl<'a> Splitter<'a> {
         plain
     }
 
-    /// Parentheses passed over (never while `EXEC (` is followed: then they
-    /// are decisions).
-    fn count_parentheses(&mut self, open: u64, close: u64) {
+    /// The parentheses passed over in bits `from..to` of a block (never
+    /// while `EXEC (` is followed: then they are decisions).
+    fn count_parentheses(&mut self, masks: &BlockMasks, from: u32, to: u32) {
+        let below = |bit: u32| 1u64.checked_shl(bit).map_or(u64::MAX, |b| b - 1);
+        let passed = below(to) & !below(from);
+        let (open, close) = (masks.open & passed, masks.close & passed);
         // Most stretches hold none; x86-64's baseline has no POPCNT
         // instruction, and the portable count costs a dozen.
         if open | close != 0 {
@@ -791,7 +792,7 @@ impl<'a> Splitter<'a> {
         while i < len {
             let base = i - i % BLOCK;
             let shift = i - base;
-            let stops = !(self.masks_at(base).word >> shift) & (u64::MAX >> shift);
+            let stops = !(self.block_at(base).masks.word >> shift) & (u64::MAX >> shift);
             if stops != 0 {
                 return (i + stops.trailing_zeros() as usize).min(len);
             }
@@ -1601,10 +1602,9 @@ fn closing_quote_in_block(quote: u64, open: u32) -> Option<u32> {
     }
 }
 
-/// Where `Splitter::next_decision` is: the block it reads (from
-/// `Splitter::masks_at`) and the word starts in it, reading on from the
-/// block before.
-#[derive(Default)]
+/// The block `Splitter::next_decision` reads (`Splitter::block_at`): its
+/// masks and the word starts in it.
+#[derive(Default, Clone, Copy)]
 struct BlockCursor {
     base: Option<usize>,
     masks: BlockMasks,

@@ -438,6 +438,13 @@ impl<'p> ScriptScanner<'p> {
         positions: &mut Positions<'_>,
         variables: &Variables,
     ) -> Vec<Tok> {
+        let start = positions.at(window.start);
+        let whole = |scanner: &mut Self| {
+            scanner.tokenize(&text[window.clone()], start.0, start.1, variables)
+        };
+        if !self.splice_exec_literals || window.len() > MAX_TOKENIZED_BYTES {
+            return whole(self);
+        }
         let bytes = text.as_bytes();
         let first = exec_literals.partition_point(|literal| literal.start <= window.start);
         let spliced: Vec<(usize, Range<usize>, u32)> = exec_literals[first..]
@@ -448,15 +455,14 @@ impl<'p> ScriptScanner<'p> {
                 literal_start(bytes, literal).map(|(at, prefix)| (at, literal.clone(), prefix))
             })
             .collect();
-        let (line, column) = positions.at(window.start);
-        if spliced.is_empty() || !self.splice_exec_literals || window.len() > MAX_TOKENIZED_BYTES {
-            return self.tokenize(&text[window], line, column, variables);
+        if spliced.is_empty() {
+            return whole(self);
         }
         let errors = self.tokenizer_errors;
         let warnings = self.facts.warnings.len();
         let mut tokens = Vec::new();
         let mut from = window.start;
-        let (mut line, mut column) = (line, column);
+        let (mut line, mut column) = start;
         for (at, content, prefix) in spliced {
             tokens.extend(self.tokenize(&text[from..at], line, column, variables));
             let (literal_line, literal_column) = positions.at(at);
@@ -478,8 +484,7 @@ impl<'p> ScriptScanner<'p> {
             // A piece did not tokenize: the window is tokenized whole.
             self.tokenizer_errors = errors;
             self.facts.warnings.truncate(warnings);
-            let (line, column) = positions.at(window.start);
-            return self.tokenize(&text[window], line, column, variables);
+            return whole(self);
         }
         tokens
     }
