@@ -475,6 +475,26 @@ impl<'a> Splitter<'a> {
         }
     }
 
+    /// The word after `from`, past white space and comments (empty when
+    /// none, or when a comment runs to the end).
+    fn word_after(&self, from: usize) -> &'a [u8] {
+        let bytes = self.text.as_bytes();
+        let mut at = from;
+        loop {
+            while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+                at += 1;
+            }
+            match (bytes.get(at), bytes.get(at + 1)) {
+                (Some(b'-'), Some(b'-')) => at = self.line_end_of(at),
+                (Some(b'/'), Some(b'*')) => match self.block_comment_end(at + 2) {
+                    Some(end) => at = end,
+                    None => return &[],
+                },
+                _ => return next_word(bytes, at),
+            }
+        }
+    }
+
     /// Where the closing `close` of a string literal or delimited name
     /// whose content starts at `from` stands, if it does (doubled, the
     /// delimiter is part of the content).
@@ -589,13 +609,19 @@ impl<'a> Splitter<'a> {
                     }
                 }
                 b')' => {
+                    let closes_exec = self.current.dynamic.exec_depth == Some(self.current.depth);
+                    // EXEC (…) AT server runs on the linked server (comments
+                    // may stand before AT): the statement's tokens name the
+                    // server, the only fact an `EXEC (…)` holds besides the
+                    // strings it runs, which are followed here.
+                    let remote = closes_exec && self.word_after(i + 1).eq_ignore_ascii_case(b"at");
                     let state = &mut self.current;
-                    if state.dynamic.exec_depth == Some(state.depth) {
+                    if closes_exec {
                         state.dynamic.exec_depth = None;
-                        // EXEC (…) AT server runs on the linked server.
-                        if next_word(bytes, i + 1).eq_ignore_ascii_case(b"at") {
+                        if remote {
                             let keep = state.dynamic.exec_direct_start;
                             state.dynamic.direct.truncate(keep);
+                            state.triggers.push(i);
                         }
                     }
                     state.depth -= 1;
@@ -673,10 +699,11 @@ impl<'a> Splitter<'a> {
                 block_masks(&block)
             }
         };
+        let starts = masks.word & !((masks.word << 1) | carry) & !masks.digit;
         self.block = BlockCursor {
             base: Some(base),
             masks,
-            starts: masks.word & !((masks.word << 1) | carry) & !masks.digit,
+            starts,
         };
     }
 
@@ -703,9 +730,10 @@ impl<'a> Splitter<'a> {
     fn next_decision(&mut self, from: usize) -> Option<usize> {
         let bytes = self.text.as_bytes();
         let len = bytes.len();
-        let punctuation = if self.punctuation_acts() { u64::MAX } else { 0 };
+        let mut punctuation = if self.punctuation_acts() { u64::MAX } else { 0 };
+        let mut from = from;
         let mut i = from;
-        while i < len {
+        'blocks: while i < len {
             let base = i - i % BLOCK;
             let block = *self.block_at(base);
             let masks = block.masks;
@@ -720,22 +748,11 @@ impl<'a> Splitter<'a> {
                 & !(here - 1);
             let mut decisions = starts | acts;
             // Parentheses before this bit are counted (none in a string
-            // passed over).
+            // or name crossed).
             let mut counted = shift as u32;
             while decisions != 0 {
                 let at = decisions.trailing_zeros();
                 let position = base + at as usize;
-                if punctuation == 0
-                    && masks.quote >> at & 1 == 1
-                    && let Some(close) = closing_quote_in_block(masks.quote, at)
-                {
-                    // A string literal while no dynamic SQL is followed:
-                    // `string_end` would note nothing.
-                    self.count_parentheses(&masks, counted, at);
-                    counted = close + 1;
-                    decisions &= !((2u64 << close) - 1);
-                    continue;
-                }
                 if starts >> at & 1 == 1 {
                     // Where the word ends, if it does in this block.
                     let length = (!(masks.word >> at)).trailing_zeros();
@@ -746,6 +763,68 @@ impl<'a> Splitter<'a> {
                         decisions &= decisions - 1;
                         continue;
                     }
+                    self.count_parentheses(&masks, counted, at);
+                    return Some(position);
+                }
+                // Punctuation that decides nothing here, or that is noted
+                // without going back to `code` (perf, issue 14: a return
+                // per dot, bracket and operator was a tenth of the splitter).
+                let next = bytes.get(position + 1).copied();
+                let passed = match bytes[position] {
+                    b'.' => {
+                        self.name_dot(position);
+                        true
+                    }
+                    b'-' => next != Some(b'-'),
+                    b'/' => next != Some(b'*'),
+                    b'*' => next != Some(b'='),
+                    b'=' => next != Some(b'*') && self.current.statement != PreviousWord::Declare,
+                    b';' if punctuation == 0 => {
+                        // `executesql_depth` and `assigning` are already None.
+                        self.current.statement = PreviousWord::Other;
+                        true
+                    }
+                    quote @ (b'\'' | b'"' | b'[') if punctuation == 0 => {
+                        // A string literal (`string_end` would note nothing
+                        // while no dynamic SQL is followed) or a delimited
+                        // name, crossed here; one left open is `code`'s.
+                        let close = if quote == b'[' { b']' } else { quote };
+                        let in_block = if quote == b'\'' {
+                            closing_quote_in_block(masks.quote, at).map(|c| base + c as usize)
+                        } else {
+                            None
+                        };
+                        let Some(close) =
+                            in_block.or_else(|| self.closing_delimiter(position + 1, close))
+                        else {
+                            self.count_parentheses(&masks, counted, at);
+                            return Some(position);
+                        };
+                        self.count_parentheses(&masks, counted, at);
+                        if quote != b'\'' {
+                            self.name_start = position;
+                            self.delimited_name_end(close + 1);
+                        }
+                        let after = close + 1;
+                        if quote != b'\'' && self.punctuation_acts() {
+                            // `[sp_executesql]`: commas now act.
+                            punctuation = u64::MAX;
+                        }
+                        if after >= base + BLOCK || punctuation != 0 {
+                            from = after;
+                            i = after;
+                            continue 'blocks;
+                        }
+                        let after_bit = (after - base) as u32;
+                        counted = after_bit;
+                        decisions &= !((1u64 << after_bit) - 1);
+                        continue;
+                    }
+                    _ => false,
+                };
+                if passed {
+                    decisions &= decisions - 1;
+                    continue;
                 }
                 self.count_parentheses(&masks, counted, at);
                 return Some(position);
@@ -887,6 +966,15 @@ impl<'a> Splitter<'a> {
     fn chain_starts_with_system_database(&self) -> bool {
         let first =
             &self.text.as_bytes()[self.chain_start.min(self.chain_first_end)..self.chain_first_end];
+        // `@t.c.value(…)`, `@@@OutputDatabaseName@@@.dbo.t` (sp_BlitzIndex's
+        // template, replaced before it runs): a regular identifier that
+        // starts with `@` is a local variable or parameter, never another
+        // object's name (MicrosoftDocs/sql-docs
+        // docs/relational-databases/databases/database-identifiers.md). In
+        // brackets, `[@x]` may name a database.
+        if first.first() == Some(&b'@') {
+            return true;
+        }
         let first = first
             .strip_prefix(b"[")
             .and_then(|f| f.strip_suffix(b"]"))
@@ -1115,11 +1203,11 @@ impl<'a> Splitter<'a> {
             b"raiserror" if next_byte(self.text.as_bytes(), offset + word.len()) != Some(b'(') => {
                 state.triggers.push(offset);
             }
-            // EXEC (…) runs a string (dynamic SQL) or runs it AT a linked server.
+            // EXEC (…) runs a string (dynamic SQL) or runs it AT a linked
+            // server (its closing parenthesis says which).
             b"exec" | b"execute"
                 if next_byte(self.text.as_bytes(), offset + word.len()) == Some(b'(') =>
             {
-                state.triggers.push(offset);
                 state.dynamic.exec_paren_pending = true;
             }
             b"sp_executesql" => {
@@ -1999,6 +2087,62 @@ mod tests {
         assert!(split(&texts[texts.len() - 3]).batches[0].windows.is_empty());
     }
 
+    /// `EXEC ( … )` holds a fact of its own only when it runs AT a linked
+    /// server (the strings it runs are followed without tokens): only then
+    /// is its statement a window, also with comments before AT, and only
+    /// then are its strings not this server's code.
+    #[test]
+    fn exec_parentheses_are_a_window_only_at_a_linked_server() {
+        let local = split("EXEC ('SELECT 1'); EXECUTE(@sql)\nEXEC (N'SELECT 2' + @tail)");
+        assert!(local.batches[0].windows.is_empty());
+        assert_eq!(local.batches[0].executed_strings.len(), 2);
+        for remote in [
+            "EXEC ('SELECT 1') AT [Srv]",
+            "EXECUTE(N'SELECT 1')AT[Srv]",
+            "EXEC ('SELECT 1') -- on the other server\n /* (nested /* comment */) */ AT Srv",
+        ] {
+            let batch = &split(remote).batches[0];
+            assert_eq!(batch.windows.len(), 1, "{remote}");
+            assert_eq!(batch.windows[0], 0..remote.len(), "{remote}");
+            assert!(batch.executed_strings.is_empty(), "{remote}");
+        }
+    }
+
+    /// A regular identifier that starts with `@` is a variable (a template
+    /// placeholder such as sp_BlitzIndex's `@@@OutputDatabaseName@@@`
+    /// too): a dotted name it starts names no other database. Bracketed,
+    /// it may.
+    #[test]
+    fn a_dotted_name_that_starts_with_a_variable_is_not_a_database_reference() {
+        for quiet in [
+            "INSERT @@@OutputServerName@@@.@@@OutputDatabaseName@@@.@@@OutputSchemaName@@@.@@@OutputTableName@@@ (a) SELECT 1",
+            "SELECT @v.a.b FROM t",
+        ] {
+            assert!(split(quiet).batches[0].windows.is_empty(), "{quiet}");
+        }
+        assert!(
+            !split("SELECT * FROM [@db].dbo.t").batches[0]
+                .windows
+                .is_empty()
+        );
+    }
+
+    /// A bracketed `sp_executesql` runs its first argument only: after the
+    /// name (crossed where the splitter passes over code), commas act.
+    #[test]
+    fn a_bracketed_sp_executesql_runs_its_first_argument_only() {
+        let text =
+            "EXEC [master].[sys].[sp_executesql] N'SELECT 1 AS [a,b]', N'@p int, @q int', @p = 1;";
+        let batch = &split(text).batches[0];
+        let runs: Vec<&str> = batch
+            .executed_strings
+            .iter()
+            .filter_map(ExecutedString::single)
+            .map(|range| &batch.text[range])
+            .collect();
+        assert_eq!(runs, ["SELECT 1 AS [a,b]"]);
+    }
+
     #[test]
     fn prefilter_ignores_comments_strings_and_names() {
         let quiet = "SELECT filestream_migrated, [FILESTREAM] FROM t -- filestream\nWHERE x = 'FILESTREAM' /* FILETABLE */";
@@ -2096,7 +2240,7 @@ pub fn fill_template_parameters(text: &str) -> Cow<'_, str> {
     // the first after any later `<` before it, so it is searched for once
     // (100,000 `<a,` before one `>` stay linear).
     let mut next_close: Option<usize> = None;
-    while let Some(open) = text[search..].find('<').map(|i| search + i) {
+    while let Some(open) = memchr::memchr(b'<', &bytes[search..]).map(|i| search + i) {
         search = open + 1;
         let close = match next_close {
             Some(close) if close > open => close,

@@ -119,7 +119,7 @@ mod sse2 {
     }
 
     /// The masks of 16 bytes, in the low 16 bits of each field.
-    #[inline]
+    #[inline(always)]
     fn lanes_masks(chunk: [u8; 16]) -> BlockMasks {
         let lanes = m128i::from(chunk);
         let non_ascii = cmp_lt_mask_i8_m128i(lanes, splat(0));
@@ -145,7 +145,10 @@ mod sse2 {
         }
     }
 
-    #[inline]
+    // Always inlined: returned through memory, its masks were stored eight
+    // bytes at a time and read back sixteen at a time, a stall per block
+    // (perf, issue 14).
+    #[inline(always)]
     pub(super) fn block_masks(block: &[u8; BLOCK]) -> BlockMasks {
         let mut masks = BlockMasks::default();
         for (index, chunk) in block.chunks_exact(16).enumerate() {

@@ -358,7 +358,15 @@ impl<'p> ScriptScanner<'p> {
             self.scan_dynamic(&text[range], line, column, variables);
             return;
         }
-        let mut assembled = String::new();
+        let length = string
+            .parts
+            .iter()
+            .map(|part| match part {
+                StringPart::Placeholder(placeholder) => placeholder.len(),
+                StringPart::Text(range) => range.len(),
+            })
+            .sum();
+        let mut assembled = String::with_capacity(length);
         let mut map = PositionMap::default();
         let (mut line, mut column) = (1u32, 1u32);
         for part in &string.parts {
@@ -373,17 +381,20 @@ impl<'p> ScriptScanner<'p> {
                     };
                     let (file_line, file_column) = piece_positions.at(range.start);
                     map.starts.push(((line, column), (file_line, file_column)));
-                    for (index, piece_line) in content.split('\n').enumerate() {
-                        if index > 0 {
-                            assembled.push('\n');
-                            line += 1;
-                            column = 1;
-                            let file_line = file_line + u32::try_from(index).unwrap_or(0);
-                            map.starts.push(((line, 1), (file_line, 1)));
-                        }
-                        assembled.push_str(piece_line);
-                        column += u32::try_from(piece_line.chars().count()).unwrap_or(0);
+                    assembled.push_str(content);
+                    // Each line of the piece starts a stretch of the map.
+                    let mut last_line_start = 0;
+                    for (index, newline) in
+                        memchr::memchr_iter(b'\n', content.as_bytes()).enumerate()
+                    {
+                        line += 1;
+                        column = 1;
+                        let file_line = file_line + u32::try_from(index + 1).unwrap_or(0);
+                        map.starts.push(((line, 1), (file_line, 1)));
+                        last_line_start = newline + 1;
                     }
+                    let last_line = content.get(last_line_start..).unwrap_or_default();
+                    column += u32::try_from(last_line.chars().count()).unwrap_or(0);
                 }
             }
         }
@@ -1299,9 +1310,14 @@ struct Positions<'t> {
     counted: usize,
     line: u32,
     column_chars: usize,
-    /// Where each line starts, built at the first step back (the literals
-    /// of a `+=` chain can stand past the next string's start).
+    /// Where each line starts, built once steps back (the literals of a
+    /// `+=` chain can stand past the next string's start) have counted as
+    /// many bytes as the text holds: until then each step back counts the
+    /// lines it crosses, which costs less than indexing a long batch for
+    /// a few short steps (perf, issue 14), and the budget keeps the total
+    /// linear in the text.
     line_starts: Vec<usize>,
+    counted_back: usize,
 }
 
 impl<'t> Positions<'t> {
@@ -1314,11 +1330,29 @@ impl<'t> Positions<'t> {
             line: first_line,
             column_chars: 0,
             line_starts: Vec::new(),
+            counted_back: 0,
         }
     }
 
     fn at(&mut self, offset: usize) -> (u32, u32) {
         let offset = offset.min(self.text.len());
+        if offset < self.counted && self.line_starts.is_empty() {
+            let back = self.counted - offset;
+            if self.counted_back.saturating_add(back) <= self.text.len() {
+                self.counted_back += back;
+                let crossed = &self.text.as_bytes()[offset..self.counted];
+                let newlines = memchr::memchr_iter(b'\n', crossed).count();
+                self.line = self
+                    .line
+                    .saturating_sub(u32::try_from(newlines).unwrap_or(u32::MAX));
+                let line_start = memchr::memrchr(b'\n', &self.text.as_bytes()[..offset])
+                    .map_or(0, |newline| newline + 1);
+                // The search back to the line's start is paid from the budget too.
+                self.counted_back = self.counted_back.saturating_add(offset - line_start);
+                self.column_chars = self.text[line_start..offset].chars().count();
+                self.counted = offset;
+            }
+        }
         if offset < self.counted {
             if self.line_starts.is_empty() {
                 self.line_starts.push(0);
@@ -1664,7 +1698,10 @@ fn literal_start(bytes: &[u8], content: &Range<usize>) -> Option<(usize, u32)> {
 }
 
 fn expand(text: String, variables: &Variables) -> String {
-    if text.contains("$(") {
+    // Per token, mostly a few bytes: a byte search for `$`, not a
+    // substring search (perf, issue 14).
+    let bytes = text.as_bytes();
+    if memchr::memchr_iter(b'$', bytes).any(|at| bytes.get(at + 1) == Some(&b'(')) {
         substitute(&text, variables)
     } else {
         text
@@ -1706,6 +1743,47 @@ mod tests {
         files
     }
 
+    /// Positions asked in any order (steps back counted line by line until
+    /// their budget is spent, then from the line index) are the ones
+    /// counted from the start.
+    #[test]
+    fn positions_asked_in_any_order_are_counted_right() {
+        let text = "SELECT 'é'\n\tFROM t;\r\n\nEXEC ('x'\n+ 'ü');\n".repeat(400);
+        let boundaries: Vec<usize> = (0..=text.len())
+            .filter(|&at| text.is_char_boundary(at))
+            .collect();
+        let expected = |offset: usize| {
+            let before = &text[..offset];
+            let line = 3 + u32::try_from(before.matches('\n').count()).unwrap_or(0);
+            let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+            let column = 1 + u32::try_from(text[line_start..offset].chars().count()).unwrap_or(0);
+            (line, if line == 3 { column + 4 } else { column })
+        };
+        let mut positions = Positions::new(&text, 3, 5);
+        // Forward, back by a little, back by a lot, forward again: a walk
+        // that spends the budget for steps back.
+        let mut at = 0usize;
+        for step in 0..2000usize {
+            let index = match step % 4 {
+                0 => at + 37,
+                1 => at.saturating_sub(11),
+                2 => at.saturating_sub(step % 500),
+                _ => at + step % 97,
+            } % boundaries.len();
+            at = index;
+            let offset = boundaries[index];
+            assert_eq!(
+                positions.at(offset),
+                expected(offset),
+                "offset {offset}, step {step}"
+            );
+        }
+        assert!(
+            !positions.line_starts.is_empty(),
+            "the budget was never spent"
+        );
+    }
+
     /// Passing the literals of `EXEC ( … )` by (`tokenize_window`) changes
     /// no token of any window and no fact of any file: each window's tokens
     /// and each file's facts, both ways, over every script at hand.
@@ -1716,14 +1794,19 @@ mod tests {
         // AT, prefixed N, spread over lines, with '' inside, with $(var),
         // next to another, with code after them on their line, executed
         // inside executed code, and in a window that fails to tokenize.
+        // (An `EXEC ( … )` is a window of tokens only when AT follows it.)
         let own = [
             format!("EXEC ('{long}') AT [LinkedSrv]; SELECT * FROM a.b.c"),
-            format!("USE [d]\nEXEC (N'{long}');\nEXEC ('USE [other]; {long}')"),
+            format!("USE [d]\nEXEC (N'{long}') AT s1;\nEXEC ('USE [other]; {long}')"),
             format!(
                 "EXEC (\n  '{long}\n  -- the next line\n  {long}'\n) AT s2; BACKUP LOG d TO DISK = 'x'"
             ),
-            format!("EXEC ('SELECT ''{long}'' AS quoted, ''$(Var)''') ; EXEC('{long}'+'{long}')"),
-            format!("EXEC ('EXEC (''{long}'') AT inner_server'); SELECT $(Db).dbo.t"),
+            format!(
+                "EXEC ('SELECT ''{long}'' AS quoted, ''$(Var)''') AT s3; EXEC('{long}'+'{long}') AT s4"
+            ),
+            format!(
+                "EXEC ('EXEC (''{long}'') AT inner_server'); EXEC ('{long}') AT s5; SELECT $(Db).dbo.t"
+            ),
             format!("EXEC ('{long}') AT s; SELECT # ~ ` \\ from x.y.z"),
             format!("EXECUTE(N'{long}'N'{long}')AT[s];UPDATE a.b.c SET x = 1"),
         ];
