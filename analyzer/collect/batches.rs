@@ -140,6 +140,18 @@ pub struct SplitScript<'a> {
     pub suppressions: Vec<SuppressionComment>,
     /// SQLCMD command lines, with their 1-based line numbers.
     pub commands: Vec<(u32, SqlcmdCommand)>,
+    /// A string, comment or delimited name that opens in code and never
+    /// closes: nothing after its start is code.
+    pub unclosed: Option<Unclosed>,
+}
+
+/// Where a construct that never closes opens (1-based line, column in
+/// characters), and what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unclosed {
+    pub line: u32,
+    pub column: u32,
+    pub what: &'static str,
 }
 
 /// Splits `text` into batches, starting with the given variables.
@@ -162,12 +174,14 @@ pub fn split_batches<'a>(text: &'a str, initial: &Variables) -> SplitScript<'a> 
         name_start: 0,
         no_close_paren: None,
         block: BlockCursor::default(),
+        unclosed: None,
     };
     splitter.run();
     SplitScript {
         batches: splitter.batches,
         commands: splitter.commands,
         suppressions: splitter.suppressions,
+        unclosed: splitter.unclosed,
     }
 }
 
@@ -313,6 +327,8 @@ struct Splitter<'a> {
     no_close_paren: Option<(usize, usize)>,
     /// The 64-byte block code is read in, with its masks.
     block: BlockCursor,
+    /// What opened and never closed, if anything did.
+    unclosed: Option<Unclosed>,
 }
 
 impl<'a> Splitter<'a> {
@@ -475,6 +491,19 @@ impl<'a> Splitter<'a> {
         }
     }
 
+    /// A construct opening at `at` never closes: where, for the file's
+    /// warnings (nothing after it is read as code, and a file should say so
+    /// whether or not a window of tokens holds it).
+    fn never_closed(&mut self, at: usize, what: &'static str) {
+        let line = self.line_of(at);
+        let before = &self.text[self.line_start_of(at)..at];
+        self.unclosed = Some(Unclosed {
+            line,
+            column: u32::try_from(before.chars().count() + 1).unwrap_or(u32::MAX),
+            what,
+        });
+    }
+
     /// The word after `from`, past white space and comments (empty when
     /// none, or when a comment runs to the end).
     fn word_after(&self, from: usize) -> &'a [u8] {
@@ -552,7 +581,7 @@ impl<'a> Splitter<'a> {
                         i = end;
                         continue;
                     }
-                    None => return,
+                    None => return self.never_closed(i, "a comment"),
                 },
                 b'\'' => match self.closing_delimiter(i + 1, b'\'') {
                     Some(close) => {
@@ -561,7 +590,7 @@ impl<'a> Splitter<'a> {
                         i = close + 1;
                         continue;
                     }
-                    None => return,
+                    None => return self.never_closed(i, "a string literal"),
                 },
                 b'"' | b'[' => {
                     let close = if byte == b'"' { b'"' } else { b']' };
@@ -572,7 +601,7 @@ impl<'a> Splitter<'a> {
                             i = close + 1;
                             continue;
                         }
-                        None => return,
+                        None => return self.never_closed(i, "a delimited name"),
                     }
                 }
                 b'.' => self.name_dot(i),

@@ -479,10 +479,21 @@ pub fn scan_project_text(
         _ => options.default_database.clone(),
     };
     let mut scanner = ScriptScanner::new(&shown, default_database);
+    scanner.unread_from = split
+        .unclosed
+        .map(|unclosed| (unclosed.line, unclosed.column));
     let mut statements: u32 = 0;
     for batch in &split.batches {
         scanner.scan_batch(batch);
         statements = statements.saturating_add(batch.statements);
+    }
+    if let Some(unclosed) = split.unclosed {
+        // Nothing after it is read as code, findings included: the file
+        // says so (not only when a statement there was tokenized).
+        scanner.facts.warnings.push(format!(
+            "{shown}:{}:{}: {} opens here and never closes: the rest of the file is not read as code",
+            unclosed.line, unclosed.column, unclosed.what
+        ));
     }
     if let Some(project) = project {
         // The project builds its database whatever its scripts hold.
@@ -658,5 +669,50 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A string, comment or delimited name that never closes is a warning
+    /// of the file at the place it opens, in a statement read for tokens or
+    /// not, and said once (not again by the tokenizer after it).
+    #[test]
+    fn a_construct_that_never_closes_is_said_once_where_it_opens() {
+        let cases = [
+            (
+                "CREATE TABLE t (c int FILESTREAM)\nSELECT 'abc\nFROM x\n",
+                "x.sql:2:8: a string literal opens here",
+            ),
+            (
+                "CREATE TABLE t (c int FILESTREAM) /* open\n",
+                "x.sql:1:35: a comment opens here",
+            ),
+            (
+                "CREATE TABLE [t (c int FILESTREAM)\n",
+                "x.sql:1:14: a delimited name opens here",
+            ),
+            (
+                "SELECT N'é', 1\r\nSELECT \"é\n",
+                "x.sql:2:8: a delimited name opens here",
+            ),
+            (
+                "SELECT 1 /* a /* nested */ comment\nGO\nSELECT 2",
+                "x.sql:1:10: a comment opens here",
+            ),
+        ];
+        for (text, expected) in cases {
+            let file = scan_text(text, "x.sql".into(), &ScriptOptions::default());
+            assert_eq!(file.warnings.len(), 1, "{text:?}: {:?}", file.warnings);
+            assert!(
+                file.warnings[0].starts_with(expected)
+                    && file.warnings[0].ends_with("the rest of the file is not read as code"),
+                "{text:?}: {:?}",
+                file.warnings
+            );
+        }
+        let closed = scan_text(
+            "SELECT 'a' /* b */ FROM [c]\nCREATE TABLE t (c int FILESTREAM)",
+            "x.sql".into(),
+            &ScriptOptions::default(),
+        );
+        assert!(closed.warnings.is_empty(), "{:?}", closed.warnings);
     }
 }

@@ -110,6 +110,10 @@ pub struct ScriptScanner<'p> {
     /// Whether `tokenize_window` passes `EXEC ( … )` literals by (the tests
     /// compare the facts both ways).
     splice_exec_literals: bool,
+    /// Where code stops for good (a string, comment or name the splitter
+    /// found never closed; its own warning says so): a tokenizer error
+    /// there or after it says the same thing again.
+    pub(crate) unread_from: Option<(u32, u32)>,
     pub facts: ScriptFacts,
 }
 
@@ -264,6 +268,7 @@ impl<'p> ScriptScanner<'p> {
             token_buffer: Vec::new(),
             tokenizer_errors: 0,
             splice_exec_literals: true,
+            unread_from: None,
             facts: ScriptFacts::default(),
         }
     }
@@ -551,7 +556,10 @@ impl<'p> ScriptScanner<'p> {
             };
             // Executed strings are often fragments of a statement built by
             // concatenation: their tokenizer errors say nothing about the file.
-            if self.dynamic_depth == 0 {
+            let unread = self
+                .unread_from
+                .is_some_and(|from| (error_line, error_column) >= from);
+            if self.dynamic_depth == 0 && !unread {
                 self.facts.warnings.push(format!(
                     "{}:{}:{}: {}",
                     self.path, error_line, error_column, error.message
