@@ -2137,8 +2137,8 @@ mod tests {
                 );
             }
         }
-        assert!(!is_keyword(b""));
-        assert!(!is_keyword(b"x"));
+        assert!(!is_keyword(&[]));
+        assert!(!is_keyword("x".as_bytes()));
     }
 
     /// `EXEC ( … )` holds a fact of its own only when it runs AT a linked
