@@ -165,13 +165,11 @@ pub fn split_batches<'a>(text: &'a str, initial: &Variables) -> SplitScript<'a> 
         current: BatchState::new(0, 1),
         counted_to: 0,
         counted_lines: 1,
-        string_start: 0,
         chain_end: usize::MAX,
         chain_dots: 0,
         chain_start: 0,
         chain_first_end: 0,
         pending_chain: None,
-        name_start: 0,
         no_close_paren: None,
         block: BlockCursor::default(),
         unclosed: None,
@@ -310,8 +308,6 @@ struct Splitter<'a> {
     /// `counted_to` is `counted_lines`.
     counted_to: usize,
     counted_lines: u32,
-    /// Where the string literal being read started (its opening quote).
-    string_start: usize,
     /// Where the last name (or dot after one) ended, and how many dots the
     /// current dotted name has.
     chain_end: usize,
@@ -321,8 +317,6 @@ struct Splitter<'a> {
     chain_first_end: usize,
     /// The second dot of a chain, until its third part shows what it is.
     pending_chain: Option<usize>,
-    /// Where the delimited identifier being read started.
-    name_start: usize,
     /// A `$(` at the first position with no `)` after it up to the second.
     no_close_paren: Option<(usize, usize)>,
     /// The 64-byte block code is read in, with its masks.
@@ -357,9 +351,12 @@ impl<'a> Splitter<'a> {
         self.counted_lines
     }
 
-    /// Where the line holding `position` starts.
-    fn line_start_of(&self, position: usize) -> usize {
-        memchr::memrchr(b'\n', &self.text.as_bytes()[..position]).map_or(0, |newline| newline + 1)
+    /// The 1-based line of `position` and the text before it on that line
+    /// (a warning's or a suppression's column is counted in it).
+    fn place(&mut self, position: usize) -> (u32, &'a str) {
+        let line_start = memchr::memrchr(b'\n', &self.text.as_bytes()[..position])
+            .map_or(0, |newline| newline + 1);
+        (self.line_of(position), &self.text[line_start..position])
     }
 
     /// Where the line holding `position` ends (past its line feed).
@@ -495,8 +492,7 @@ impl<'a> Splitter<'a> {
     /// warnings (nothing after it is read as code, and a file should say so
     /// whether or not a window of tokens holds it).
     fn never_closed(&mut self, at: usize, what: &'static str) {
-        let line = self.line_of(at);
-        let before = &self.text[self.line_start_of(at)..at];
+        let (line, before) = self.place(at);
         self.unclosed = Some(Unclosed {
             line,
             column: u32::try_from(before.chars().count() + 1).unwrap_or(u32::MAX),
@@ -585,8 +581,7 @@ impl<'a> Splitter<'a> {
                 },
                 b'\'' => match self.closing_delimiter(i + 1, b'\'') {
                     Some(close) => {
-                        self.string_start = i;
-                        self.string_end(close);
+                        self.string_end(i, close);
                         i = close + 1;
                         continue;
                     }
@@ -596,8 +591,7 @@ impl<'a> Splitter<'a> {
                     let close = if byte == b'"' { b'"' } else { b']' };
                     match self.closing_delimiter(i + 1, close) {
                         Some(close) => {
-                            self.name_start = i;
-                            self.delimited_name_end(close + 1);
+                            self.delimited_name_end(i, close + 1);
                             i = close + 1;
                             continue;
                         }
@@ -728,11 +722,10 @@ impl<'a> Splitter<'a> {
                 block_masks(&block)
             }
         };
-        let starts = masks.word & !((masks.word << 1) | carry) & !masks.digit;
         self.block = BlockCursor {
             base: Some(base),
             masks,
-            starts,
+            starts: masks.word & !((masks.word << 1) | carry) & !masks.digit,
         };
     }
 
@@ -833,8 +826,7 @@ impl<'a> Splitter<'a> {
                         };
                         self.count_parentheses(&masks, counted, at);
                         if quote != b'\'' {
-                            self.name_start = position;
-                            self.delimited_name_end(close + 1);
+                            self.delimited_name_end(position, close + 1);
                         }
                         let after = close + 1;
                         if quote != b'\'' && self.punctuation_acts() {
@@ -938,10 +930,9 @@ impl<'a> Splitter<'a> {
         }
     }
 
-    /// A `[name]` or `"name"` ends at `end`: a dotted-name part, and in
-    /// CREATE/ALTER a table or column that may be named NEXT.
-    fn delimited_name_end(&mut self, end: usize) {
-        let start = self.name_start;
+    /// A `[name]` or `"name"` spans `start..end`: a dotted-name part, and
+    /// in CREATE/ALTER a table or column that may be named NEXT.
+    fn delimited_name_end(&mut self, start: usize, end: usize) {
         let inner = self
             .text
             .as_bytes()
@@ -1025,15 +1016,15 @@ impl<'a> Splitter<'a> {
         .any(|system| first.eq_ignore_ascii_case(system))
     }
 
-    /// A string literal's closing quote is at `end`: note it when the batch
-    /// may execute it.
-    fn string_end(&mut self, end: usize) {
+    /// A string literal's quotes are at `start` and `end`: note it when the
+    /// batch may execute it.
+    fn string_end(&mut self, start: usize, end: usize) {
         let bytes = self.text.as_bytes();
         let state = &mut self.current;
         let dynamic = &mut state.dynamic;
         let in_exec = dynamic.exec_depth.is_some_and(|depth| state.depth >= depth);
         if in_exec {
-            state.exec_literals.push(self.string_start + 1..end);
+            state.exec_literals.push(start + 1..end);
         }
         let direct = in_exec || dynamic.executesql_depth.is_some();
         let variable = match (&dynamic.assigning, direct) {
@@ -1042,12 +1033,12 @@ impl<'a> Splitter<'a> {
             (None, false) => return,
         };
         let before = bytes
-            .get(dynamic.anchor.min(self.string_start)..self.string_start)
+            .get(dynamic.anchor.min(start)..start)
             .unwrap_or_default();
         let after_expression = holds_expression(before);
         let piece = Piece {
             variable,
-            from: self.string_start + 1,
+            from: start + 1,
             to: end,
             group: dynamic.group,
             appending: dynamic.appending,
@@ -1120,8 +1111,7 @@ impl<'a> Splitter<'a> {
         if rules.is_empty() {
             return;
         }
-        let line = self.line_of(start);
-        let before = &self.text[self.line_start_of(start)..start];
+        let (line, before) = self.place(start);
         let column = 1 + before.chars().count();
         self.suppressions.push(SuppressionComment {
             line,

@@ -13,8 +13,9 @@ use walkdir::WalkDir;
 
 use super::batches::{Variables, fill_template_parameters, split_batches};
 use super::decode::{decode, decode_slice};
-use super::inventory::is_inventory_name;
-use super::sqlproj::{DatabaseProject, is_project_file, read_project};
+use super::has_extension;
+use super::inventory::{is_inventory_file_name, is_inventory_name};
+use super::sqlproj::{DatabaseProject, is_project_file, is_project_name, read_project};
 use super::tsql::{ScriptFacts, ScriptScanner};
 
 /// How to find and read scripts.
@@ -171,8 +172,8 @@ fn discover(
             .sort_by(|a, b| {
                 // Project files first, then by name.
                 let (a, b) = (entry_name(a.path()), entry_name(b.path()));
-                has_extension(b, b"sqlproj")
-                    .cmp(&has_extension(a, b"sqlproj"))
+                is_project_name(b)
+                    .cmp(&is_project_name(a))
                     .then_with(|| a.cmp(b))
             });
         for entry in walker {
@@ -191,7 +192,7 @@ fn discover(
                     if is_file && is_inventory_file_name(name) {
                         inventories.push(entry.path().to_path_buf());
                     }
-                    if is_file && has_extension(name, b"sqlproj") {
+                    if is_file && is_project_name(name) {
                         // A second project in the same folder: the first stands.
                         if projects
                             .last()
@@ -285,26 +286,6 @@ fn entry_name(path: &Path) -> &[u8] {
         .rposition(|&byte| std::path::is_separator(char::from(byte)))
         .map_or(0, |separator| separator + 1);
     &bytes[start..]
-}
-
-/// `Path::extension`'s rule on a file name, case-insensitively: what
-/// follows the last dot, unless the dot starts the name (`.sql` is a
-/// hidden file with no extension).
-fn has_extension(name: &[u8], extension: &[u8]) -> bool {
-    match memchr::memrchr(b'.', name) {
-        Some(dot) if dot > 0 => name[dot + 1..].eq_ignore_ascii_case(extension),
-        _ => false,
-    }
-}
-
-/// `is_inventory_name` on an entry's name.
-fn is_inventory_file_name(name: &[u8]) -> bool {
-    const SUFFIX: &[u8] = b".inventory.json";
-    let matches = name.eq_ignore_ascii_case(&SUFFIX[1..])
-        || (name.len() >= SUFFIX.len()
-            && name[name.len() - SUFFIX.len()..].eq_ignore_ascii_case(SUFFIX));
-    // A name that is not UTF-8 is not one (as `is_inventory_name` says).
-    matches && std::str::from_utf8(name).is_ok()
 }
 
 /// Reads and scans every script under `paths`, in parallel; the result is in

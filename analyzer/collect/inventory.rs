@@ -495,11 +495,17 @@ impl<'de> Visitor<'de> for ModuleRowsSeed<'_> {
 /// Whether a file name marks an inventory found while walking a tree.
 pub fn is_inventory_name(path: &Path) -> bool {
     path.file_name()
-        .and_then(|name| name.to_str())
-        .is_some_and(|name| {
-            let lower = name.to_ascii_lowercase();
-            lower == "inventory.json" || lower.ends_with(".inventory.json")
-        })
+        .is_some_and(|name| is_inventory_file_name(name.as_encoded_bytes()))
+}
+
+/// `is_inventory_name` on a file name's bytes: `inventory.json` or
+/// `*.inventory.json`, in any case; a name that is not UTF-8 is not one.
+pub(crate) fn is_inventory_file_name(name: &[u8]) -> bool {
+    const SUFFIX: &[u8] = b".inventory.json";
+    let matches = name.eq_ignore_ascii_case(&SUFFIX[1..])
+        || (name.len() >= SUFFIX.len()
+            && name[name.len() - SUFFIX.len()..].eq_ignore_ascii_case(SUFFIX));
+    matches && std::str::from_utf8(name).is_ok()
 }
 
 #[cfg(test)]

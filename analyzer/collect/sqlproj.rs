@@ -37,8 +37,13 @@ pub struct DatabaseProject {
 
 /// Whether `path` names an SSDT project file.
 pub fn is_project_file(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|extension| extension.eq_ignore_ascii_case("sqlproj"))
+    path.file_name()
+        .is_some_and(|name| is_project_name(name.as_encoded_bytes()))
+}
+
+/// Whether a file name (its bytes) is an SSDT project file's.
+pub(crate) fn is_project_name(name: &[u8]) -> bool {
+    super::has_extension(name, b"sqlproj")
 }
 
 /// Reads a project file's text (already decoded); `shown` names it in

@@ -482,16 +482,16 @@ impl<'p> ScriptScanner<'p> {
         for (at, content, prefix) in spliced {
             tokens.extend(self.tokenize(&text[from..at], line, column, variables));
             let (literal_line, literal_column) = positions.at(at);
-            let mut literal = vec![Tok {
+            let mut literal = Tok {
                 kind: Kind::String,
                 text: expand(text[content.clone()].replace("''", "'"), variables),
                 quoted: false,
                 line: literal_line,
                 column: literal_column,
                 prefix,
-            }];
-            self.finish_tokens(&mut literal);
-            tokens.append(&mut literal);
+            };
+            self.finish_tokens(std::slice::from_mut(&mut literal));
+            tokens.push(literal);
             from = content.end + 1;
             (line, column) = positions.at(from);
         }
@@ -1344,40 +1344,8 @@ impl<'t> Positions<'t> {
 
     fn at(&mut self, offset: usize) -> (u32, u32) {
         let offset = offset.min(self.text.len());
-        if offset < self.counted && self.line_starts.is_empty() {
-            let back = self.counted - offset;
-            if self.counted_back.saturating_add(back) <= self.text.len() {
-                self.counted_back += back;
-                let crossed = &self.text.as_bytes()[offset..self.counted];
-                let newlines = memchr::memchr_iter(b'\n', crossed).count();
-                self.line = self
-                    .line
-                    .saturating_sub(u32::try_from(newlines).unwrap_or(u32::MAX));
-                let line_start = memchr::memrchr(b'\n', &self.text.as_bytes()[..offset])
-                    .map_or(0, |newline| newline + 1);
-                // The search back to the line's start is paid from the budget too.
-                self.counted_back = self.counted_back.saturating_add(offset - line_start);
-                self.column_chars = self.text[line_start..offset].chars().count();
-                self.counted = offset;
-            }
-        }
         if offset < self.counted {
-            if self.line_starts.is_empty() {
-                self.line_starts.push(0);
-                self.line_starts
-                    .extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
-            }
-            let index = self
-                .line_starts
-                .partition_point(|&start| start <= offset)
-                .saturating_sub(1);
-            let line_start = self.line_starts.get(index).copied().unwrap_or(0);
-            self.line = self.first_line + u32::try_from(index).unwrap_or(u32::MAX);
-            self.column_chars = self
-                .text
-                .get(line_start..offset)
-                .map_or(0, |part| part.chars().count());
-            self.counted = offset;
+            self.step_back(offset);
         }
         let before = &self.text.as_bytes()[self.counted..offset];
         let newlines = memchr::memchr_iter(b'\n', before).count();
@@ -1397,6 +1365,43 @@ impl<'t> Positions<'t> {
             column
         };
         (self.line, column)
+    }
+
+    /// Goes back to `offset`, before the last position asked: counting the
+    /// lines crossed while the budget lasts, from the line index after.
+    fn step_back(&mut self, offset: usize) {
+        let bytes = self.text.as_bytes();
+        let back = self.counted - offset;
+        let line_start = if self.line_starts.is_empty()
+            && self.counted_back.saturating_add(back) <= self.text.len()
+        {
+            let newlines = memchr::memchr_iter(b'\n', &bytes[offset..self.counted]).count();
+            self.line = self
+                .line
+                .saturating_sub(u32::try_from(newlines).unwrap_or(u32::MAX));
+            let line_start =
+                memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |newline| newline + 1);
+            // The search back to the line's start is paid from the budget too.
+            self.counted_back += back + (offset - line_start);
+            line_start
+        } else {
+            if self.line_starts.is_empty() {
+                self.line_starts.push(0);
+                self.line_starts
+                    .extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+            }
+            let index = self
+                .line_starts
+                .partition_point(|&start| start <= offset)
+                .saturating_sub(1);
+            self.line = self.first_line + u32::try_from(index).unwrap_or(u32::MAX);
+            self.line_starts.get(index).copied().unwrap_or(0)
+        };
+        self.column_chars = self
+            .text
+            .get(line_start..offset)
+            .map_or(0, |part| part.chars().count());
+        self.counted = offset;
     }
 }
 
